@@ -1,0 +1,35 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint schema clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the embedded graph, load the demo data set and serve GraphiQL on http://127.0.0.1:8000/graphql
+run: $(STAMP)
+	$(BIN)/custgraph demo load
+	$(BIN)/custgraph serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+## Install and run the whole test suite against a real embedded graph server
+test: $(STAMP)
+	$(BIN)/ruff check custgraph tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check custgraph tests benchmarks
+
+schema: $(STAMP)
+	$(BIN)/custgraph schema export --out schema.graphql
+
+clean:
+	rm -rf $(VENV) .custgraph
