@@ -1,0 +1,117 @@
+"""One async Neo4j driver, wrapped with the few helpers every repository needs.
+
+Everything speaks Bolt through the official driver: Neo4j 5 in production, the embedded ArcadeDB
+server otherwise. Repositories receive a ``Graph``; they never build drivers themselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, LiteralString, cast
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, RoutingControl
+from neo4j.exceptions import ConstraintError, TransientError
+
+from custgraph.graph import embedded
+
+log = logging.getLogger(__name__)
+
+RETRYABLE = (ConstraintError, TransientError)
+DEFAULT_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class GraphConfig:
+    """Where the graph is. ``uri=None`` means the embedded server under ``data_dir``."""
+
+    uri: str | None
+    user: str = "neo4j"
+    password: str = ""
+    database: str = "neo4j"
+    data_dir: Path = Path(".custgraph")
+
+    @property
+    def embedded(self) -> bool:
+        return self.uri is None
+
+    @property
+    def flavour(self) -> str:
+        return "arcadedb" if self.embedded else "neo4j"
+
+    def resolve(self) -> GraphConfig:
+        """Start (or reuse) the embedded server when needed and return a config with a concrete URI."""
+        if self.uri is not None:
+            return self
+        info = embedded.ensure_running(self.data_dir)
+        return GraphConfig(info.uri, embedded.USER, info.password, embedded.DATABASE, self.data_dir)
+
+
+@dataclass
+class Graph:
+    """The async driver plus the database name, with retrying batched writes and a query counter."""
+
+    driver: AsyncDriver
+    database: str
+    flavour: str = "neo4j"
+    queries_run: int = field(default=0)
+
+    @classmethod
+    def connect(cls, config: GraphConfig) -> Graph:
+        concrete = config.resolve()
+        driver = AsyncGraphDatabase.driver(concrete.uri, auth=(concrete.user, concrete.password))
+        return cls(driver=driver, database=concrete.database, flavour=config.flavour)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        self.queries_run += 1
+        records, _, _ = await self.driver.execute_query(
+            cast(LiteralString, query), params, database_=self.database, routing_=RoutingControl.READ
+        )
+        return [record.data() for record in records]
+
+    async def write(self, query: str, *, attempts: int = 5, **params: Any) -> list[dict[str, Any]]:
+        """Run one write, retrying the errors concurrent MERGEs raise."""
+        for attempt in range(1, attempts + 1):
+            self.queries_run += 1
+            try:
+                records, _, _ = await self.driver.execute_query(
+                    cast(LiteralString, query), params, database_=self.database, routing_=RoutingControl.WRITE
+                )
+                return [record.data() for record in records]
+            except RETRYABLE as exc:
+                if attempt == attempts:
+                    raise
+                log.debug("retrying write after %s (attempt %d)", type(exc).__name__, attempt)
+                await asyncio.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    async def write_batches(
+        self, query: str, rows: Sequence[dict[str, Any]] | Iterable[dict[str, Any]], *,
+        batch_size: int = DEFAULT_BATCH, **params: Any,
+    ) -> int:
+        """Send ``rows`` as ``$rows`` in chunks; each chunk is one idempotent UNWIND statement."""
+        chunk: list[dict[str, Any]] = []
+        sent = 0
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= batch_size:
+                await self.write(query, rows=chunk, **params)
+                sent += len(chunk)
+                chunk = []
+        if chunk:
+            await self.write(query, rows=chunk, **params)
+            sent += len(chunk)
+        return sent
+
+    async def ping(self) -> bool:
+        try:
+            rows = await self.read("RETURN 1 AS one")
+        except Exception:  # noqa: BLE001 - health checks report, they don't raise
+            return False
+        return bool(rows) and rows[0]["one"] == 1

@@ -1,0 +1,231 @@
+"""The embedded graph server: ArcadeDB speaking Bolt, started as a child process.
+
+Used whenever NEO4J_URI is unset. The server outlives the CLI command that started it so that a
+second command (``custgraph export`` after ``custgraph import``) reuses it; its pid, ports and
+password live in ``<data dir>/server.json``, and a file lock keeps two processes from starting
+two servers on one directory. ``custgraph db stop`` ends it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+DATABASE = "neo4j"
+USER = "root"
+STATE_FILE = "server.json"
+CREDENTIALS_FILE = "credentials.json"
+LOG_FILE = "server.log"
+START_TIMEOUT_S = 120.0
+
+
+class EmbeddedServerError(RuntimeError):
+    """The embedded server could not be started or reached."""
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    pid: int
+    bolt_port: int
+    http_port: int
+    password: str
+    data_dir: str
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+
+def package_dir() -> Path:
+    import arcadedb_embedded  # imported lazily: only the embedded mode needs it
+
+    return Path(arcadedb_embedded.__file__).resolve().parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child still answers kill(0); treat it as dead.
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
+@contextlib.contextmanager
+def _dir_lock(data_dir: Path) -> Iterator[None]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "server.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _password(data_dir: Path) -> str:
+    """The root password is made once per data dir: ArcadeDB keeps the first one it was given."""
+    path = data_dir / CREDENTIALS_FILE
+    if path.exists():
+        return str(json.loads(path.read_text())["password"])
+    password = secrets.token_urlsafe(18)
+    path.write_text(json.dumps({"user": USER, "password": password}))
+    path.chmod(0o600)
+    return password
+
+
+def read_state(data_dir: Path) -> ServerInfo | None:
+    path = data_dir / STATE_FILE
+    if not path.exists():
+        return None
+    try:
+        return ServerInfo(**json.loads(path.read_text()))
+    except (ValueError, TypeError):
+        return None
+
+
+def answers(info: ServerInfo, timeout: float = 5.0) -> bool:
+    """True when the database itself answers a query (the Bolt port opens before it exists)."""
+    try:
+        with GraphDatabase.driver(
+            info.uri, auth=(USER, info.password), connection_timeout=timeout
+        ) as driver:
+            records, _, _ = driver.execute_query("RETURN 1 AS one", database_=DATABASE)
+            return bool(records) and records[0]["one"] == 1
+    except (ServiceUnavailable, SessionExpired, AuthError, OSError):
+        return False
+    except Exception:  # noqa: BLE001 - any protocol error while the server boots means "not yet"
+        return False
+
+
+def status(data_dir: Path) -> tuple[ServerInfo | None, bool]:
+    """The recorded server, if any, and whether it is alive and answering."""
+    info = read_state(data_dir)
+    if info is None or not _pid_alive(info.pid):
+        return info, False
+    return info, answers(info)
+
+
+def _command(pkg: Path, root: Path, password: str, bolt_port: int, http_port: int, heap: str) -> list[str]:
+    return [
+        str(pkg / "jre" / "bin" / "java"),
+        f"-Xmx{heap}",
+        "--add-modules",
+        "jdk.incubator.vector",
+        f"-Darcadedb.server.rootPath={root}",
+        f"-Darcadedb.server.rootPassword={password}",
+        f"-Darcadedb.server.defaultDatabases={DATABASE}[{USER}]",
+        "-Darcadedb.server.plugins=Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+        f"-Darcadedb.bolt.port={bolt_port}",
+        "-Darcadedb.bolt.host=127.0.0.1",
+        "-Darcadedb.server.httpIncomingHost=127.0.0.1",
+        f"-Darcadedb.server.httpIncomingPort={http_port}",
+        "-cp",
+        str(pkg / "jars" / "*"),
+        "com.arcadedb.server.ArcadeDBServer",
+    ]
+
+
+def _wait_until_answering(info: ServerInfo, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise EmbeddedServerError(f"embedded graph server exited with code {proc.returncode}:\n{tail}")
+        if answers(info, timeout=2.0):
+            return
+        time.sleep(0.3)
+    proc.terminate()
+    raise EmbeddedServerError(f"embedded graph server did not answer within {START_TIMEOUT_S:.0f}s; see {log}")
+
+
+def ensure_running(data_dir: Path, *, heap: str = "1g") -> ServerInfo:
+    """Reuse the server recorded in data_dir if it answers, otherwise start one and wait for it."""
+    data_dir = data_dir.resolve()
+    with _dir_lock(data_dir):
+        info, alive = status(data_dir)
+        if info is not None and alive:
+            return info
+        if info is not None and _pid_alive(info.pid):
+            # Recorded and alive but not answering: it may still be booting.
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while time.monotonic() < deadline and _pid_alive(info.pid):
+                if answers(info, timeout=2.0):
+                    return info
+                time.sleep(0.5)
+            _terminate(info.pid)
+        password = _password(data_dir)
+        bolt_port, http_port = free_port(), free_port()
+        log = data_dir / LOG_FILE
+        root = data_dir / "arcadedb"
+        root.mkdir(exist_ok=True)
+        with open(log, "ab") as log_handle:
+            # A new session so that Ctrl-C in the shell that ran `custgraph import` leaves the server up.
+            proc = subprocess.Popen(
+                _command(package_dir(), root, password, bolt_port, http_port, heap),
+                stdout=log_handle,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=root,
+                start_new_session=True,
+            )
+        info = ServerInfo(proc.pid, bolt_port, http_port, password, str(data_dir))
+        (data_dir / STATE_FILE).write_text(json.dumps(asdict(info)))
+        (data_dir / STATE_FILE).chmod(0o600)
+        try:
+            _wait_until_answering(info, proc, log)
+        except EmbeddedServerError:
+            (data_dir / STATE_FILE).unlink(missing_ok=True)
+            raise
+        return info
+
+
+def _terminate(pid: int, timeout: float = 30.0) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _pid_alive(pid):
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.1)
+    if _pid_alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def stop(data_dir: Path) -> bool:
+    """Stop the recorded server. Returns False when none was running."""
+    data_dir = data_dir.resolve()
+    with _dir_lock(data_dir):
+        info = read_state(data_dir)
+        if info is None:
+            return False
+        running = _pid_alive(info.pid)
+        if running:
+            _terminate(info.pid)
+        (data_dir / STATE_FILE).unlink(missing_ok=True)
+        return running

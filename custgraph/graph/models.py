@@ -1,0 +1,181 @@
+"""Pydantic models of the graph's nodes: what repositories take and return.
+
+Node properties are flat scalars or lists (Neo4j has no map properties); nested data such as a
+record's raw values is stored as JSON text in ``*_json`` properties.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Node(BaseModel):
+    """A node with a label and a unique key property (see graph/schema.py)."""
+
+    model_config = ConfigDict(extra="ignore")
+    label: ClassVar[str]
+    key_prop: ClassVar[str]
+
+    def properties(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+    @property
+    def key_value(self) -> Any:
+        return getattr(self, self.key_prop)
+
+
+class CustomerNode(Node):
+    label = "Customer"
+    key_prop = "id"
+    id: str
+    name: str | None = None
+    name_key: str | None = None
+    customer_type: str | None = None  # person | company
+    lifecycle: str | None = None  # prospect | customer | dormant | churned
+    gender: str | None = None
+    birth_date: str | None = None
+    title: str | None = None
+    mobile: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    company: str | None = None
+    industry: str | None = None
+    region: str | None = None
+    city: str | None = None
+    address: str | None = None
+    country: str | None = None
+    first_contact: str | None = None
+    last_contact: str | None = None
+    total_amount: float | None = None
+    order_count: int | None = None
+    notes: str | None = None
+    consent_marketing: bool | None = None
+    merged_into: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class SourceRecordNode(Node):
+    label = "SourceRecord"
+    key_prop = "uid"
+    uid: str
+    source: str
+    source_key: str
+    kind: str = "customers"
+    row: int | None = None
+    content_hash: str | None = None
+    fields_json: str = "{}"
+    raw_json: str = "{}"
+    extra_json: str = "{}"
+    status: str | None = None
+    customer_id: str | None = None
+    outcome: str | None = None
+    run_id: str | None = None
+    seq: int | None = None
+
+
+class CompanyNode(Node):
+    label = "Company"
+    key_prop = "key"
+    key: str  # the suffix-free matching key
+    name: str | None = None
+    credit_code: str | None = None
+    industry: str | None = None
+
+
+class ContactNode(Node):
+    label = "Contact"
+    key_prop = "id"
+    id: str
+    name: str | None = None
+    title: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+
+
+class IdentifierNode(Node):
+    key_prop = "value"
+    value: str
+
+
+class MobileNode(IdentifierNode):
+    label = "Mobile"
+
+
+class PhoneNode(IdentifierNode):
+    label = "Phone"
+
+
+class EmailNode(IdentifierNode):
+    label = "Email"
+
+
+class NationalIdNode(IdentifierNode):
+    label = "NationalId"
+
+
+class CreditCodeNode(IdentifierNode):
+    label = "CreditCode"
+
+
+class ChannelNode(Node):
+    label = "Channel"
+    key_prop = "name"
+    name: str
+
+
+class OwnerNode(Node):
+    label = "Owner"
+    key_prop = "name"
+    name: str
+    role: str | None = None
+
+
+class TagNode(Node):
+    label = "Tag"
+    key_prop = "key"
+    key: str  # "<dimension>:<name>"
+    name: str
+    dimension: str = "custom"
+
+
+class InteractionNode(Node):
+    label = "Interaction"
+    key_prop = "uid"
+    uid: str
+    interaction_type: str | None = None
+    interaction_date: str | None = None
+    content: str | None = None
+    satisfaction: float | None = None
+    source: str | None = None
+
+
+class OrderNode(Node):
+    label = "Order"
+    key_prop = "uid"
+    uid: str
+    order_id: str | None = None
+    order_date: str | None = None
+    amount: float | None = None
+    product: str | None = None
+    source: str | None = None
+
+
+NODE_TYPES: tuple[type[Node], ...] = (
+    CustomerNode,
+    SourceRecordNode,
+    CompanyNode,
+    ContactNode,
+    MobileNode,
+    PhoneNode,
+    EmailNode,
+    NationalIdNode,
+    CreditCodeNode,
+    ChannelNode,
+    OwnerNode,
+    TagNode,
+    InteractionNode,
+    OrderNode,
+)

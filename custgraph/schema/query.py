@@ -1,0 +1,22 @@
+"""The root Query, composed from per-feature query classes."""
+
+from __future__ import annotations
+
+import strawberry
+
+from custgraph.resolvers import customers as resolve
+from custgraph.resolvers.context import Info
+from custgraph.schema.customer import Customer
+
+
+@strawberry.type
+class CustomerQuery:
+    @strawberry.field(description="One customer by id; a merged-away id returns the surviving customer.")
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:  # noqa: A002
+        node = await resolve.customer_by_id(info, str(id))
+        return Customer.from_record(node) if node else None
+
+
+@strawberry.type
+class Query(CustomerQuery):
+    pass

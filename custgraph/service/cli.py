@@ -1,0 +1,103 @@
+"""The ``custgraph`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from custgraph.graph import embedded
+from custgraph.service.settings import Settings
+
+app = typer.Typer(help="customer-graph: resolve scattered customer records into one graph.", no_args_is_help=True)
+db_app = typer.Typer(help="The embedded graph server (used when NEO4J_URI is unset).", no_args_is_help=True)
+schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(schema_app, name="schema")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz)."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    if settings.graph.embedded:
+        # Start the embedded server once here, so workers reuse it instead of racing to start it.
+        info = embedded.ensure_running(settings.data_dir)
+        typer.echo(f"embedded graph server at {info.uri} (data dir {settings.data_dir})")
+    typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
+    uvicorn.run(
+        "custgraph.service.asgi:app", host=host, port=port, workers=workers, log_level="info", lifespan="on"
+    )
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the embedded server of this data dir."""
+    settings = Settings.from_env()
+    if not settings.graph.embedded:
+        typer.echo(f"using external graph at {settings.graph.uri}; no embedded server")
+        return
+    info, alive = embedded.status(settings.data_dir)
+    if info is None:
+        typer.echo(f"stopped (data dir {settings.data_dir.resolve()})")
+        raise typer.Exit(3)
+    state = "running" if alive else "not answering"
+    typer.echo(f"{state} pid={info.pid} bolt={info.uri} http_port={info.http_port} data_dir={info.data_dir}")
+    if not alive:
+        raise typer.Exit(3)
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded server (or reuse the running one) and create the schema."""
+    from custgraph.graph.connection import Graph
+    from custgraph.graph.schema import ensure_schema
+
+    settings = Settings.from_env()
+
+    async def run() -> None:
+        graph = Graph.connect(settings.graph)
+        try:
+            await ensure_schema(graph)
+        finally:
+            await graph.close()
+
+    asyncio.run(run())
+    info, _ = embedded.status(settings.data_dir)
+    typer.echo(f"running bolt={info.uri if info else settings.graph.uri}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded server of this data dir."""
+    settings = Settings.from_env()
+    if embedded.stop(settings.data_dir):
+        typer.echo("stopped")
+    else:
+        typer.echo("was not running")
+
+
+@schema_app.command("export")
+def schema_export(out: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema.graphql")) -> None:
+    """Write the GraphQL SDL (committed as schema.graphql)."""
+    from custgraph.schema import schema
+
+    out.write_text(schema.as_str() + "\n", encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,56 @@
+"""Settings, read once from the environment at start-up (tests set the environment first)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from custgraph.graph.connection import GraphConfig
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    graph: GraphConfig
+    data_dir: Path
+    rules_path: Path | None = None
+    production: bool = False
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("CUSTGRAPH_DATA_DIR") or ".custgraph")
+        graph = GraphConfig(
+            uri=env.get("NEO4J_URI") or None,
+            user=env.get("NEO4J_USER", "neo4j"),
+            password=env.get("NEO4J_PASSWORD", ""),
+            database=env.get("NEO4J_DATABASE", "neo4j"),
+            data_dir=data_dir,
+        )
+        rules = env.get("CUSTGRAPH_RULES")
+        return cls(
+            graph=graph,
+            data_dir=data_dir,
+            rules_path=Path(rules) if rules else None,
+            production=env.get("CUSTGRAPH_ENV", "development").lower() == "production",
+            cors_origins=_split(env.get("CUSTGRAPH_CORS_ORIGINS")),
+        )
+
+
+# Every environment variable the code reads; the docker-compose test checks the service sets them.
+ENV_VARS = (
+    "NEO4J_URI",
+    "NEO4J_USER",
+    "NEO4J_PASSWORD",
+    "NEO4J_DATABASE",
+    "CUSTGRAPH_DATA_DIR",
+    "CUSTGRAPH_RULES",
+    "CUSTGRAPH_ENV",
+    "CUSTGRAPH_CORS_ORIGINS",
+)

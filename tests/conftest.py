@@ -1,0 +1,57 @@
+"""Session fixtures: one real embedded graph server (ArcadeDB over Bolt) for the whole test run.
+
+It starts once per pytest session on free ports with a temporary data dir and is stopped at the
+end. Tests that need an empty graph ask for ``clean_graph``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from custgraph.graph import embedded
+from custgraph.graph.connection import Graph, GraphConfig
+from custgraph.graph.schema import ensure_schema
+
+
+@pytest.fixture(scope="session")
+def graph_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    data_dir = tmp_path_factory.mktemp("custgraph-data")
+    previous = {k: os.environ.get(k) for k in ("CUSTGRAPH_DATA_DIR", "NEO4J_URI")}
+    os.environ["CUSTGRAPH_DATA_DIR"] = str(data_dir)
+    os.environ.pop("NEO4J_URI", None)  # the tests always use the embedded server
+    embedded.ensure_running(data_dir)
+    try:
+        yield data_dir
+    finally:
+        embedded.stop(data_dir)
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def graph_config(graph_data_dir: Path) -> GraphConfig:
+    return GraphConfig(uri=None, data_dir=graph_data_dir)
+
+
+@pytest.fixture(scope="session")
+async def graph(graph_config: GraphConfig) -> AsyncIterator[Graph]:
+    g = Graph.connect(graph_config)
+    await ensure_schema(g)
+    try:
+        yield g
+    finally:
+        await g.close()
+
+
+@pytest.fixture
+async def clean_graph(graph: Graph) -> Graph:
+    """The session graph, emptied of every node (the schema stays)."""
+    await graph.write("MATCH (n) DETACH DELETE n")
+    return graph
