@@ -1,0 +1,78 @@
+"""Small identifier helpers for test data: mobiles, national IDs (GB 11643), credit codes (GB 32100).
+
+Private to the generator on purpose; the matcher validates with its own standardizers.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+# Prefixes of mainland mobile numbers actually in use.
+MOBILE_PREFIXES = (
+    "130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 "
+    "171 173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 191 193 195 198 199"
+).split()
+PLACEHOLDER_MOBILES = ("13800000000", "13888888888")
+
+
+def national_id_check(first17: str) -> str:
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def national_id_valid(value: str) -> bool:
+    v = value.strip().upper()
+    return len(v) == 18 and v[:17].isdigit() and national_id_check(v[:17]) == v[17]
+
+
+def make_national_id(rng: random.Random, division: str, birth: date, male: bool) -> str:
+    seq = rng.randrange(0, 500) * 2 + (1 if male else 0)
+    body = f"{division}{birth:%Y%m%d}{seq:03d}"
+    return body + national_id_check(body)
+
+
+def credit_code_check(first17: str) -> str:
+    total = sum(_USCC_CHARSET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def credit_code_valid(value: str) -> bool:
+    v = value.strip().upper()
+    return (
+        len(v) == 18
+        and all(c in _USCC_CHARSET for c in v)
+        and credit_code_check(v[:17]) == v[17]
+    )
+
+
+def make_credit_code(rng: random.Random, division: str) -> str:
+    """91 (工商, 企业) + division + 9-character organization code (GB 11714) + check character."""
+    org8 = "".join(rng.choice("0123456789") for _ in range(8))
+    c9 = 11 - sum(int(c) * w for c, w in zip(org8, _ORG_WEIGHTS, strict=True)) % 11
+    org9 = org8 + ("X" if c9 == 10 else "0" if c9 == 11 else str(c9))
+    body = f"91{division}{org9}"
+    return body + credit_code_check(body)
+
+
+def make_mobile(rng: random.Random) -> str:
+    return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+
+
+def make_landline(rng: random.Random, area_code: str) -> str:
+    digits = 7 if len(area_code) == 4 and rng.random() < 0.2 else 8
+    return f"{area_code}-{rng.choice('568')}{rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
+
+
+def make_foreign_mobile(rng: random.Random, calling_code: str) -> str:
+    """An E.164 number for a customer abroad."""
+    if calling_code == "1":
+        return f"+1415555{rng.randrange(10**4):04d}"
+    if calling_code == "44":
+        return f"+447700{rng.randrange(10**6):06d}"
+    return f"+{calling_code}{rng.choice('9865')}{rng.randrange(10**7):07d}"

@@ -1,0 +1,100 @@
+"""Write golden customers: their properties and the edges derived from their records.
+
+Derived edges carry ``derived = true`` and are rebuilt on every re-resolution; edges added by
+people through the API (a tag, an owner) have no such flag and are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from custgraph.graph.connection import Graph
+
+DROP_DERIVED = """
+UNWIND $rows AS row
+MATCH (c:Customer {id: row.id})-[r]->()
+WHERE r.derived = true
+DELETE r
+"""
+
+SET_PROPS = "UNWIND $rows AS row MATCH (c:Customer {id: row.id}) SET c += row.props RETURN count(c) AS n"
+
+LINK_COMPANY = """
+UNWIND $rows AS row
+MERGE (co:Company {key: row.key})
+SET co.name = coalesce(co.name, row.name), co.credit_code = coalesce(row.credit_code, co.credit_code),
+    co.industry = coalesce(row.industry, co.industry)
+WITH co, row MATCH (c:Customer {id: row.id})
+MERGE (c)-[r:WORKS_AT]->(co) SET r.derived = true
+RETURN count(r) AS n
+"""
+
+
+def _link_named(label: str, key: str, rel: str) -> str:
+    # label/key/rel are constants of this module
+    return (
+        f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) SET x += row.props "
+        f"WITH x, row MATCH (c:Customer {{id: row.id}}) MERGE (c)-[r:{rel}]->(x) SET r.derived = true "
+        "RETURN count(r) AS n"
+    )
+
+
+LINK_OWNER = _link_named("Owner", "name", "OWNED_BY")
+LINK_CHANNEL = _link_named("Channel", "name", "CAME_FROM")
+LINK_TAG = _link_named("Tag", "key", "TAGGED")
+LINK_ORDER = _link_named("Order", "uid", "PLACED")
+LINK_INTERACTION = _link_named("Interaction", "uid", "HAD")
+
+
+@dataclass
+class CustomerProfile:
+    id: str
+    props: dict[str, Any]
+    company: dict[str, Any] | None  # {key, name, credit_code, industry}
+    owners: Sequence[str] = ()
+    channels: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    orders: Sequence[dict[str, Any]] = ()
+    interactions: Sequence[dict[str, Any]] = ()
+
+
+async def write_profiles(graph: Graph, profiles: Sequence[CustomerProfile]) -> None:
+    if not profiles:
+        return
+    ids = [{"id": p.id} for p in profiles]
+    await graph.write_batches(DROP_DERIVED, ids)
+    await graph.write_batches(SET_PROPS, [{"id": p.id, "props": p.props} for p in profiles])
+    companies = [{"id": p.id, **p.company} for p in profiles if p.company and p.company.get("key")]
+    await graph.write_batches(LINK_COMPANY, companies)
+    await graph.write_batches(
+        LINK_OWNER, [{"id": p.id, "key": o, "props": {}} for p in profiles for o in sorted(p.owners)]
+    )
+    await graph.write_batches(
+        LINK_CHANNEL, [{"id": p.id, "key": ch, "props": {}} for p in profiles for ch in sorted(p.channels)]
+    )
+    await graph.write_batches(
+        LINK_TAG,
+        [
+            {"id": p.id, "key": f"custom:{t}", "props": {"name": t, "dimension": "custom"}}
+            for p in profiles
+            for t in sorted(p.tags)
+        ],
+    )
+    await graph.write_batches(
+        LINK_ORDER,
+        [{"id": p.id, "key": o["uid"], "props": {k: v for k, v in o.items() if v is not None}}
+         for p in profiles for o in p.orders],
+    )
+    await graph.write_batches(
+        LINK_INTERACTION,
+        [{"id": p.id, "key": i["uid"], "props": {k: v for k, v in i.items() if v is not None}}
+         for p in profiles for i in p.interactions],
+    )
+
+
+async def drop_derived(graph: Graph, customer_ids: Sequence[str]) -> None:
+    """Remove the derived edges of customers merged away (their survivor gets them instead)."""
+    if customer_ids:
+        await graph.write_batches(DROP_DERIVED, [{"id": cid} for cid in customer_ids])

@@ -1,0 +1,224 @@
+"""Source records: idempotent upserts with history, identifier link edges and blocking keys.
+
+A record's identity is (source, source_key) -> ``uid``. Re-importing an unchanged row writes
+nothing; a changed row keeps its previous values in ``history_json`` and is marked for
+re-resolution by clearing its ``customer_id``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from custgraph.graph.connection import Graph
+from custgraph.graph.schema import blocking_property
+
+# canonical field -> (identifier label, relationship type)
+IDENTIFIER_FIELDS: dict[str, tuple[str, str]] = {
+    "mobile": ("Mobile", "HAS_MOBILE"),
+    "phone": ("Phone", "HAS_PHONE"),
+    "email": ("Email", "HAS_EMAIL"),
+    "national_id": ("NationalId", "HAS_NATIONAL_ID"),
+    "credit_code": ("CreditCode", "HAS_CREDIT_CODE"),
+}
+
+# Copied onto the node as plain properties so analysts can read records in Neo4j Browser.
+DISPLAY_FIELDS = ("name", "first_name", "last_name", "company", "mobile", "email", "city", "region")
+
+EXISTING = """
+UNWIND $uids AS uid
+MATCH (s:SourceRecord {uid: uid})
+RETURN s.uid AS uid, s.content_hash AS content_hash, s.fields_json AS fields_json,
+       s.raw_json AS raw_json, s.extra_json AS extra_json, s.history_json AS history_json,
+       s.customer_id AS customer_id, s.outcome AS outcome, s.seq AS seq, s.updated_at AS updated_at
+"""
+
+UPSERT = """
+UNWIND $rows AS row
+MERGE (s:SourceRecord {uid: row.uid})
+SET s += row.props
+RETURN count(s) AS n
+"""
+
+DETACH_IDENTIFIERS = """
+UNWIND $uids AS uid
+MATCH (s:SourceRecord {uid: uid})-[r]->(i)
+WHERE type(r) IN $types
+DELETE r
+"""
+
+
+def link_identifiers_query(label: str, rel: str) -> str:
+    # label/rel come from IDENTIFIER_FIELDS only
+    return (
+        "UNWIND $rows AS row "
+        f"MERGE (i:{label} {{value: row.value}}) "
+        "WITH i, row MATCH (s:SourceRecord {uid: row.uid}) "
+        f"MERGE (s)-[r:{rel}]->(i) SET r.raw = row.raw "
+        "RETURN count(r) AS n"
+    )
+
+
+@dataclass
+class RecordWrite:
+    """One record to store, as produced by ingest (fields already standardized)."""
+
+    uid: str
+    source: str
+    source_key: str
+    kind: str
+    row: int
+    fields: dict[str, Any]
+    raw: dict[str, str]
+    extra: dict[str, str]
+    status: str
+    content_hash: str
+    blocking: dict[str, str] = field(default_factory=dict)
+    run_id: str | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UpsertResult:
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)  # stored earlier but never resolved (a killed run)
+    seqs: dict[str, int] = field(default_factory=dict)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+async def allocate(graph: Graph, sequence: str, count: int) -> int:
+    """Reserve ``count`` consecutive numbers of a named sequence; returns the first."""
+    rows = await graph.write(
+        "MERGE (q:Sequence {name: $name}) SET q.value = coalesce(q.value, 0) + $count RETURN q.value AS value",
+        name=sequence,
+        count=count,
+    )
+    return int(rows[0]["value"]) - count + 1
+
+
+def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocking: Sequence[str]) -> dict:
+    now = _now()
+    props: dict[str, Any] = {
+        "source": rec.source,
+        "source_key": rec.source_key,
+        "kind": rec.kind,
+        "row": rec.row,
+        "status": rec.status,
+        "content_hash": rec.content_hash,
+        "fields_json": _dumps(rec.fields),
+        "raw_json": _dumps(rec.raw),
+        "extra_json": _dumps(rec.extra),
+        "history_json": _dumps(history),
+        "missing": list(rec.missing),
+        "seq": seq,
+        "updated_at": now,
+        "run_id": rec.run_id,
+        # a (re)written record must be (re)resolved
+        "customer_id": None,
+        "outcome": None,
+    }
+    for name in DISPLAY_FIELDS:
+        value = rec.fields.get(name)
+        props[name] = None if value is None else str(value)
+    for name in all_blocking:
+        props[blocking_property(name)] = rec.blocking.get(name)
+    return props
+
+
+async def upsert_records(
+    graph: Graph, records: Sequence[RecordWrite], blocking_rules: Sequence[str]
+) -> UpsertResult:
+    """Store new and changed records; leave unchanged ones untouched."""
+    result = UpsertResult()
+    if not records:
+        return result
+    existing = {r["uid"]: r for r in await graph.read(EXISTING, uids=[r.uid for r in records])}
+    to_write: list[tuple[RecordWrite, dict[str, Any] | None]] = []
+    for rec in records:
+        old = existing.get(rec.uid)
+        if old is None:
+            result.created.append(rec.uid)
+            to_write.append((rec, None))
+        elif old["content_hash"] != rec.content_hash:
+            result.changed.append(rec.uid)
+            to_write.append((rec, old))
+        else:
+            result.unchanged.append(rec.uid)
+            result.seqs[rec.uid] = int(old["seq"] or 0)
+            if old["outcome"] is None:
+                result.unresolved.append(rec.uid)
+    if not to_write:
+        return result
+    first = await allocate(graph, "record", len(to_write))
+    rows = []
+    for offset, (rec, old) in enumerate(to_write):
+        history: list[dict[str, Any]] = []
+        if old is not None:
+            history = json.loads(old["history_json"] or "[]")
+            history.append(
+                {
+                    "fields": json.loads(old["fields_json"] or "{}"),
+                    "raw": json.loads(old["raw_json"] or "{}"),
+                    "content_hash": old["content_hash"],
+                    "until": _now(),
+                    "customer_id": old["customer_id"],
+                }
+            )
+        seq = first + offset
+        result.seqs[rec.uid] = seq
+        rows.append({"uid": rec.uid, "props": _props(rec, seq, history, blocking_rules)})
+    await graph.write_batches(UPSERT, rows)
+    written = [rec for rec, _ in to_write]
+    if result.changed:
+        types = [rel for _, rel in IDENTIFIER_FIELDS.values()]
+        await graph.write(DETACH_IDENTIFIERS, uids=result.changed, types=types)
+    await _link_identifiers(graph, written)
+    return result
+
+
+async def _link_identifiers(graph: Graph, records: Sequence[RecordWrite]) -> None:
+    for name, (label, rel) in IDENTIFIER_FIELDS.items():
+        rows = [
+            {"uid": rec.uid, "value": str(rec.fields[name]), "raw": rec.raw.get(name, "")}
+            for rec in records
+            if rec.fields.get(name)
+        ]
+        if rows:
+            await graph.write_batches(link_identifiers_query(label, rel), rows)
+
+
+async def identifier_counts(graph: Graph, values: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], int]:
+    """How many records hold each (field, value): the hub signal for shared identifiers."""
+    counts: dict[tuple[str, str], int] = {}
+    for name, vals in values.items():
+        if name not in IDENTIFIER_FIELDS or not vals:
+            continue
+        label, rel = IDENTIFIER_FIELDS[name]
+        rows = await graph.read(
+            f"UNWIND $values AS v MATCH (i:{label} {{value: v}})<-[:{rel}]-(s:SourceRecord) "
+            "RETURN v AS value, count(s) AS n",
+            values=sorted(set(vals)),
+        )
+        for row in rows:
+            counts[(name, row["value"])] = int(row["n"])
+    return counts
+
+
+async def count_records(graph: Graph, source: str | None = None) -> int:
+    if source is None:
+        rows = await graph.read("MATCH (s:SourceRecord) RETURN count(s) AS n")
+    else:
+        rows = await graph.read("MATCH (s:SourceRecord {source: $source}) RETURN count(s) AS n", source=source)
+    return int(rows[0]["n"])

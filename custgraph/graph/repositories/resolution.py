@@ -1,0 +1,246 @@
+"""Candidates for the matching engine, and the persistence of its answers.
+
+The engine (matching/) is pure; this module feeds it the records already in the graph that share a
+blocking key with the incoming ones, and writes back customers, RESOLVED_TO edges, merges and
+review items.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from custgraph.graph.connection import Graph
+from custgraph.graph.schema import blocking_property
+
+CUSTOMER_PREFIX = "C"
+CUSTOMER_DIGITS = 6
+
+
+def customer_id(number: int) -> str:
+    return f"{CUSTOMER_PREFIX}{number:0{CUSTOMER_DIGITS}d}"
+
+
+def customer_number(cid: str) -> int:
+    return int(cid[len(CUSTOMER_PREFIX):])
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+CANDIDATE_COLUMNS = (
+    "s.uid AS uid, s.source AS source, s.fields_json AS fields_json, s.customer_id AS customer_id, "
+    "s.seq AS seq, s.kind AS kind"
+)
+
+
+async def candidates(
+    graph: Graph, keys: Mapping[str, Iterable[str]], exclude: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """Resolved records sharing at least one blocking key value with the incoming records."""
+    found: dict[str, dict[str, Any]] = {}
+    excluded = set(exclude)
+    for rule, values in keys.items():
+        vals = sorted(set(values))
+        if not vals:
+            continue
+        prop = blocking_property(rule)
+        rows = await graph.read(
+            f"UNWIND $keys AS k MATCH (s:SourceRecord) WHERE s.`{prop}` = k AND s.customer_id IS NOT NULL "
+            f"RETURN {CANDIDATE_COLUMNS}",
+            keys=vals,
+        )
+        for row in rows:
+            if row["uid"] not in excluded:
+                found[row["uid"]] = row
+    return list(found.values())
+
+
+async def records_by_uid(graph: Graph, uids: Sequence[str]) -> list[dict[str, Any]]:
+    return await graph.read(
+        f"UNWIND $uids AS u MATCH (s:SourceRecord {{uid: u}}) RETURN {CANDIDATE_COLUMNS}", uids=list(uids)
+    )
+
+
+async def records_of_customers(graph: Graph, customer_ids: Sequence[str]) -> list[dict[str, Any]]:
+    return await graph.read(
+        "UNWIND $ids AS id MATCH (s:SourceRecord {customer_id: id}) "
+        f"RETURN {CANDIDATE_COLUMNS}, s.updated_at AS updated_at",
+        ids=sorted(set(customer_ids)),
+    )
+
+
+async def allocate_customer_ids(graph: Graph, count: int) -> list[str]:
+    if count == 0:
+        return []
+    rows = await graph.write(
+        "MERGE (q:Sequence {name: 'customer'}) SET q.value = coalesce(q.value, 0) + $count RETURN q.value AS v",
+        count=count,
+    )
+    last = int(rows[0]["v"])
+    return [customer_id(n) for n in range(last - count + 1, last + 1)]
+
+
+CREATE_CUSTOMERS = """
+UNWIND $rows AS row
+MERGE (c:Customer {id: row.id})
+ON CREATE SET c.created_at = $now
+RETURN count(c) AS n
+"""
+
+DETACH_RESOLUTION = """
+UNWIND $rows AS row
+MATCH (s:SourceRecord {uid: row.uid})-[r:RESOLVED_TO]->()
+DELETE r
+"""
+
+SET_RESOLUTION = """
+UNWIND $rows AS row
+MATCH (s:SourceRecord {uid: row.uid})
+SET s.customer_id = row.customer_id, s.outcome = row.outcome, s.score = row.score, s.rule = row.rule,
+    s.matched_uid = row.matched_uid, s.evidence_json = row.evidence_json, s.resolved_at = $now
+RETURN count(s) AS n
+"""
+
+LINK_RESOLUTION = """
+UNWIND $rows AS row
+MATCH (s:SourceRecord {uid: row.uid})
+MATCH (c:Customer {id: row.customer_id})
+MERGE (s)-[r:RESOLVED_TO]->(c)
+SET r.score = row.score, r.rule = row.rule, r.outcome = row.outcome, r.evidence_json = row.evidence_json,
+    r.matched_uid = row.matched_uid, r.at = $now
+RETURN count(r) AS n
+"""
+
+
+async def write_resolutions(graph: Graph, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows: uid, customer_id (None for the unmatched pool), outcome, score, rule, matched_uid, evidence."""
+    if not rows:
+        return
+    prepared = [
+        {
+            "uid": r["uid"],
+            "customer_id": r["customer_id"],
+            "outcome": r["outcome"],
+            "score": float(r["score"]),
+            "rule": r["rule"],
+            "matched_uid": r.get("matched_uid"),
+            "evidence_json": _dumps(r.get("evidence", [])),
+        }
+        for r in rows
+    ]
+    now = _now()
+    ids = sorted({r["customer_id"] for r in prepared if r["customer_id"]})
+    await graph.write_batches(CREATE_CUSTOMERS, [{"id": cid} for cid in ids], now=now)
+    await graph.write_batches(DETACH_RESOLUTION, prepared)
+    await graph.write_batches(SET_RESOLUTION, prepared, now=now)
+    await graph.write_batches(LINK_RESOLUTION, [r for r in prepared if r["customer_id"]], now=now)
+
+
+MERGE_CUSTOMERS = """
+UNWIND $rows AS row
+MATCH (a:Customer {id: row.absorbed})
+MATCH (b:Customer {id: row.survivor})
+SET a.merged_into = row.survivor, a.merged_at = $now
+MERGE (a)-[m:MERGED_INTO]->(b)
+SET m.at = $now, m.reason = row.reason
+RETURN count(m) AS n
+"""
+
+MOVE_RECORDS = """
+UNWIND $rows AS row
+MATCH (s:SourceRecord {customer_id: row.absorbed})-[r:RESOLVED_TO]->(:Customer {id: row.absorbed})
+MATCH (c:Customer {id: row.survivor})
+CREATE (s)-[r2:RESOLVED_TO]->(c)
+SET r2 = properties(r), r2.moved_from = row.absorbed, r2.at = $now
+SET s.customer_id = row.survivor, s.moved_from = row.absorbed
+DELETE r
+RETURN count(r2) AS n
+"""
+
+
+async def merge_customers(graph: Graph, merges: Sequence[tuple[str, str, str]]) -> None:
+    """(survivor, absorbed, reason): the absorbed customer stays as a pointer to the survivor."""
+    if not merges:
+        return
+    rows = [{"survivor": s, "absorbed": a, "reason": why} for s, a, why in merges]
+    now = _now()
+    await graph.write_batches(MERGE_CUSTOMERS, rows, now=now)
+    await graph.write_batches(MOVE_RECORDS, rows, now=now)
+
+
+UPSERT_REVIEW = """
+UNWIND $rows AS row
+MERGE (r:ReviewItem {key: row.key})
+ON CREATE SET r.status = 'open', r.created_at = $now
+SET r.uid_a = row.uid_a, r.uid_b = row.uid_b, r.score = row.score, r.evidence_json = row.evidence_json,
+    r.updated_at = $now
+RETURN count(r) AS n
+"""
+
+
+def pair_key(uid_a: str, uid_b: str) -> str:
+    a, b = sorted((uid_a, uid_b))
+    return f"{a}||{b}"
+
+
+async def upsert_review_items(graph: Graph, pairs: Sequence[dict[str, Any]]) -> None:
+    rows = [
+        {
+            "key": pair_key(p["uid_a"], p["uid_b"]),
+            "uid_a": min(p["uid_a"], p["uid_b"]),
+            "uid_b": max(p["uid_a"], p["uid_b"]),
+            "score": float(p["score"]),
+            "evidence_json": _dumps(p.get("evidence", [])),
+        }
+        for p in pairs
+    ]
+    if rows:
+        await graph.write_batches(UPSERT_REVIEW, rows, now=_now())
+
+
+async def decisions_for(graph: Graph, uids: Sequence[str]) -> dict[frozenset[str], str]:
+    """Remembered review decisions (MERGE / SEPARATE) touching any of these records."""
+    if not uids:
+        return {}
+    rows = await graph.read(
+        "UNWIND $uids AS u MATCH (r:ReviewItem) WHERE (r.uid_a = u OR r.uid_b = u) AND r.decision IS NOT NULL "
+        "RETURN DISTINCT r.uid_a AS a, r.uid_b AS b, r.decision AS decision",
+        uids=list(uids),
+    )
+    return {frozenset((row["a"], row["b"])): row["decision"] for row in rows}
+
+
+async def set_customer_properties(graph: Graph, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows: {id, props}; the golden record computed by survivorship."""
+    await graph.write_batches(
+        "UNWIND $rows AS row MATCH (c:Customer {id: row.id}) SET c += row.props RETURN count(c) AS n", rows
+    )
+
+
+async def load_model(graph: Graph, name: str = "current") -> dict[str, Any] | None:
+    rows = await graph.read("MATCH (m:MatchModel {name: $name}) RETURN m.params_json AS p", name=name)
+    return json.loads(rows[0]["p"]) if rows and rows[0]["p"] else None
+
+
+async def save_model(graph: Graph, params: Mapping[str, Any], name: str = "current") -> None:
+    await graph.write(
+        "MERGE (m:MatchModel {name: $name}) SET m.params_json = $p, m.trained_at = $now",
+        name=name,
+        p=_dumps(params),
+        now=_now(),
+    )
+
+
+async def export_links(graph: Graph) -> list[dict[str, Any]]:
+    return await graph.read(
+        "MATCH (s:SourceRecord) RETURN s.source AS source, s.source_key AS source_key, "
+        "s.customer_id AS customer_id, s.outcome AS outcome ORDER BY s.seq"
+    )

@@ -1,0 +1,134 @@
+"""A customer's profile from its resolved records: survivorship plus what orders and visits add up to.
+
+Pure functions over plain records; graph/ stores the result on the Customer node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+PROFILE_FIELDS = (
+    "name",
+    "customer_type",
+    "lifecycle",
+    "gender",
+    "birth_date",
+    "title",
+    "mobile",
+    "phone",
+    "email",
+    "company",
+    "industry",
+    "region",
+    "city",
+    "address",
+    "country",
+    "first_contact",
+    "last_contact",
+    "total_amount",
+    "order_count",
+    "notes",
+    "consent_marketing",
+)
+
+
+@dataclass
+class Links:
+    """The customer's edges that follow from its records."""
+
+    company: str | None = None
+    owners: set[str] = field(default_factory=set)
+    channels: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    interactions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def display_name(fields: dict[str, Any]) -> str | None:
+    """`name`, else family + given name (no space between CJK parts), else the company."""
+    if fields.get("name"):
+        return str(fields["name"])
+    first, last = fields.get("first_name"), fields.get("last_name")
+    if first or last:
+        parts = [str(p) for p in (last, first) if p]
+        if all(CJK.search(p) for p in parts):
+            return "".join(parts)
+        return " ".join(str(p) for p in (first, last) if p)
+    return str(fields["company"]) if fields.get("company") else None
+
+
+def address_line(fields: dict[str, Any]) -> str | None:
+    if fields.get("address"):
+        return str(fields["address"])
+    parts = [fields.get(k) for k in ("address_number", "address_line1", "address_line2")]
+    joined = " ".join(str(p) for p in parts if p)
+    return joined or None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _as_list(value: Any) -> Iterable[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple | set):
+        return [str(v) for v in value if v]
+    return [str(value)]
+
+
+def aggregate(golden: dict[str, Any], records: Sequence[tuple[str, str, dict[str, Any]]]) -> tuple[dict, Links]:
+    """Complete the survivorship result with edges and sums.
+
+    ``records`` are (uid, kind, fields) of every record resolved to the customer.
+    """
+    props = {k: golden.get(k) for k in PROFILE_FIELDS}
+    props["name"] = golden.get("name") or display_name(golden)
+    props["address"] = address_line(golden)
+    if not props.get("customer_type"):
+        person = golden.get("name") or golden.get("first_name") or golden.get("last_name")
+        props["customer_type"] = "person" if person or not golden.get("company") else "company"
+    links = Links(company=golden.get("company"))
+    dates: list[str] = []
+    order_total = Decimal(0)
+    for uid, kind, fields in records:
+        links.owners.update(_as_list(fields.get("owner")))
+        links.channels.update(_as_list(fields.get("channel")))
+        links.tags.update(_as_list(fields.get("tags")))
+        dates += [str(fields[k]) for k in ("first_contact", "last_contact") if fields.get(k)]
+        if kind == "orders":
+            amount = _decimal(fields.get("amount"))
+            order_total += amount or 0
+            links.orders.append({"uid": uid, **{k: fields.get(k) for k in ("order_id", "order_date", "product")},
+                                 "amount": float(amount) if amount is not None else None})
+            if fields.get("order_date"):
+                dates.append(str(fields["order_date"]))
+        elif kind == "interactions":
+            links.interactions.append(
+                {"uid": uid, **{k: fields.get(k) for k in
+                                ("interaction_type", "interaction_date", "content", "satisfaction")}}
+            )
+            if fields.get("interaction_date"):
+                dates.append(str(fields["interaction_date"]))
+    if links.orders:
+        props["order_count"] = max(len(links.orders), int(golden.get("order_count") or 0))
+        props["total_amount"] = float(max(order_total, _decimal(golden.get("total_amount")) or Decimal(0)))
+    else:
+        total = _decimal(golden.get("total_amount"))
+        props["total_amount"] = float(total) if total is not None else None
+        props["order_count"] = int(golden["order_count"]) if golden.get("order_count") not in (None, "") else None
+    if dates:
+        props["first_contact"] = min([*dates, *( [props["first_contact"]] if props.get("first_contact") else [])])
+        props["last_contact"] = max([*dates, *( [props["last_contact"]] if props.get("last_contact") else [])])
+    return props, links

@@ -1,0 +1,179 @@
+"""Resolve stored source records into golden customers.
+
+The use case that joins graph/ and matching/: load the pending records, ask the graph for the
+resolved records that share a blocking key with them, let the pure engine decide, and write the
+answer back (new customers, RESOLVED_TO edges, merges, review items and golden profiles).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, is_dataclass
+from typing import Any
+
+from custgraph.graph.connection import Graph
+from custgraph.graph.repositories import profiles as profile_repo
+from custgraph.graph.repositories import records as record_repo
+from custgraph.graph.repositories import resolution as repo
+from custgraph.ingest.profile import aggregate
+from custgraph.matching.blocking import blocking_keys
+from custgraph.matching.engine import ResolutionResult, resolve
+from custgraph.matching.record import MatchRecord
+from custgraph.matching.rules import Rules
+from custgraph.matching.survivorship import golden_record
+
+OUTCOMES = ("matched", "review", "new", "unmatched")
+
+
+@dataclass
+class ResolveSummary:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    merges: int = 0
+    review_pairs: int = 0
+    customers_touched: int = 0
+    by_uid: dict[str, str] = field(default_factory=dict)
+
+
+def to_match_record(row: dict[str, Any]) -> MatchRecord:
+    return MatchRecord(
+        uid=row["uid"],
+        source=row["source"],
+        fields=json.loads(row["fields_json"] or "{}"),
+        customer_id=row.get("customer_id"),
+        seq=int(row.get("seq") or 0),
+    )
+
+
+def record_blocking(source: str, uid: str, fields: dict[str, Any], rules: Rules) -> dict[str, str]:
+    return blocking_keys(MatchRecord(uid=uid, source=source, fields=fields), rules)
+
+
+async def resolve_pending(
+    graph: Graph, uids: Sequence[str], rules: Rules, *, params: Any = None
+) -> ResolveSummary:
+    """Resolve these stored records (new, changed or left unresolved by a killed run)."""
+    summary = ResolveSummary()
+    if not uids:
+        return summary
+    pending = sorted((to_match_record(r) for r in await repo.records_by_uid(graph, uids)), key=lambda r: r.seq)
+    pending = [MatchRecord(r.uid, r.source, r.fields, None, r.seq) for r in pending]
+    keys: dict[str, set[str]] = defaultdict(set)
+    identifiers: dict[str, set[str]] = defaultdict(set)
+    for rec in pending:
+        for rule, value in blocking_keys(rec, rules).items():
+            keys[rule].add(value)
+        for name in record_repo.IDENTIFIER_FIELDS:
+            if rec.fields.get(name):
+                identifiers[name].add(str(rec.fields[name]))
+    pending_uids = {r.uid for r in pending}
+    existing = [to_match_record(r) for r in await repo.candidates(graph, keys, exclude=pending_uids)]
+    counts = await record_repo.identifier_counts(graph, identifiers)
+    # The incoming records are already linked to their identifier nodes; the engine adds the
+    # batch's own counts itself, so give it the counts of the records already resolved.
+    batch_counts = Counter(
+        (name, str(rec.fields[name])) for rec in pending for name in identifiers if rec.fields.get(name)
+    )
+    existing_counts = {k: max(0, n - batch_counts.get(k, 0)) for k, n in counts.items()}
+    decisions = await repo.decisions_for(graph, sorted(pending_uids))
+    result = resolve(
+        pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts
+    )
+    await _persist(graph, result, rules, summary)
+    return summary
+
+
+async def _persist(graph: Graph, result: ResolutionResult, rules: Rules, summary: ResolveSummary) -> None:
+    provisional = sorted(
+        {r.customer_id for r in result.resolutions if r.customer_id and r.customer_id.startswith("new:")},
+        key=lambda p: int(p.split(":", 1)[1]),
+    )
+    real = dict(zip(provisional, await repo.allocate_customer_ids(graph, len(provisional)), strict=True))
+    rows = []
+    touched: set[str] = set()
+    for res in result.resolutions:
+        cid = real.get(res.customer_id, res.customer_id) if res.customer_id else None
+        rows.append(
+            {
+                "uid": res.uid,
+                "customer_id": cid,
+                "outcome": res.outcome,
+                "score": res.score,
+                "rule": res.rule,
+                "matched_uid": res.matched_uid,
+                "evidence": [_evidence(e) for e in res.evidence],
+            }
+        )
+        summary.outcomes[res.outcome] += 1
+        summary.by_uid[res.uid] = res.outcome
+        if cid:
+            touched.add(cid)
+    await repo.write_resolutions(graph, rows)
+    merges = [(m.survivor, m.absorbed, "matched") for m in result.merges]
+    await repo.merge_customers(graph, merges)
+    absorbed = {a for _, a, _ in merges}
+    await profile_repo.drop_derived(graph, sorted(absorbed))
+    touched = (touched - absorbed) | {s for s, _, _ in merges}
+    await repo.upsert_review_items(
+        graph,
+        [
+            {"uid_a": p.uid_a, "uid_b": p.uid_b, "score": p.score, "evidence": [_evidence(e) for e in p.evidence]}
+            for p in result.review_pairs
+        ],
+    )
+    summary.merges += len(merges)
+    summary.review_pairs += len(result.review_pairs)
+    summary.customers_touched += len(touched)
+    await refresh_profiles(graph, sorted(touched), rules)
+
+
+def _evidence(item: Any) -> dict[str, Any]:
+    if hasattr(item, "to_dict"):
+        return dict(item.to_dict())
+    if is_dataclass(item) and not isinstance(item, type):
+        return asdict(item)
+    return dict(item)
+
+
+async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rules) -> None:
+    """Recompute the golden profile of these customers from all their records."""
+    from custgraph.matching.standardize import company_key
+
+    if not customer_ids:
+        return
+    by_customer: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in await repo.records_of_customers(graph, customer_ids):
+        by_customer[row["customer_id"]].append(row)
+    profiles = []
+    for cid in customer_ids:
+        rows = by_customer.get(cid, [])
+        if not rows:
+            continue
+        records = [to_match_record(r) for r in rows]
+        golden = golden_record(records, rules)
+        props, links = aggregate(golden, [(r.uid, row.get("kind") or "customers", dict(r.fields))
+                                          for r, row in zip(records, rows, strict=True)])
+        props = {k: v for k, v in props.items() if v is not None}
+        props["record_count"] = len(rows)
+        company = None
+        if links.company and (key := company_key(links.company)):
+            company = {
+                "key": key,
+                "name": links.company,
+                "credit_code": golden.get("credit_code"),
+                "industry": golden.get("industry"),
+            }
+        profiles.append(
+            profile_repo.CustomerProfile(
+                id=cid,
+                props=props,
+                company=company,
+                owners=sorted(links.owners),
+                channels=sorted(links.channels),
+                tags=sorted(links.tags),
+                orders=links.orders,
+                interactions=links.interactions,
+            )
+        )
+    await profile_repo.write_profiles(graph, profiles)

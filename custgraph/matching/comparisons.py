@@ -1,0 +1,104 @@
+"""Comparisons: one field (or virtual field) compared through an ordered list of levels.
+
+In the rules file a comparison looks like::
+
+    - name: birth_date
+      field: birth_date
+      levels: [exact, {type: damerau_levenshtein, max_distance: 1}, day_month_swap, else]
+
+A level given as a bare string is a level type with default settings. The implicit first level,
+``null``, catches pairs where either side is missing (or is a placeholder identifier such as
+13800000000): it carries no evidence either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from custgraph.matching.keys import check_transform
+from custgraph.matching.levels import NULL_LABEL, HubView, Level, LevelMeasure, LevelTest
+from custgraph.matching.record import MatchRecord
+
+IsPlaceholder = Callable[[str], bool]
+
+
+class Comparison(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    field: str = Field(min_length=1)
+    key: str = "raw"  # transform applied to the field before the levels see it
+    description: str = ""
+    levels: list[Level] = Field(min_length=2)
+
+    @field_validator("key")
+    @classmethod
+    def _known_transform(cls, value: str) -> str:
+        return check_transform(value)
+
+    @field_validator("levels", mode="before")
+    @classmethod
+    def _expand_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"type": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _check_levels(self) -> Comparison:
+        kinds = [level.type for level in self.levels]
+        if kinds[-1] != "else" or kinds.count("else") != 1:
+            raise ValueError(f"comparison {self.name!r}: the last level, and only the last, must be 'else'")
+        labels = self.labels
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"comparison {self.name!r}: level labels must be unique, got {labels[1:]}")
+        return self
+
+    @property
+    def labels(self) -> list[str]:
+        """Level labels in order, the implicit null level first."""
+        return [NULL_LABEL, *(level.name for level in self.levels)]
+
+    def compile(self, is_placeholder: IsPlaceholder | None = None) -> CompiledComparison:
+        return CompiledComparison(
+            name=self.name,
+            field=self.field,
+            base_key=self.key,
+            labels=tuple(self.labels),
+            tests=tuple(level.compile(self.field, self.key) for level in self.levels),
+            measures=(None, *(level.measure(self.field, self.key) for level in self.levels)),
+            is_placeholder=is_placeholder,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledComparison:
+    """The hot-path form of a Comparison: plain closures, no validation."""
+
+    name: str
+    field: str
+    base_key: str
+    labels: tuple[str, ...]
+    tests: tuple[LevelTest, ...]
+    measures: tuple[LevelMeasure | None, ...]
+    is_placeholder: IsPlaceholder | None = None
+
+    def values(self, a: MatchRecord, b: MatchRecord) -> tuple[str | None, str | None]:
+        va, vb = a.key(self.field, self.base_key), b.key(self.field, self.base_key)
+        if self.is_placeholder is not None:
+            va = None if va is None or self.is_placeholder(va) else va
+            vb = None if vb is None or self.is_placeholder(vb) else vb
+        return va, vb
+
+    def level(self, a: MatchRecord, b: MatchRecord, hubs: HubView) -> int:
+        """Index into ``labels`` of the first level the pair satisfies (0 = null)."""
+        va, vb = self.values(a, b)
+        if va is None or vb is None:
+            return 0
+        for index, test in enumerate(self.tests, 1):
+            if test(a, b, va, vb, hubs):
+                return index
+        return len(self.tests)  # unreachable: the last test is 'else'
