@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from custgraph.graph import embedded
+from custgraph.service import cli_data
 from custgraph.service.settings import Settings
 
 app = typer.Typer(help="customer-graph: resolve scattered customer records into one graph.", no_args_is_help=True)
@@ -16,6 +17,10 @@ db_app = typer.Typer(help="The embedded graph server (used when NEO4J_URI is uns
 schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
+app.add_typer(cli_data.export_app, name="export")
+app.add_typer(cli_data.rules_app, name="rules")
+app.add_typer(cli_data.demo_app, name="demo")
+app.command("import")(cli_data.import_command)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -88,6 +88,7 @@ class UpsertResult:
     unchanged: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)  # stored earlier but never resolved (a killed run)
     seqs: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)  # stored outcome of unchanged records
 
 
 def _now() -> str:
@@ -157,7 +158,9 @@ async def upsert_records(
         else:
             result.unchanged.append(rec.uid)
             result.seqs[rec.uid] = int(old["seq"] or 0)
-            if old["outcome"] is None:
+            if old["outcome"] is not None:
+                result.outcomes[rec.uid] = old["outcome"]
+            else:
                 result.unresolved.append(rec.uid)
     if not to_write:
         return result

@@ -6,12 +6,14 @@ Without a format the parser accepts the spellings found in Chinese and internati
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date, datetime, time, timedelta, timezone
+import unicodedata
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from .errors import InvalidValue
-from .text import clean_text
+from .text import clean_text, is_missing
 
 # Excel's day 0 is 1899-12-30 (it counts the non-existent 1900-02-29, so day 60 onwards lines up).
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -22,17 +24,29 @@ EXCEL_SERIAL_MAX = 80000
 MIN_YEAR = 1800
 MAX_YEAR = 2199
 
-_TIME = r"(?:(?:\s*T\s*|\s+)(?P<H>\d{1,2})[:时](?P<M>\d{2})(?:[:分](?P<S>\d{2})(?:[.,](?P<f>\d{1,6})\d*)?秒?)?)?"
+# Optional time after a date: " 10:30", "T10:30:00.123", "日10时30分15秒"; then an optional UTC offset.
+_TIME = (
+    r"(?:(?:\s*T\s*|\s+|(?<=[日号]))(?P<H>\d{1,2})[:时](?P<M>\d{2})"
+    r"(?:(?::|分)(?P<S>\d{2})(?:[.,](?P<f>\d{1,6})\d*)?秒?|分)?)?"
+)
 _ZONE = r"\s*(?P<z>Z|[+-]\d{2}:?\d{2})?"
+_I = re.IGNORECASE
 # 2024-01-05, 2024/1/5, 2024.1.5, 2024年1月5日 / 5号, each optionally followed by a time.
-_YMD = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?" + _TIME + _ZONE)
+_YMD = re.compile(
+    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?" + _TIME + _ZONE, _I
+)
 # 05/01/2024, 5-1-2024, 05.01.2024 (see _day_month for the order).
-_DMY = re.compile(r"(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})" + _TIME + _ZONE)
-_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})" + r"(?:T?(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?")
-_SERIAL = re.compile(r"(?P<n>\d{5})(?:\.(?P<frac>\d+))?")
+_DMY = re.compile(r"(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})" + _TIME + _ZONE, _I)
+# 20240105, 20240105103000, 20240105T1030.
+_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:T?(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?", _I)
+# An Excel serial typed or exported as text: "45296", "45296.5".
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+# 5 Jan 2024, 5-Jan-2024, January 5, 2024.
 _MONTH_NAME = r"(?P<mon>[a-z]{3,9})\.?"
-_D_MON_Y = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]*" + _MONTH_NAME + r"[\s,-]*(?P<y>\d{4})" + _TIME)
-_MON_D_Y = re.compile(_MONTH_NAME + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s,]*(?P<y>\d{4})" + _TIME)
+_D_MON_Y = re.compile(
+    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]*" + _MONTH_NAME + r"[\s,-]*(?P<y>\d{4})" + _TIME, _I
+)
+_MON_D_Y = re.compile(_MONTH_NAME + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s,]*(?P<y>\d{4})" + _TIME, _I)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -98,8 +112,8 @@ def _clock(match: re.Match[str]) -> time | None:
 def _zone(text: str | None) -> timezone | None:
     if not text:
         return None
-    if text == "Z":
-        return timezone.utc
+    if text in ("Z", "z"):
+        return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
@@ -118,7 +132,7 @@ def _from_serial(serial: float) -> tuple[date, time | None]:
 
 
 def _from_number(raw: int | float | Decimal) -> tuple[date, time | None]:
-    if isinstance(raw, float | Decimal) and not raw.is_finite():
+    if not math.isfinite(raw):
         raise InvalidValue(_NOT_A_DATE)
     if raw == int(raw) and 19000101 <= raw <= 29991231:  # 20240105 typed into a number cell
         return _parse_text(str(int(raw)))
@@ -126,24 +140,25 @@ def _from_number(raw: int | float | Decimal) -> tuple[date, time | None]:
 
 
 def _parse_text(text: str) -> tuple[date, time | None]:
-    lowered = text.lower()
-    if match := _YMD.fullmatch(lowered):
+    if match := _YMD.fullmatch(text):
         found = _build(int(match["y"]), int(match["m"]), int(match["d"]))
-    elif match := _DMY.fullmatch(lowered):
+    elif match := _DMY.fullmatch(text):
         day, month = _day_month(int(match["a"]), int(match["b"]))
         found = _build(int(match["y"]), month, day)
-    elif match := _COMPACT.fullmatch(lowered):
+    elif match := _COMPACT.fullmatch(text):
         found = _build(int(match["y"]), int(match["m"]), int(match["d"]))
-    elif match := _SERIAL.fullmatch(lowered):
-        return _from_serial(float(lowered))
-    elif (match := _D_MON_Y.fullmatch(lowered) or _MON_D_Y.fullmatch(lowered)) and match["mon"] in _MONTHS:
-        found = _build(int(match["y"]), _MONTHS[match["mon"]], int(match["d"]))
+    elif _SERIAL.fullmatch(text):
+        return _from_serial(float(text))
+    elif (match := _D_MON_Y.fullmatch(text) or _MON_D_Y.fullmatch(text)) and match["mon"].lower() in _MONTHS:
+        found = _build(int(match["y"]), _MONTHS[match["mon"].lower()], int(match["d"]))
     else:
         raise InvalidValue(_NOT_A_DATE)
     return found, _clock(match)
 
 
 def _parse(raw: object, fmt: str | None) -> tuple[date, time | None] | None:
+    if is_missing(raw):  # pandas hands over an empty cell as NaN
+        return None
     if isinstance(raw, datetime):  # before date: datetime is a subclass of date
         return raw.date(), raw.timetz()
     if isinstance(raw, date):
@@ -157,6 +172,8 @@ def _parse(raw: object, fmt: str | None) -> tuple[date, time | None] | None:
         return None
     if fmt is None:
         return _parse_text(text)
+    if not fmt.isascii():  # the value went through NFKC, so the format must too
+        fmt = unicodedata.normalize("NFKC", fmt)
     try:
         parsed = datetime.strptime(text, fmt)
     except ValueError:

@@ -1,0 +1,135 @@
+"""The rules file: everything the engine does, as validated data.
+
+``load_rules()`` reads YAML (the shipped default when no path is given) into ``Rules``; a bad
+threshold, an unknown transform or a rule naming a level that does not exist fails right there,
+not at scoring time. ``Rules.model_dump()`` round-trips and ``to_yaml()`` prints the rules back.
+See docs/matching-rules.md for every key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from custgraph.matching.bands import Bands
+from custgraph.matching.blocking import BlockingRule
+from custgraph.matching.combination_rules import CombinationRule, CompiledRule
+from custgraph.matching.comparisons import Comparison, CompiledComparison
+from custgraph.matching.hubs import HubSettings
+from custgraph.matching.survivorship import SurvivorshipSettings
+
+DEFAULT_RULES_RESOURCE = "rules.default.yaml"
+
+
+class ClusteringSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # A record matching two customers merges them only when its link to the second one is at least
+    # this probable: merging is harder to undo than linking, so it asks for more.
+    merge_threshold: float = Field(0.99, gt=0, le=1)
+    max_block_size: int = Field(100, ge=2)
+    max_review_pairs: int = Field(3, ge=0)  # review pairs queued per record
+
+
+class TrainingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    random_pairs: int = Field(20000, ge=100)  # random pairs for u, nearly all non-matches
+    max_iterations: int = Field(50, ge=1)
+    tolerance: float = Field(1e-5, gt=0)
+    min_matches: float = Field(20, ge=1)  # fewer expected matches: keep the default m values
+    seed: int = 1
+
+
+class Rules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1] = 1
+    description: str = ""
+    # Exact identifiers, highest priority first: among candidate customers in the matched band, the
+    # one sharing the highest-priority identifier wins (the seeds: mobile first, then email ...).
+    identifiers: list[str] = Field(default_factory=lambda: ["mobile", "email", "national_id", "credit_code"])
+    # A record with none of the identifiers and none of these goes to the unmatched pool.
+    name_fields: list[str] = Field(default_factory=lambda: ["name", "first_name", "last_name", "company"])
+    prior_match_probability: float = Field(1e-4, gt=0, lt=1)  # until EM estimates it
+    comparisons: list[Comparison] = Field(min_length=1)
+    blocking: list[BlockingRule] = Field(min_length=1)
+    rules: list[CombinationRule] = Field(default_factory=list)
+    bands: Bands = Field(default_factory=Bands)
+    hubs: HubSettings = Field(default_factory=HubSettings)
+    clustering: ClusteringSettings = Field(default_factory=ClusteringSettings)
+    training: TrainingSettings = Field(default_factory=TrainingSettings)
+    survivorship: SurvivorshipSettings = Field(default_factory=SurvivorshipSettings)
+
+    _compiled: CompiledRules | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rules:
+        for kind, names in (
+            ("comparison", [c.name for c in self.comparisons]),
+            ("blocking rule", [b.name for b in self.blocking]),
+            ("rule", [r.name for r in self.rules]),
+        ):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {kind} names: {dupes}")
+        if self.clustering.merge_threshold < self.bands.matched:
+            raise ValueError("clustering.merge_threshold must be >= bands.matched")
+        self._compiled = _compile(self)  # also validates the combination rules' labels
+        return self
+
+    @property
+    def compiled(self) -> CompiledRules:
+        if self._compiled is None:  # pragma: no cover - set by the validator
+            self._compiled = _compile(self)
+        return self._compiled
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRules:
+    comparisons: tuple[CompiledComparison, ...]
+    combination_rules: tuple[CompiledRule, ...]
+    # (comparison index, level indexes meaning "shares this identifier"), in identifier priority order
+    identifier_levels: tuple[tuple[int, frozenset[int]], ...]
+
+
+def _compile(rules: Rules) -> CompiledRules:
+    hubs = rules.hubs
+    compiled = tuple(
+        c.compile((lambda v, f=c.field: hubs.is_placeholder(f, v)) if c.field in hubs.fields else None)
+        for c in rules.comparisons
+    )
+    identifier_levels = []
+    for field in rules.identifiers:
+        for i, comparison in enumerate(rules.comparisons):
+            if comparison.field == field:
+                exact = frozenset(j for j, lv in enumerate(comparison.levels, 1) if lv.type == "exact" and not lv.key)
+                identifier_levels.append((i, exact))
+                break
+    return CompiledRules(
+        comparisons=compiled,
+        combination_rules=tuple(r.compile(rules.comparisons) for r in rules.rules),
+        identifier_levels=tuple(identifier_levels),
+    )
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Rules from a YAML file, or the shipped defaults when path is None."""
+    if path is None:
+        text = (resources.files("custgraph") / "data" / DEFAULT_RULES_RESOURCE).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return rules_from_dict(yaml.safe_load(text) or {})
+
+
+def rules_from_dict(data: Mapping[str, Any]) -> Rules:
+    return Rules.model_validate(data)
