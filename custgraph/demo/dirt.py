@@ -24,6 +24,7 @@ class DirtConfig:
     english_alias: float = 0.3  # share of alias holders who use the alias in English channels
     # --- record level: contacts and places
     phone_format: float = 0.25  # spaces, dashes, +86, 0086, full-width digits
+    masked_mobile: float = 0.05  # 138****5678, as shops and call centers export it
     email_format: float = 0.08  # upper case, spaces, domain typos
     region_variant: float = 0.3  # 北京 / 北京市 / Beijing
     company_variant: float = 0.35  # 有限责任公司, no suffix, (中国), English name
@@ -31,6 +32,7 @@ class DirtConfig:
     id_typo: float = 0.02  # a mistyped digit: the national ID / credit code fails its checksum
     missing_field: float = 0.08  # an extra blank in any optional field
     date_format: float = 0.3  # 2024/3/5, 2024年3月5日, 20240305
+    amount_format: float = 0.5  # ¥1,280.00, 1.28万, 1280元
     excel_number_cells: float = 0.1  # a mobile stored as a number cell
     # --- record level: rows
     duplicate_entry: float = 0.02  # the same content entered again under a new key
@@ -42,8 +44,8 @@ class DirtConfig:
     common_name: float = 0.03  # persons named 张伟 / 王芳 / ... (different people, different cities)
     placeholder_mobile: float = 0.01  # 13800000000 typed for customers who gave no number
     # --- company level (share of companies with several employees on file)
-    shared_switchboard: float = 0.3  # employees' "mobile" is the company switchboard
-    shared_info_email: float = 0.25  # employees give info@company.com
+    shared_switchboard: float = 0.12  # employees' "mobile" is the company switchboard
+    shared_info_email: float = 0.08  # employees give info@company.com
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -81,16 +83,16 @@ class DirtConfig:
 SOURCE_WEIGHTS: dict[str, dict[str, float]] = {
     "crm_export": {
         "pinyin_name": 0.3, "honorific": 0.0, "phone_format": 0.6, "email_format": 0.5,
-        "company_variant": 0.6, "date_format": 1.0,
+        "company_variant": 0.6, "date_format": 1.0, "masked_mobile": 0.0,
     },
     "orders": {
         "pinyin_name": 0.5, "honorific": 2.0, "traditional": 0.5, "phone_format": 1.0,
-        "name_spacing": 0.3, "duplicate_entry": 0.0,
+        "name_spacing": 0.3, "duplicate_entry": 0.0, "masked_mobile": 2.0,
     },
     "webform": {
         "pinyin_name": 3.0, "honorific": 0.3, "name_spacing": 0.0, "traditional": 1.5,
         "phone_format": 1.6, "email_format": 1.5, "region_variant": 1.5, "company_variant": 1.5,
-        "exact_duplicate_row": 0.0,
+        "exact_duplicate_row": 0.0, "masked_mobile": 0.0,
     },
     "interactions": {
         "pinyin_name": 0.3, "honorific": 1.0, "phone_format": 0.8, "exact_duplicate_row": 0.0,

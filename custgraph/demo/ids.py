@@ -15,10 +15,10 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 # Prefixes of mainland mobile numbers actually in use.
-MOBILE_PREFIXES = (
-    "130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 "
-    "171 173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 191 193 195 198 199"
-).split()
+MOBILE_PREFIXES: tuple[str, ...] = (
+    *(f"13{d}" for d in "0123456789"), *(f"15{d}" for d in "012356789"), "166", "171", "173",
+    *(f"17{d}" for d in "5678"), *(f"18{d}" for d in "0123456789"), "191", "193", "195", "198", "199",
+)
 PLACEHOLDER_MOBILES = ("13800000000", "13888888888")
 
 
@@ -64,15 +64,38 @@ def make_mobile(rng: random.Random) -> str:
     return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
+def _valid(e164: str) -> bool:
+    import phonenumbers  # the allocation tables know which local lengths and blocks exist
+
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def make_landline(rng: random.Random, area_code: str) -> str:
-    digits = 7 if len(area_code) == 4 and rng.random() < 0.2 else 8
-    return f"{area_code}-{rng.choice('568')}{rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
+    """A switchboard number such as 010-68881234, valid for its area code (7 or 8 local digits)."""
+    number = ""
+    for _ in range(50):
+        digits = 7 if len(area_code) == 4 and rng.random() < 0.3 else 8
+        local = f"{rng.choice('568')}{rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
+        number = f"{area_code}-{local}"
+        if _valid(f"+86{area_code[1:]}{local}"):
+            break
+    return number
 
 
 def make_foreign_mobile(rng: random.Random, calling_code: str) -> str:
-    """An E.164 number for a customer abroad."""
-    if calling_code == "1":
-        return f"+1415555{rng.randrange(10**4):04d}"
-    if calling_code == "44":
-        return f"+447700{rng.randrange(10**6):06d}"
-    return f"+{calling_code}{rng.choice('9865')}{rng.randrange(10**7):07d}"
+    """A valid E.164 mobile for a customer abroad."""
+    number = ""
+    for _ in range(50):
+        if calling_code == "1":
+            number = f"+1415{rng.randrange(200, 1000)}{rng.randrange(10**4):04d}"
+        elif calling_code == "44":
+            number = f"+447{rng.choice('459')}{rng.randrange(10**8):08d}"
+        else:
+            first = rng.choice("569") if calling_code == "852" else rng.choice("89")
+            number = f"+{calling_code}{first}{rng.randrange(10**7):07d}"
+        if _valid(number):
+            break
+    return number

@@ -41,6 +41,7 @@ def make_orgs(rng: random.Random, count: int) -> list[Org]:
         domain = _domain(rng, brand_py, sector_en, city, used_domains)
         building = f"{brand}{rng.choice(OFFICE_BUILDINGS)}"
         floor = rng.randrange(2, 32)
+        room = f"{floor}层{floor:d}{rng.randrange(1, 20):02d}室"
         orgs.append(Org(
             id=f"O{len(orgs) + 1:05d}",
             brand=brand, brand_py=brand_py, sector=sector, sector_en=sector_en, industry=industry,
@@ -50,7 +51,7 @@ def make_orgs(rng: random.Random, count: int) -> list[Org]:
             credit_code=ids.make_credit_code(rng, division),
             switchboard=ids.make_landline(rng, city.area_code),
             domain=domain,
-            address=f"{full_place(city, district)}{street(rng)}{building}{floor}层{floor:d}{rng.randrange(1, 20):02d}室",
+            address=f"{full_place(city, district)}{street(rng)}{building}{room}",
         ))
     return orgs
 

@@ -17,25 +17,26 @@ from custgraph.demo.vocab_names import (
     SURNAMES,
 )
 
-GIVEN_PINYIN: dict[str, str] = {ch: py for group, py, _ in GIVEN_GROUPS for ch in group}
+GIVEN_PINYIN: dict[str, str] = {ch: py for group, py, _ in GIVEN_GROUPS for ch in group.replace("|", "")}
 _SURNAME_PINYIN: dict[str, str] = {s: py for s, py, _ in SURNAMES}
 _SURNAME_WEIGHTS = [w for _, _, w in SURNAMES]
 _DOMAINS = [d for d, _ in PERSONAL_EMAIL_DOMAINS]
 _DOMAIN_WEIGHTS = [w for _, w in PERSONAL_EMAIL_DOMAINS]
 
 
-def _groups_for(gender: str) -> list[str]:
-    return [group for group, _, g in GIVEN_GROUPS if g in ("", gender)]
+def _name_chars_for(gender: str) -> list[str]:
+    """The characters names are drawn from, one homophone group at a time."""
+    return [group.split("|")[0] for group, _, g in GIVEN_GROUPS if g in ("", gender)]
 
 
 def chinese_name(rng: random.Random, gender: str) -> PersonName:
     """gender is "M" or "F"."""
     surname, surname_py, _ = rng.choices(SURNAMES, weights=_SURNAME_WEIGHTS)[0]
-    groups = _groups_for(gender)
+    groups = _name_chars_for(gender)
     chars: list[str] = []
     for _ in range(1 if rng.random() < 0.3 else 2):
         group = rng.choice(groups)
-        ch = group[0] if rng.random() < 0.75 else rng.choice(group)
+        ch = group[0] if rng.random() < 0.8 else rng.choice(group)
         if ch not in chars:
             chars.append(ch)
     given = "".join(chars)
@@ -94,18 +95,18 @@ class Registry:
 
     def personal_email(self, name: PersonName, birth: date) -> str:
         rng = self._rng
-        domain = rng.choices(_DOMAINS, weights=_DOMAIN_WEIGHTS)[0]
-        if domain == "qq.com" and rng.random() < 0.6:
-            return self._claim(str(rng.randrange(10**7, 3 * 10**9)), domain)
         if name.english:
             first, last = _ascii(name.given), _ascii(name.surname)
             local = rng.choice([f"{first}.{last}", f"{first}{last}", f"{first[0]}{last}"])
-        else:
-            given = "".join(name.given_py)
-            local = rng.choice([
-                f"{name.surname_py}{given}", f"{given}.{name.surname_py}", f"{name.surname_py}_{given}",
-                f"{name.surname_py}{given}{birth:%y}", f"{name.surname_py}{given}{birth:%m%d}",
-            ])
+            return self._claim(local, rng.choice(("gmail.com", "outlook.com", "hotmail.com", "yahoo.com")))
+        domain = rng.choices(_DOMAINS, weights=_DOMAIN_WEIGHTS)[0]
+        if domain == "qq.com" and rng.random() < 0.6:
+            return self._claim(str(rng.randrange(10**7, 3 * 10**9)), domain)
+        given = "".join(name.given_py)
+        local = rng.choice([
+            f"{name.surname_py}{given}", f"{given}.{name.surname_py}", f"{name.surname_py}_{given}",
+            f"{name.surname_py}{given}{birth:%y}", f"{name.surname_py}{given}{birth:%m%d}",
+        ])
         return self._claim(local, domain)
 
     def work_email(self, name: PersonName, org: Org) -> str:

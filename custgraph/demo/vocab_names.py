@@ -38,24 +38,24 @@ SURNAME_HOMOPHONES: dict[str, str] = {
 }
 
 # Given-name characters in homophone groups: a pinyin input method typo picks another member of
-# the same group (张伟 -> 张玮). The first member is the one names are drawn from.
-# (group, pinyin, gender) with gender "M", "F" or "" for either.
+# the same group (张伟 -> 张玮). Names are drawn from the characters before "|"; the ones after it
+# only ever appear as typos. (group, pinyin, gender) with gender "M", "F" or "" for either.
 GIVEN_GROUPS: tuple[tuple[str, str, str], ...] = (
-    ("伟玮炜纬", "wei", "M"), ("军君钧", "jun", "M"), ("磊垒", "lei", "M"), ("勇永咏", "yong", "M"),
-    ("杰捷", "jie", "M"), ("涛韬", "tao", "M"), ("明铭鸣", "ming", ""), ("刚钢", "gang", "M"),
-    ("建健剑", "jian", "M"), ("志智治", "zhi", "M"), ("斌彬宾", "bin", "M"), ("浩皓昊", "hao", "M"),
-    ("鹏朋", "peng", "M"), ("辉晖徽", "hui", "M"), ("峰锋丰枫", "feng", "M"), ("强蔷", "qiang", "M"),
-    ("宇雨羽", "yu", ""), ("博波", "bo", "M"), ("凯楷", "kai", "M"), ("俊骏峻", "jun", "M"),
-    ("国帼", "guo", "M"), ("东冬", "dong", "M"), ("海", "hai", "M"), ("成诚", "cheng", "M"),
-    ("鑫", "xin", "M"), ("瑞睿", "rui", ""), ("晨辰", "chen", ""), ("洋阳扬", "yang", ""),
-    ("华骅桦", "hua", ""), ("文雯闻", "wen", ""), ("林琳霖", "lin", ""), ("晓小", "xiao", ""),
-    ("芳方舫", "fang", "F"), ("静晶菁", "jing", "F"), ("丽莉俐", "li", "F"), ("敏珉", "min", "F"),
-    ("娟鹃", "juan", "F"), ("霞侠", "xia", "F"), ("平萍苹", "ping", "F"), ("红虹鸿", "hong", "F"),
-    ("婷亭", "ting", "F"), ("玲铃龄", "ling", "F"), ("燕艳雁", "yan", "F"), ("琴勤芹", "qin", "F"),
-    ("秀绣", "xiu", "F"), ("颖影", "ying", "F"), ("欣馨新", "xin", "F"), ("佳嘉", "jia", "F"),
-    ("怡宜仪", "yi", "F"), ("雪", "xue", "F"), ("慧惠", "hui", "F"), ("兰岚", "lan", "F"),
-    ("云芸", "yun", "F"), ("菲飞", "fei", "F"), ("涵含", "han", "F"), ("思斯", "si", "F"),
-    ("娜纳", "na", "F"), ("梅玫", "mei", "F"), ("倩茜", "qian", "F"), ("洁杰", "jie", "F"),
+    ("伟玮|炜纬", "wei", "M"), ("军君|钧", "jun", "M"), ("磊|垒", "lei", "M"), ("勇永|咏", "yong", "M"),
+    ("杰|捷", "jie", "M"), ("涛|韬", "tao", "M"), ("明铭|鸣", "ming", ""), ("刚|钢", "gang", "M"),
+    ("建健|剑", "jian", "M"), ("志智|治", "zhi", "M"), ("斌彬|宾", "bin", "M"), ("浩皓|昊", "hao", "M"),
+    ("鹏|朋", "peng", "M"), ("辉|晖徽", "hui", "M"), ("峰锋|丰枫", "feng", "M"), ("强|蔷", "qiang", "M"),
+    ("宇|雨羽", "yu", ""), ("博|波", "bo", "M"), ("凯|楷", "kai", "M"), ("俊|骏峻", "jun", "M"),
+    ("国|帼", "guo", "M"), ("东|冬", "dong", "M"), ("海|", "hai", "M"), ("成|诚", "cheng", "M"),
+    ("鑫|", "xin", "M"), ("瑞|睿", "rui", ""), ("晨|辰", "chen", ""), ("洋|阳扬", "yang", ""),
+    ("华|骅桦", "hua", ""), ("文|雯闻", "wen", ""), ("林琳|霖", "lin", ""), ("晓|小", "xiao", ""),
+    ("芳|方舫", "fang", "F"), ("静|晶菁", "jing", "F"), ("丽莉|俐", "li", "F"), ("敏|珉", "min", "F"),
+    ("娟|鹃", "juan", "F"), ("霞|侠", "xia", "F"), ("平萍|苹", "ping", "F"), ("红|虹鸿", "hong", "F"),
+    ("婷|亭", "ting", "F"), ("玲|铃龄", "ling", "F"), ("燕艳|雁", "yan", "F"), ("琴|勤芹", "qin", "F"),
+    ("秀|绣", "xiu", "F"), ("颖|影", "ying", "F"), ("欣|馨新", "xin", "F"), ("佳|嘉", "jia", "F"),
+    ("怡|宜仪", "yi", "F"), ("雪|", "xue", "F"), ("慧|惠", "hui", "F"), ("兰|岚", "lan", "F"),
+    ("云|芸", "yun", "F"), ("菲|飞", "fei", "F"), ("涵|含", "han", "F"), ("思|斯", "si", "F"),
+    ("娜|纳", "na", "F"), ("梅|玫", "mei", "F"), ("倩|茜", "qian", "F"), ("洁|杰", "jie", "F"),
 )
 
 # Very common full names: several different customers carry each of them (the name-only-match trap).

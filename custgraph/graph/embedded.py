@@ -114,8 +114,10 @@ def answers(info: ServerInfo, timeout: float = 5.0) -> bool:
         with GraphDatabase.driver(
             info.uri, auth=(USER, info.password), connection_timeout=timeout
         ) as driver:
-            records, _, _ = driver.execute_query("RETURN 1 AS one", database_=DATABASE)
-            return bool(records) and records[0]["one"] == 1
+            # session.run, not execute_query: the latter retries for 30 s on its own
+            with driver.session(database=DATABASE) as session:
+                record = session.run("RETURN 1 AS one").single()
+            return record is not None and record["one"] == 1
     except (ServiceUnavailable, SessionExpired, AuthError, OSError):
         return False
     except Exception:  # noqa: BLE001 - any protocol error while the server boots means "not yet"

@@ -7,9 +7,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from custgraph.ingest.encoding import DetectedEncoding, detect_encoding
+from custgraph.ingest.encoding import detect_encoding
 from custgraph.ingest.errors import IngestError
-from custgraph.ingest.models import Issue
 from custgraph.ingest.table import BadRow, HeaderTest, RawRow, Table
 
 DELIMITERS = (",", "\t", ";", "|")
@@ -43,19 +42,17 @@ class CsvTable(Table):
 
     def __init__(self, path: Path, *, is_header: HeaderTest | None = None) -> None:
         try:
-            self.encoding: DetectedEncoding = detect_encoding(path)
+            self.encoding = detect_encoding(path)
             self._fh = path.open(encoding=self.encoding.name, errors=self.encoding.errors, newline="")
-            self.delimiter = sniff_delimiter(self._fh.read(_SAMPLE_CHARS))
-            self._fh.seek(0)
         except OSError as exc:
             raise IngestError(f"{path.name}: cannot read the file ({exc.strerror or exc})") from exc
-        super().__init__(path, is_header=is_header)
-        if self.encoding.replaced:
-            self.issues.insert(0, Issue(
-                row=0, field="", severity="warning",
-                reason=f"{self.encoding.replaced} invalid byte sequence(s) for {self.encoding.name} were replaced "
-                "by \ufffd; check the file's encoding",
-            ))
+        try:
+            self.delimiter = sniff_delimiter(self._fh.read(_SAMPLE_CHARS))
+            self._fh.seek(0)
+            super().__init__(path, is_header=is_header)
+        except BaseException:
+            self._fh.close()
+            raise
 
     def _read_rows(self) -> Iterator[RawRow]:
         # skipinitialspace: Febrl-style "a, b, c" files; the cell text is trimmed later anyway.

@@ -18,7 +18,9 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
 # Order and interaction rows also describe the customer they belong to, so they carry every customer
 # field. `customer_key` is the customer's own key in the same source (客户编号 in an order export): it lets
 # the writer link the order to `source|customer_key` without any matching.
-ORDER_FIELDS: tuple[str, ...] = (*CUSTOMER_FIELDS, "customer_key", "order_id", "order_date", "amount", "product")
+ORDER_FIELDS: tuple[str, ...] = (
+    *CUSTOMER_FIELDS, "customer_key", "order_id", "order_date", "amount", "product",
+)
 INTERACTION_FIELDS: tuple[str, ...] = (
     *CUSTOMER_FIELDS, "customer_key",
     "interaction_id", "interaction_date", "interaction_type", "content", "satisfaction",

@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from custgraph.ingest.encoding import DetectedEncoding, detect_encoding
+from custgraph.ingest.encoding import detect_encoding
 from custgraph.ingest.errors import IngestError
-from custgraph.ingest.models import Issue
 from custgraph.ingest.table import BadRow, HeaderTest, RawRow, Table
 
 
@@ -51,16 +50,15 @@ class JsonlTable(Table):
 
     def __init__(self, path: Path, *, is_header: HeaderTest | None = None) -> None:
         try:
-            self.encoding: DetectedEncoding = detect_encoding(path)
+            self.encoding = detect_encoding(path)
             self._fh: IO[str] = path.open(encoding=self.encoding.name, errors=self.encoding.errors)
         except OSError as exc:
             raise IngestError(f"{path.name}: cannot read the file ({exc.strerror or exc})") from exc
-        super().__init__(path, is_header=is_header)
-        if self.encoding.replaced:
-            self.issues.insert(0, Issue(
-                row=0, field="", severity="warning",
-                reason=f"{self.encoding.replaced} invalid byte sequence(s) for {self.encoding.name} were replaced",
-            ))
+        try:
+            super().__init__(path, is_header=is_header)
+        except BaseException:
+            self._fh.close()
+            raise
 
     def _locate_header(self, is_header: HeaderTest) -> None:
         # Keys are the header; there is no header row to search for.

@@ -116,7 +116,7 @@ async def run_import(
     params: object = None,
 ) -> ImportSummary:
     """Import files into the graph and resolve what changed. Row problems go to the report."""
-    blocking_names = rules.blocking_rule_names()
+    blocking_names = [rule.name for rule in rules.blocking]
     await ensure_schema(graph, blocking_names)
     hashes = [file_hash(p) for p in paths]
     stale = await run_repo.interrupted_runs(graph, options.source, hashes)
@@ -137,7 +137,8 @@ async def run_import(
     try:
         for path in paths:
             items = iter_records(
-                path, source=options.source, kind=options.kind, mapping=options.mapping, sheet=options.sheet
+                path, source=options.source, kind=options.kind, mapping=options.mapping, sheet=options.sheet,
+                report=report,
             )
             for batch in _batches(items, options.batch_rows):
                 await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, params)

@@ -1,4 +1,4 @@
-"""Recognise column headers without a mapping file: the built-in synonym table (custgraph/data/synonyms.yaml)."""
+"""Recognise column headers without a mapping file: the synonym table in custgraph/data/synonyms.yaml."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from custgraph.ingest.cells import cell_text
+from custgraph.ingest.encoding import DetectedEncoding
 from custgraph.ingest.models import Issue
 from custgraph.ingest.synonyms import default_synonyms
 
@@ -38,7 +39,7 @@ def looks_like_header(cells: list[str]) -> bool:
 
 
 def unique_headers(labels: list[str], row: int) -> tuple[list[str], list[Issue]]:
-    """Name blank header cells `column_N`; rename a repeated header to `header_2`, `header_3`, with a warning."""
+    """Name blank header cells `column_N`; rename a repeated header `header_2`, `header_3`, with a warning."""
     headers: list[str] = []
     issues: list[Issue] = []
     taken: set[str] = set()
@@ -71,6 +72,8 @@ class Table:
     """
 
     format: str = ""
+    encoding: DetectedEncoding | None = None  # text formats: the guessed encoding
+    sheet_name: str | None = None  # xlsx: the worksheet read
 
     def __init__(self, path: Path, *, is_header: HeaderTest | None = None) -> None:
         self.path = path
@@ -80,6 +83,12 @@ class Table:
         self.headers: list[str]
         self.header_row: int
         self._locate_header(is_header or looks_like_header)
+        if self.encoding is not None and self.encoding.replaced:
+            self.issues.insert(0, Issue(
+                row=0, field="", severity="warning",
+                reason=f"{self.encoding.replaced} invalid byte sequence(s) for {self.encoding.name} were "
+                "replaced by \ufffd; check the file's encoding",
+            ))
 
     # -- subclass interface -------------------------------------------------------------------------------
 

@@ -127,8 +127,8 @@ class XlsxTable(Table):
         return labels
 
     def _header_depth(self, row: int) -> int:
-        depth = max((last - row for first, _, last, _ in self._merges_by_row.get(row, ()) if last > row), default=0)
-        return min(depth, _MAX_HEADER_DEPTH)
+        lasts = [last for _, _, last, _ in self._merges_by_row.get(row, ())]
+        return min(max([*lasts, row]) - row, _MAX_HEADER_DEPTH)
 
     def close(self) -> None:
         self._book.close()

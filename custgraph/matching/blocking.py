@@ -53,11 +53,10 @@ def blocking_keys(rec: MatchRecord, rules: Rules) -> dict[str, str]:
     for rule in rules.blocking:
         parts: list[str] = []
         for field, transform in rule.parts:
-            if field in hubs.fields:
-                raw = rec.key(field)
-                # placeholders and shared mailboxes would make giant, meaningless blocks
-                if raw is None or hubs.is_placeholder(field, raw) or hubs.is_shared(field, raw):
-                    break
+            raw = rec.key(field)
+            # placeholders and shared mailboxes would make giant, meaningless blocks
+            if raw is None or hubs.is_placeholder(field, raw) or hubs.is_shared(field, raw):
+                break
             value = rec.key(field, transform)
             if value is None or len(value) < rule.min_length:
                 break

@@ -7,7 +7,7 @@ fires sets the pair's band, whatever the Fellegi-Sunter probability says. In the
       when: {mobile: exact, company: "ratio>=0.8+"}
       band: matched
 
-A label with a trailing ``+`` accepts that level or any better one (earlier in the list) except a
+``null`` names the implicit level "missing on either side". A label with a trailing ``+`` accepts that level or any better one (earlier in the list) except a
 ``hub`` level: agreeing on a switchboard number is listed early but proves little.
 """
 
@@ -53,7 +53,7 @@ class CombinationRule(BaseModel):
             for label in wanted:
                 or_better = label.endswith("+")
                 label = label.removesuffix("+")
-                if label not in labels or label == NULL_LABEL:
+                if label not in labels or (or_better and label == NULL_LABEL):
                     raise ValueError(f"rule {self.name!r}: {comparison} has no level {label!r} (levels: {labels[1:]})")
                 level = labels.index(label)
                 accepted.update(set(range(1, level + 1)) - hub_levels if or_better else {level})

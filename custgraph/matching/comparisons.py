@@ -23,7 +23,7 @@ from custgraph.matching.keys import check_transform
 from custgraph.matching.levels import NULL_LABEL, HubView, Level, LevelMeasure, LevelTest
 from custgraph.matching.record import MatchRecord
 
-IsPlaceholder = Callable[[str], bool]
+IsPlaceholder = Callable[[str | None], bool]  # tests a field's raw value
 
 
 class Comparison(BaseModel):
@@ -87,10 +87,14 @@ class CompiledComparison:
     is_placeholder: IsPlaceholder | None = None
 
     def values(self, a: MatchRecord, b: MatchRecord) -> tuple[str | None, str | None]:
-        va, vb = a.key(self.field, self.base_key), b.key(self.field, self.base_key)
-        if self.is_placeholder is not None:
-            va = None if va is None or self.is_placeholder(va) else va
-            vb = None if vb is None or self.is_placeholder(vb) else vb
+        """Both records' base keys; None where missing or where the raw value is a placeholder."""
+        field, key, is_placeholder = self.field, self.base_key, self.is_placeholder
+        va, vb = a.key(field, key), b.key(field, key)
+        if is_placeholder is not None:
+            if va is not None and is_placeholder(a.key(field)):
+                va = None
+            if vb is not None and is_placeholder(b.key(field)):
+                vb = None
         return va, vb
 
     def level(self, a: MatchRecord, b: MatchRecord, hubs: HubView) -> int:

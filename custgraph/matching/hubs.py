@@ -1,11 +1,12 @@
 """Hub identifiers: values many customers share, which must not chain them into one.
 
 Three kinds, from the rules file:
-- placeholders (13800000000, 11111111111, test@test.com) are not identifiers at all: they are
-  treated as missing, so they neither block nor score;
+- placeholders (13800000000, 11111111111, test@test.com, 个人 as a company) are not values at all:
+  they are treated as missing, so they neither block nor score (any field may list placeholders);
 - shared patterns (info@, sales@, service@ ...) are always hubs;
-- any other value held by more than ``max_records`` records (a company switchboard) becomes a hub
-  once the graph, plus the batch so far, has seen it that often.
+- any other value becomes a hub once the records holding it (in the graph plus the batch so far)
+  belong to more than ``max_customers`` customers (a company switchboard shared by colleagues the
+  engine told apart by name), or once more than ``max_records`` records hold it.
 
 A hub agreement lands in a comparison's ``hub`` level, whose weight is small, instead of ``exact``.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,7 +27,8 @@ class HubSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     fields: list[str] = Field(default_factory=lambda: ["mobile", "phone", "email", "national_id", "credit_code"])
-    max_records: int = Field(6, ge=2)
+    max_records: int = Field(20, ge=2)  # more records than this hold the value: a hub
+    max_customers: int = Field(1, ge=1)  # more customers than this hold the value: a hub
     placeholders: dict[str, list[str]] = Field(default_factory=dict)  # field -> full-match regexes
     shared: dict[str, list[str]] = Field(default_factory=dict)  # field -> full-match regexes
 
@@ -42,20 +44,20 @@ class HubSettings(BaseModel):
         return value
 
     @cached_property
-    def _placeholder_res(self) -> dict[str, re.Pattern[str]]:
-        return _union(self.placeholders)
+    def _placeholder_res(self) -> dict[str, list[re.Pattern[str]]]:
+        return _compiled(self.placeholders)
 
     @cached_property
-    def _shared_res(self) -> dict[str, re.Pattern[str]]:
-        return _union(self.shared)
+    def _shared_res(self) -> dict[str, list[re.Pattern[str]]]:
+        return _compiled(self.shared)
 
     def is_placeholder(self, field: str, value: str) -> bool:
-        pattern = self._placeholder_res.get(field)
-        return pattern is not None and pattern.fullmatch(value) is not None
+        patterns = self._placeholder_res.get(field)
+        return patterns is not None and any(p.fullmatch(value) for p in patterns)
 
     def is_shared(self, field: str, value: str) -> bool:
-        pattern = self._shared_res.get(field)
-        return pattern is not None and pattern.fullmatch(value) is not None
+        patterns = self._shared_res.get(field)
+        return patterns is not None and any(p.fullmatch(value) for p in patterns)
 
     def valid_identifier(self, rec: MatchRecord, field: str) -> str | None:
         """The record's value for an identifier field, or None when missing or a placeholder."""
@@ -63,30 +65,48 @@ class HubSettings(BaseModel):
         return None if value is None or self.is_placeholder(field, value) else value
 
 
-def _union(patterns: Mapping[str, list[str]]) -> dict[str, re.Pattern[str]]:
-    return {f: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE) for f, ps in patterns.items() if ps}
+def _compiled(patterns: Mapping[str, list[str]]) -> dict[str, list[re.Pattern[str]]]:
+    # compiled one by one: back-references such as (\d)\1 must not be renumbered by a union
+    return {f: [re.compile(p, re.IGNORECASE) for p in ps] for f, ps in patterns.items()}
 
 
 class HubDetector:
-    """Counts identifier values over the graph and the batch so far; answers is_hub during scoring."""
+    """Tracks who holds each identifier value; answers is_hub while pairs are scored.
 
-    def __init__(self, settings: HubSettings, counts: Mapping[tuple[str, str], int] | None = None) -> None:
+    A value is a hub when it matches a shared pattern, when more than ``max_records`` records hold
+    it, or when the records holding it already belong to more than ``max_customers`` customers:
+    the engine kept them apart despite the shared value, so the value does not identify anyone.
+    Customers are looked up at question time (``customer_of``), so merges are taken into account.
+    """
+
+    def __init__(
+        self,
+        settings: HubSettings,
+        counts: Mapping[tuple[str, str], int] | None = None,
+        customer_of: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.settings = settings
         self.counts: Counter[tuple[str, str]] = Counter(counts or {})
+        self.holders: dict[tuple[str, str], list[str]] = {}
+        self.customer_of = customer_of
 
-    def add(self, rec: MatchRecord) -> None:
+    def add(self, rec: MatchRecord, *, count: bool = True) -> None:
+        """Register rec as a holder of its identifier values (and count it unless counted already)."""
         for field in self.settings.fields:
             value = self.settings.valid_identifier(rec, field)
             if value is not None:
-                self.counts[(field, value)] += 1
+                if count:
+                    self.counts[(field, value)] += 1
+                self.holders.setdefault((field, value), []).append(rec.uid)
 
     def is_hub(self, field: str, value: str) -> bool:
-        return self.settings.is_shared(field, value) or self.counts[(field, value)] > self.settings.max_records
-
-    def hub_values(self, rec: MatchRecord) -> list[tuple[str, str]]:
-        out = []
-        for field in self.settings.fields:
-            value = self.settings.valid_identifier(rec, field)
-            if value is not None and self.is_hub(field, value):
-                out.append((field, value))
-        return out
+        settings = self.settings
+        key = (field, value)
+        if settings.is_shared(field, value) or self.counts[key] > settings.max_records:
+            return True
+        holders = self.holders.get(key)
+        if self.customer_of is None or not holders or len(holders) <= settings.max_customers:
+            return False
+        customers = {self.customer_of(uid) for uid in holders}
+        customers.discard(None)
+        return len(customers) > settings.max_customers

@@ -9,7 +9,10 @@ Virtual fields smooth over the two ways sources carry a person's name: ``first_n
 columns (Febrl, Western CRMs) or one ``name`` column (Chinese CRMs). ``given_name``/``family_name``
 read the columns when present and otherwise split ``name`` (hanzi: a known compound or one-character
 surname first; Latin: the last token is the family name), so both kinds of source compare on one
-footing and a swapped order is caught by the ``cross`` level.
+footing and a swapped order is caught by the ``cross`` level. A ``name`` that is an organisation's
+(企业客户全称, "Acme Co., Ltd.") is no person name: it makes the record a company (``party``) and
+becomes its ``organization``. A person's ``company`` column is their ``employer``: colleagues share
+it, so it is compared apart from a company customer's own name.
 """
 
 from __future__ import annotations
@@ -48,6 +51,20 @@ _COMPANY_SUFFIX_RE = re.compile(
     r"(?:\s*(?:" + "|".join(re.escape(s) for s in sorted(_COMPANY_SUFFIXES, key=len, reverse=True)) + r")\.?)+$"
 )
 _CITY_SUFFIX_RE = re.compile(r"(?:市|地区|自治州|盟|\s+city)$")
+# Words that make a `name` an organisation rather than a person (企业客户全称 in a name column).
+_ORG_WORDS = re.compile(
+    r"公司|集团|有限|企业|工厂|厂$|商行|商店|门市|事务所|研究院|研究所|中心$|学校|大学|学院|医院|银行|协会|合作社|工作室"
+    r"|\b(?:co|ltd|inc|corp|corporation|company|limited|llc|gmbh|plc|group|bank|university|school)\b",
+    re.IGNORECASE,
+)
+# 张先生, 李女士, 王经理: a family name plus a form of address, common in call-center and visit logs.
+_HONORIFIC = re.compile(r"(\w{1,2}?)(?:先生|女士|小姐|太太|老师|经理|总监|总|老板|师傅|医生|教授)")
+_PARTY = {
+    "person": "person", "individual": "person", "personal": "person", "个人": "person", "自然人": "person",
+    "company": "company", "organization": "company", "organisation": "company", "business": "company",
+    "enterprise": "company", "corporate": "company", "企业": "company", "公司": "company", "单位": "company",
+    "机构": "company", "组织": "company",
+}  # fmt: skip
 
 
 def has_han(text: str) -> bool:
@@ -123,6 +140,12 @@ def _digits(value: str) -> str | None:
     return _NON_DIGIT.sub("", value) or None
 
 
+def _sorted_chars(value: str) -> str | None:
+    """Characters in sorted order: an id with two digits swapped keeps its key (4137877 / 4137787)."""
+    text = value.strip().lower()
+    return "".join(sorted(text)) or None
+
+
 def _year(value: str) -> str | None:
     year = value.strip()[:4]
     return year if len(year) == 4 and year.isdigit() else None
@@ -152,6 +175,15 @@ def _city(value: str) -> str | None:
     return _CITY_SUFFIX_RE.sub("", text) or text
 
 
+def looks_like_company(value: str) -> bool:
+    return _ORG_WORDS.search(unicodedata.normalize("NFKC", value)) is not None
+
+
+def _party(value: str) -> str | None:
+    """person / company from a customer-type value in either language."""
+    return _PARTY.get(normalize_text(value).replace(" ", ""), None)
+
+
 def _email_local(value: str) -> str | None:
     local, _, domain = value.strip().lower().partition("@")
     return local or None if domain else None
@@ -171,12 +203,14 @@ TRANSFORMS: dict[str, Transform] = {
     "soundex": _soundex,
     "initial": _initial,
     "digits": _digits,
+    "sorted_chars": _sorted_chars,
     "year": _year,
     "month_day": _month_day,
     "company": company_key,
     "city": _city,
     "email_local": _email_local,
     "email_domain": _email_domain,
+    "party": _party,
 }
 
 
@@ -200,10 +234,13 @@ def _name_parts(fields: Mapping[str, Any]) -> tuple[str | None, str | None]:
     if first or last:
         return first, last
     full = _text(fields, "name")
-    if not full:
+    if not full or looks_like_company(full):
         return None, None
     norm = normalize_text(full)
     if has_han(norm) and " " not in norm:
+        titled = _HONORIFIC.fullmatch(norm)
+        if titled:  # 张先生 / 李经理: only the family name is known
+            return None, titled.group(1)
         family, given = split_hanzi_name(norm)
         return given or None, family or None
     tokens = norm.split()
@@ -216,10 +253,39 @@ def _join(*parts: str | None) -> str | None:
     return " ".join(p for p in parts if p) or None
 
 
+def _party_of(fields: Mapping[str, Any]) -> str | None:
+    declared = _text(fields, "customer_type")
+    if declared and _party(declared):
+        return _party(declared)
+    name = _text(fields, "name")
+    if name and looks_like_company(name):
+        return "company"
+    if name or _text(fields, "first_name") or _text(fields, "last_name"):
+        return "person"
+    return None
+
+
+def _organization(fields: Mapping[str, Any]) -> str | None:
+    """The name of a company customer itself (its name column, else its company column)."""
+    if _party_of(fields) != "company":
+        return None
+    return _text(fields, "name") or _text(fields, "company")
+
+
+def _employer(fields: Mapping[str, Any]) -> str | None:
+    """The company a person customer works for: shared with colleagues, so weaker evidence."""
+    if _party_of(fields) == "company":
+        return None
+    return _text(fields, "company")
+
+
 VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "given_name": lambda f: _name_parts(f)[0],
     "family_name": lambda f: _name_parts(f)[1],
     "full_name": lambda f: _text(f, "name") or _join(_text(f, "first_name"), _text(f, "last_name")),
+    "party": _party_of,  # person / company: declared customer_type, else inferred from the name
+    "organization": _organization,  # a company customer's own name
+    "employer": _employer,  # a person customer's company
     "full_address": lambda f: _text(f, "address")
     or _join(_text(f, "address_number"), _text(f, "address_line1"), _text(f, "address_line2")),
 }

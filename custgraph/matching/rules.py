@@ -37,9 +37,21 @@ class ClusteringSettings(BaseModel):
     max_review_pairs: int = Field(3, ge=0)  # review pairs queued per record
 
 
+class TrainingSession(BaseModel):
+    """EM over the pairs sharing one of ``blocking``'s keys, not estimating the ``fixed`` comparisons."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    blocking: list[str] = Field(min_length=1)
+    fixed: list[str] = Field(default_factory=list)
+
+
 class TrainingSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # Each comparison's m pools the sessions that do not fix it; no sessions = one EM over all pairs.
+    sessions: list[TrainingSession] = Field(default_factory=list)
     random_pairs: int = Field(20000, ge=100)  # random pairs for u, nearly all non-matches
     max_iterations: int = Field(50, ge=1)
     tolerance: float = Field(1e-5, gt=0)
@@ -79,6 +91,12 @@ class Rules(BaseModel):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} names: {dupes}")
+        comparison_names = {c.name for c in self.comparisons}
+        blocking_names = {b.name for b in self.blocking}
+        for session in self.training.sessions:
+            unknown = (set(session.blocking) - blocking_names) | (set(session.fixed) - comparison_names)
+            if unknown:
+                raise ValueError(f"training session {session.name!r}: unknown names {sorted(unknown)}")
         if self.clustering.merge_threshold < self.bands.matched:
             raise ValueError("clustering.merge_threshold must be >= bands.matched")
         self._compiled = _compile(self)  # also validates the combination rules' labels
@@ -89,6 +107,12 @@ class Rules(BaseModel):
         if self._compiled is None:  # pragma: no cover - set by the validator
             self._compiled = _compile(self)
         return self._compiled
+
+    def __eq__(self, other: object) -> bool:
+        # compare the data only; the compiled closures differ between equal rule sets
+        return isinstance(other, Rules) and self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking lists inside: not hashable
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
@@ -105,7 +129,7 @@ class CompiledRules:
 def _compile(rules: Rules) -> CompiledRules:
     hubs = rules.hubs
     compiled = tuple(
-        c.compile((lambda v, f=c.field: hubs.is_placeholder(f, v)) if c.field in hubs.fields else None)
+        c.compile((lambda v, f=c.field: v is not None and hubs.is_placeholder(f, v)) if c.field in hubs.placeholders else None)
         for c in rules.comparisons
     )
     identifier_levels = []

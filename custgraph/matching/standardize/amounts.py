@@ -16,9 +16,9 @@ _FOREIGN = re.compile(r"[$€£₩]|usd|hkd|eur|gbp|jpy|aud|美元|港币|港元
 # Chinese and shorthand magnitudes: 1.5万 = 15000, 3k = 3000 ("w" is the pinyin shorthand for 万).
 _MULTIPLIERS = {"万": 10_000, "w": 10_000, "亿": 100_000_000, "千": 1_000, "k": 1_000, "百万": 1_000_000}
 _NUMBER = re.compile(
-    r"(?P<sign>[+-]?)(?P<int>\d[\d,]*)?(?P<frac>\.\d*)?(?P<mult>百万|万|亿|千|[kw])?", re.IGNORECASE
+    r"(?P<sign>[+-]?)(?P<int>[0-9][0-9,]*)?(?P<frac>\.[0-9]*)?(?P<mult>百万|万|亿|千|[kw])?", re.IGNORECASE
 )
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 _NEGATIVE = "amount must not be negative"
 _INVALID = "not a valid amount"
 

@@ -26,27 +26,32 @@ MAX_YEAR = 2199
 
 # Optional time after a date: " 10:30", "T10:30:00.123", "日10时30分15秒"; then an optional UTC offset.
 _TIME = (
-    r"(?:(?:\s*T\s*|\s+|(?<=[日号]))(?P<H>\d{1,2})[:时](?P<M>\d{2})"
-    r"(?:(?::|分)(?P<S>\d{2})(?:[.,](?P<f>\d{1,6})\d*)?秒?|分)?)?"
+    r"(?:(?:\s*T\s*|\s+|(?<=[日号]))(?P<H>[0-9]{1,2})[:时](?P<M>[0-9]{2})"
+    r"(?:(?::|分)(?P<S>[0-9]{2})(?:[.,](?P<f>[0-9]{1,6})[0-9]*)?秒?|分)?)?"
 )
-_ZONE = r"\s*(?P<z>Z|[+-]\d{2}:?\d{2})?"
+_ZONE = r"\s*(?P<z>Z|[+-][0-9]{2}:?[0-9]{2})?"
 _I = re.IGNORECASE
 # 2024-01-05, 2024/1/5, 2024.1.5, 2024年1月5日 / 5号, each optionally followed by a time.
 _YMD = re.compile(
-    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?" + _TIME + _ZONE, _I
+    r"(?P<y>[0-9]{4})\s*[-/.年]\s*(?P<m>[0-9]{1,2})\s*[-/.月]\s*(?P<d>[0-9]{1,2})\s*[日号]?" + _TIME + _ZONE,
+    _I,
 )
 # 05/01/2024, 5-1-2024, 05.01.2024 (see _day_month for the order).
-_DMY = re.compile(r"(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})" + _TIME + _ZONE, _I)
+_DMY = re.compile(
+    r"(?P<a>[0-9]{1,2})\s*[-/.]\s*(?P<b>[0-9]{1,2})\s*[-/.]\s*(?P<y>[0-9]{4})" + _TIME + _ZONE, _I
+)
 # 20240105, 20240105103000, 20240105T1030.
-_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:T?(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?", _I)
+_COMPACT = re.compile(
+    r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})(?:T?(?P<H>[0-9]{2})(?P<M>[0-9]{2})(?P<S>[0-9]{2})?)?", _I
+)
 # An Excel serial typed or exported as text: "45296", "45296.5".
-_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_SERIAL = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")
 # 5 Jan 2024, 5-Jan-2024, January 5, 2024.
 _MONTH_NAME = r"(?P<mon>[a-z]{3,9})\.?"
 _D_MON_Y = re.compile(
-    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]*" + _MONTH_NAME + r"[\s,-]*(?P<y>\d{4})" + _TIME, _I
+    r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[\s-]*" + _MONTH_NAME + r"[\s,-]*(?P<y>[0-9]{4})" + _TIME, _I
 )
-_MON_D_Y = re.compile(_MONTH_NAME + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s,]*(?P<y>\d{4})" + _TIME, _I)
+_MON_D_Y = re.compile(_MONTH_NAME + r"\s*(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[\s,]*(?P<y>[0-9]{4})" + _TIME, _I)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -134,7 +139,7 @@ def _from_serial(serial: float) -> tuple[date, time | None]:
 def _from_number(raw: int | float | Decimal) -> tuple[date, time | None]:
     if not math.isfinite(raw):
         raise InvalidValue(_NOT_A_DATE)
-    if raw == int(raw) and 19000101 <= raw <= 29991231:  # 20240105 typed into a number cell
+    if raw == int(raw) and MIN_YEAR * 10000 + 101 <= raw <= MAX_YEAR * 10000 + 1231:  # 20240105 as a number
         return _parse_text(str(int(raw)))
     return _from_serial(float(raw))
 

@@ -12,23 +12,25 @@ from decimal import Decimal, InvalidOperation
 import phonenumbers
 
 from .errors import InvalidValue
-from .text import clean_text, drop_float_suffix
+from .text import clean_text, drop_float_suffix, is_missing
 
 # CN mobiles: 11 digits 1[3-9]x. Accepted by pattern rather than by phonenumbers' allocation table, which
 # lags behind new number blocks (e.g. 140-144, 154, 16x were rejected by phonenumbers 9.0.43 at the time of
 # writing); the pattern alone still catches typos in length and prefix.
-_CN_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
-_CN_MOBILE_INTERNATIONAL = re.compile(r"(?:\+86|0086)(1[3-9]\d{9})")
+_CN_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9][0-9]{9})")
+_CN_MOBILE_INTERNATIONAL = re.compile(r"(?:\+86|0086)(1[3-9][0-9]{9})")
 _SEPARATORS = re.compile(r"[\s\-.()\[\]/]")
 # "010-12345678转123", "... ext 12", "... 分机 8001", "... #12": the extension is not part of E.164.
-_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|extension|x|#)\s*\d{1,6}$", re.IGNORECASE)
+_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|extension|x|#)\s*[0-9]{1,6}$", re.IGNORECASE)
 # "0755-12345678-8001": a short trailing dash group is an extension, tried only if the whole is invalid.
-_DASH_EXTENSION = re.compile(r"^(.*\d)\s*-\s*\d{1,5}$")
-_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?e\+?\d{1,2}$", re.IGNORECASE)
+_DASH_EXTENSION = re.compile(r"^(.*[0-9])\s*-\s*[0-9]{1,5}$")
+_SCIENTIFIC = re.compile(r"^[0-9](?:\.[0-9]+)?e\+?[0-9]{1,2}$", re.IGNORECASE)
 _PREFIX = re.compile(r"^(?:tel\.?|phone|mobile|电话|手机)\s*[:：]?\s*", re.IGNORECASE)
 
 
 def _prepare(raw: object, reason: str) -> str | None:
+    if is_missing(raw):
+        return None
     if isinstance(raw, bool):
         raise InvalidValue(reason)
     if isinstance(raw, float) and not raw.is_integer():
@@ -92,5 +94,5 @@ def phone_digits(raw: object) -> str | None:
     text = clean_text(raw)
     if text is None:
         return None
-    digits = "".join(ch for ch in drop_float_suffix(text) if ch.isdigit())
+    digits = "".join(ch for ch in drop_float_suffix(text) if "0" <= ch <= "9")
     return digits or None

@@ -22,8 +22,10 @@ _WHITESPACE = re.compile(r"\s+")
 CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK = re.compile(f"[{CJK_RANGE}]")
 _CJK_GAP = re.compile(f"(?<=[{CJK_RANGE}]) (?=[{CJK_RANGE}])")
-# A whole number that Excel or pandas rendered as a float: "13812345678.0", "2119.00".
-_FLOAT_INTEGER = re.compile(r"^(\d+)\.0+$")
+# A whole number that Excel or pandas rendered as a float: "13812345678.0". Exactly one zero: a dotted
+# phone number such as "138.1234.0000" must not lose its last group.
+_FLOAT_INTEGER = re.compile(r"^([0-9]+)\.0$")
+_LONGEST_CJK_PLACEHOLDER = 4
 
 
 @cache
@@ -33,7 +35,11 @@ def _placeholders() -> frozenset[str]:
 
 def is_placeholder(text: str) -> bool:
     """True for already-cleaned text that only says "no value" (``-``, ``N/A``, ``无``, ``待补充`` ...)."""
-    return text.casefold() in _placeholders()
+    folded = text.casefold()
+    if folded in _placeholders():
+        return True
+    # Traditional spellings (無, 暫無) of the short CJK placeholders; longer text cannot be one.
+    return len(text) <= _LONGEST_CJK_PLACEHOLDER and has_cjk(text) and to_simplified(text) in _placeholders()
 
 
 def scalar_to_text(raw: object) -> str:
@@ -111,7 +117,14 @@ def remove_cjk_spaces(text: str) -> str:
     return _CJK_GAP.sub("", text)
 
 
-
 def standardize_text(raw: object) -> str | None:
     """Generic text field: whitespace-normalized, full-width -> half-width, otherwise as given."""
     return clean_text(raw)
+
+
+def strip_accents(text: str) -> str:
+    """``"Zürich"`` -> ``"Zurich"``: matching keys ignore diacritics (CJK is unaffected)."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))

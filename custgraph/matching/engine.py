@@ -1,0 +1,286 @@
+"""Resolution: place each incoming record under a customer, one record at a time, in arrival order.
+
+For every new record (sorted by ``seq``):
+1. no identifier and no name -> ``unmatched`` (the follow-up pool), nothing else happens;
+2. candidates = records already placed (the graph's ``existing`` plus this batch so far) sharing a
+   blocking key; each candidate pair is scored (decision > combination rule > probability band);
+3. candidates are grouped by customer; a customer holding a record the new one was SEPARATEd from
+   is out of reach; the best reachable customer wins (band, then identifier priority, then
+   probability, then the older id) — best-match, not connected components, so a record joins the
+   one customer it fits best and cannot chain two customers through a weak link;
+4. matched -> join it; any *other* customer the record matches with probability >= the merge
+   threshold (or by rule / MERGE decision) is merged in, older id surviving, unless a SEPARATE
+   decision lies between them; review -> a new customer plus a review pair; else a new customer.
+
+Because a batch is processed exactly like a sequence of single-record calls against a graph that
+grows after each one, resolving records one at a time gives the same partition as one batch
+(given the same params): incremental == batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from custgraph.matching.bands import BAND_RANK
+from custgraph.matching.blocking import BlockIndex, blocking_keys
+from custgraph.matching.clustering import Clusters, age_key, is_provisional
+from custgraph.matching.em import train
+from custgraph.matching.hubs import HubDetector
+from custgraph.matching.params import ModelParams
+from custgraph.matching.record import MatchRecord
+from custgraph.matching.rules import Rules
+from custgraph.matching.scoring import FS_RULE, Decision, FieldEvidence, PairScore, PairScorer
+
+__all__ = ["Merge", "Resolution", "ResolutionResult", "ReviewPair", "identifiable", "resolve", "train"]
+
+Outcome = Literal["matched", "review", "new", "unmatched"]
+UNMATCHED_RULE = "no_identifier_no_name"
+NEW_RULE = "no_candidate"  # nothing shared a blocking key
+BELOW_REVIEW_RULE = "below_review"  # candidates, but none reached the review band
+
+
+@dataclass
+class Resolution:
+    uid: str
+    outcome: Outcome
+    customer_id: str | None  # existing id, provisional "new:<n>", or None for unmatched
+    score: float  # probability of the best pair (0 when there was no candidate)
+    rule: str  # what decided: a combination rule, fellegi_sunter, a decision, or why none applied
+    evidence: list[FieldEvidence] = field(default_factory=list)
+    matched_uid: str | None = None  # the record it scored best against
+    match_weight: float | None = None
+
+
+@dataclass
+class ReviewPair:
+    uid_a: str
+    uid_b: str
+    score: float
+    evidence: list[FieldEvidence] = field(default_factory=list)
+
+
+@dataclass
+class Merge:
+    survivor: str  # the older existing customer id
+    absorbed: str  # the existing customer id folded into it
+    uid: str | None = None  # the record that proved them one customer
+
+
+@dataclass
+class ResolutionResult:
+    resolutions: list[Resolution]
+    review_pairs: list[ReviewPair]
+    merges: list[Merge]
+
+    def provisional_ids(self) -> list[str]:
+        """Provisional ids ("new:<n>") still in use, in the order their first record arrived."""
+        seen: dict[str, None] = {}
+        for res in self.resolutions:
+            if res.customer_id is not None and is_provisional(res.customer_id):
+                seen.setdefault(res.customer_id)
+        return list(seen)
+
+    def rename(self, ids: Mapping[str, str]) -> None:
+        """Replace provisional ids by the real ids the caller allocated (in place)."""
+        for res in self.resolutions:
+            if res.customer_id in ids:
+                res.customer_id = ids[res.customer_id]
+
+
+def identifiable(rec: MatchRecord, rules: Rules) -> bool:
+    """Has at least one valid identifier or one name; otherwise it belongs to the unmatched pool."""
+    hubs = rules.hubs
+    if any(hubs.valid_identifier(rec, f) is not None for f in rules.identifiers):
+        return True
+    return any(rec.key(f) is not None for f in rules.name_fields)
+
+
+@dataclass
+class _Option:
+    """The best pair between the record being resolved and one candidate customer."""
+
+    customer: str
+    other: MatchRecord
+    score: PairScore
+
+    def strength(self) -> tuple[int, int, float]:
+        """Higher is better: band, then identifier priority, then probability."""
+        s = self.score
+        # identifier priority only ranks customers that are matched anyway (the seeds' "mobile first")
+        id_pref = -s.identifier_rank if s.band == "matched" else 0
+        return (BAND_RANK[s.band], id_pref, s.probability)
+
+    def rank_key(self) -> tuple[tuple[int, int, float], tuple]:
+        """Ascending sort key: strongest first, ties to the older customer id."""
+        band, id_pref, prob = self.strength()
+        return ((-band, -id_pref, -prob), age_key(self.customer))
+
+
+class _Resolver:
+    def __init__(
+        self,
+        rules: Rules,
+        params: ModelParams,
+        decisions: Mapping[frozenset[str], Decision],
+        identifier_counts: Mapping[tuple[str, str], int] | None,
+    ) -> None:
+        self.rules = rules
+        self.index = BlockIndex(rules)
+        self.clusters = Clusters()
+        # counts given by the graph already include the existing records; otherwise count them here
+        self.count_existing = identifier_counts is None
+        self.hubs = HubDetector(rules.hubs, identifier_counts, self._customer_or_none)
+        self.scorer = PairScorer(rules, params, self.hubs, decisions)
+        self.separate: dict[str, set[str]] = defaultdict(set)
+        for pair, decision in decisions.items():
+            if decision == "SEPARATE" and len(pair) == 2:
+                a, b = sorted(pair)
+                self.separate[a].add(b)
+                self.separate[b].add(a)
+        self.resolutions: dict[str, Resolution] = {}
+        self.review_pairs: list[ReviewPair] = []
+        self.merges: list[Merge] = []
+
+    def _customer_or_none(self, uid: str) -> str | None:
+        return self.clusters.customer_of(uid) if uid in self.clusters else None
+
+    def place_existing(self, rec: MatchRecord) -> None:
+        if rec.customer_id is None:
+            return  # unmatched-pool records have nothing to match on
+        self.clusters.add(rec.uid, rec.customer_id)
+        self.index.add(rec)
+        self.hubs.add(rec, count=self.count_existing)
+
+    def _separated(self, uid: str, customer: str) -> bool:
+        partners = self.separate.get(uid)
+        return bool(partners) and any(
+            p in self.clusters and self.clusters.customer_of(p) == customer for p in partners
+        )
+
+    def _clusters_separated(self, a: str, b: str) -> bool:
+        if not self.separate:
+            return False
+        if len(self.clusters.members(a)) > len(self.clusters.members(b)):
+            a, b = b, a
+        return any(self._separated(uid, b) for uid in self.clusters.members(a) if uid in self.separate)
+
+    def resolve_one(self, rec: MatchRecord) -> None:
+        if not identifiable(rec, self.rules):
+            self.resolutions[rec.uid] = Resolution(rec.uid, "unmatched", None, 0.0, UNMATCHED_RULE)
+            return
+        keys = blocking_keys(rec, self.rules)
+        options: dict[str, _Option] = {}
+        candidates = self.index.candidates(rec, keys)
+        for other in candidates:
+            score = self.scorer.score(rec, other)
+            if score.band == "new":
+                continue
+            customer = self.clusters.customer_of(other.uid)
+            option = _Option(customer, other, score)
+            current = options.get(customer)
+            if current is None or option.strength() > current.strength():
+                options[customer] = option
+        ranked = sorted(
+            (o for o in options.values() if not self._separated(rec.uid, o.customer)), key=_Option.rank_key
+        )
+        best = ranked[0] if ranked else None
+        if best is not None and best.score.band == "matched":
+            customer, outcome = best.customer, "matched"
+            self.clusters.add(rec.uid, customer)
+            others = self._merge_others(rec, ranked[1:])
+        else:
+            customer, outcome = self.clusters.new_cluster(), ("review" if best is not None else "new")
+            self.clusters.add(rec.uid, customer)
+            others = ranked
+        self._queue_reviews(rec, others)
+        self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
+        self.index.add(rec, keys)
+        self.hubs.add(rec)
+
+    def _merge_others(self, rec: MatchRecord, others: list[_Option]) -> list[_Option]:
+        """Merge other matched customers the record proves identical; return options left for review."""
+        threshold = self.rules.clustering.merge_threshold
+        left = []
+        for option in others:
+            s = option.score
+            strong = s.band == "matched" and (s.probability >= threshold or s.rule != FS_RULE)
+            mine = self.clusters.customer_of(rec.uid)
+            theirs = self.clusters.find(option.customer)
+            if theirs == mine:
+                continue
+            if strong and not self._clusters_separated(mine, theirs):
+                survivor, absorbed = self.clusters.union(mine, theirs) or (mine, theirs)
+                if not is_provisional(absorbed) and not is_provisional(survivor):
+                    self.merges.append(Merge(survivor, absorbed, rec.uid))
+            else:
+                left.append(option)
+        return left
+
+    def _queue_reviews(self, rec: MatchRecord, options: list[_Option]) -> None:
+        mine = self.clusters.customer_of(rec.uid)
+        queued = 0
+        for option in options:
+            if queued >= self.rules.clustering.max_review_pairs:
+                break
+            if self.clusters.find(option.customer) == mine:
+                continue
+            evidence = self.scorer.evidence(rec, option.other, option.score.gamma)
+            self.review_pairs.append(ReviewPair(rec.uid, option.other.uid, option.score.probability, evidence))
+            queued += 1
+
+    def _resolution(
+        self, rec: MatchRecord, outcome: Outcome, customer: str, best: _Option | None, had_candidates: bool
+    ) -> Resolution:
+        if best is None:
+            return Resolution(rec.uid, outcome, customer, 0.0, BELOW_REVIEW_RULE if had_candidates else NEW_RULE)
+        s = best.score
+        return Resolution(
+            uid=rec.uid,
+            outcome=outcome,
+            customer_id=customer,
+            score=s.probability,
+            rule=s.rule,
+            evidence=self.scorer.evidence(rec, best.other, s.gamma),
+            matched_uid=best.other.uid,
+            match_weight=round(s.weight, 3),
+        )
+
+    def result(self, order: Sequence[MatchRecord]) -> ResolutionResult:
+        out = []
+        for rec in order:
+            res = self.resolutions[rec.uid]
+            if res.customer_id is not None:
+                res.customer_id = self.clusters.customer_of(rec.uid)
+            out.append(res)
+        return ResolutionResult(out, self.review_pairs, self.merges)
+
+
+def resolve(
+    new: Sequence[MatchRecord],
+    existing: Sequence[MatchRecord],
+    rules: Rules,
+    *,
+    params: ModelParams | None = None,
+    decisions: Mapping[frozenset[str], Decision] | None = None,
+    identifier_counts: Mapping[tuple[str, str], int] | None = None,
+) -> ResolutionResult:
+    """Resolve ``new`` records against ``existing`` ones (already placed, ``customer_id`` set).
+
+    ``identifier_counts``: how many records in the graph hold each (field, value), for hub
+    detection; None counts over ``existing`` — enough when ``existing`` holds every record sharing
+    an identifier key with a new record, since hub thresholds are far below the block size.
+    Resolutions come back in ``new``'s order.
+    """
+    params = params or ModelParams.defaults(rules)
+    new_uids = {r.uid for r in new}
+    # a re-imported record replaces its stored copy rather than matching itself
+    existing = [r for r in existing if r.uid not in new_uids]
+    resolver = _Resolver(rules, params, decisions or {}, identifier_counts)
+    for rec in sorted(existing, key=lambda r: (r.seq, r.uid)):
+        resolver.place_existing(rec)
+    for rec in sorted(new, key=lambda r: (r.seq, r.uid)):
+        resolver.resolve_one(rec)
+    return resolver.result(new)
