@@ -7,6 +7,7 @@ server otherwise. Repositories receive a ``Graph``; they never build drivers the
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 
 RETRYABLE = (ConstraintError, TransientError)
 DEFAULT_BATCH = 5000
+# ArcadeDB drops a Bolt message over 16 MiB without answering (the client then waits forever), so
+# batches are also cut by their approximate encoded size.
+MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Graph:
     database: str
     flavour: str = "neo4j"
     queries_run: int = field(default=0)
+    # A server that drops a request never answers it; fail loudly instead of waiting forever.
+    query_timeout: float = 900.0
 
     @classmethod
     def connect(cls, config: GraphConfig) -> Graph:
@@ -70,8 +76,11 @@ class Graph:
 
     async def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         self.queries_run += 1
-        records, _, _ = await self.driver.execute_query(
-            cast(LiteralString, query), params, database_=self.database, routing_=RoutingControl.READ
+        records, _, _ = await asyncio.wait_for(
+            self.driver.execute_query(
+                cast(LiteralString, query), params, database_=self.database, routing_=RoutingControl.READ
+            ),
+            self.query_timeout,
         )
         return [record.data() for record in records]
 
@@ -80,8 +89,12 @@ class Graph:
         for attempt in range(1, attempts + 1):
             self.queries_run += 1
             try:
-                records, _, _ = await self.driver.execute_query(
-                    cast(LiteralString, query), params, database_=self.database, routing_=RoutingControl.WRITE
+                records, _, _ = await asyncio.wait_for(
+                    self.driver.execute_query(
+                        cast(LiteralString, query), params, database_=self.database,
+                        routing_=RoutingControl.WRITE,
+                    ),
+                    self.query_timeout,
                 )
                 return [record.data() for record in records]
             except RETRYABLE as exc:
@@ -97,13 +110,14 @@ class Graph:
     ) -> int:
         """Send ``rows`` as ``$rows`` in chunks; each chunk is one idempotent UNWIND statement."""
         chunk: list[dict[str, Any]] = []
-        sent = 0
+        sent = size = 0
         for row in rows:
             chunk.append(row)
-            if len(chunk) >= batch_size:
+            size += len(json.dumps(row, default=str, ensure_ascii=False).encode())
+            if len(chunk) >= batch_size or size >= MAX_BATCH_BYTES:
                 await self.write(query, rows=chunk, **params)
                 sent += len(chunk)
-                chunk = []
+                chunk, size = [], 0
         if chunk:
             await self.write(query, rows=chunk, **params)
             sent += len(chunk)

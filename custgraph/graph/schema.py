@@ -31,6 +31,11 @@ UNIQUE_KEYS: dict[str, str] = {
     "ReviewItem": "key",
     "MatchModel": "name",
     "Sequence": "name",
+    "MergeEvent": "id",
+    # the GraphQL API: keyword-search blocking keys, saved searches ("quick templates"), the search log
+    "SearchKey": "key",
+    "SavedSearch": "id",
+    "SearchLog": "id",
 }
 
 # (label, property) range indexes for frequent look-ups and filters
@@ -43,6 +48,17 @@ INDEXES: list[tuple[str, str]] = [
     ("SourceRecord", "outcome"),
     ("SourceRecord", "run_id"),
     ("ReviewItem", "status"),
+    # customer list filters and sort keys (graph/repositories/customer_filter.py)
+    ("Customer", "industry"),
+    ("Customer", "region"),
+    ("Customer", "lifecycle"),
+    ("Customer", "first_contact"),
+    ("Customer", "last_contact"),
+    ("Customer", "total_amount"),
+    ("Customer", "order_count"),
+    ("SavedSearch", "user"),
+    ("SearchLog", "user"),
+    ("SearchLog", "at"),
 ]
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

@@ -113,9 +113,14 @@ class ImportReport:
         parts += [f"{name} {n}" for name, n in self.outcomes.items()]
         return ", ".join(parts)
 
+    def ordered_issues(self) -> list[ReportedIssue]:
+        """Issues by file, then row: skipped duplicates are found before the rows around them are added."""
+        files = {name: n for n, name in enumerate(dict.fromkeys(issue.file for issue in self.issues))}
+        return sorted(self.issues, key=lambda issue: (files[issue.file], issue.row))
+
     def to_json(self, path: Path | str) -> Path:
         path = Path(path)
-        data = {"summary": self.summary(), "issues": [issue.model_dump() for issue in self.issues]}
+        data = {"summary": self.summary(), "issues": [issue.model_dump() for issue in self.ordered_issues()]}
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         return path
 
@@ -125,7 +130,7 @@ class ImportReport:
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(CSV_COLUMNS)
-            for issue in self.issues:
+            for issue in self.ordered_issues():
                 writer.writerow([
                     issue.row, issue.source_key or "", issue.field, issue.value, issue.reason, issue.severity
                 ])

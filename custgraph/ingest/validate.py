@@ -44,9 +44,12 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def content_hash(fields: dict[str, Any], extra: dict[str, str]) -> str:
-    canonical = json.dumps([fields, extra], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """sha256 of the canonical JSON of (fields, extra): equal content gives an equal hash, in any order."""
+    return hashlib.sha256(_CANONICAL_JSON.encode([fields, extra]).encode("utf-8")).hexdigest()
 
 
 Outcome = tuple[Any, str | None]  # (JSON-friendly value, None) or (None, why the value is unusable)
@@ -131,6 +134,7 @@ class RecordBuilder:
         # An order or interaction that names its customer's key in the source can be linked without matching.
         self._identifiers = IDENTIFIER_FIELDS if kind == "customers" else (*IDENTIFIER_FIELDS, "customer_key")
         self._check_replacement = check_replacement  # only when the decoder replaced bytes in this file
+        self._overflow_seen: set[int] = set()
 
     @property
     def keyed_by_row(self) -> bool:
@@ -184,8 +188,10 @@ class RecordBuilder:
                 if texts[index]:
                     header = f"column_{index + 1}"
                     extra[header] = texts[index]
-                    reason = "cell beyond the last header column"
-                    issues.append(_issue(row, header, texts[index], reason, "warning"))
+                    if index not in self._overflow_seen:  # once per column: a file shape, not a row fault
+                        self._overflow_seen.add(index)
+                        reason = "cell beyond the last header column, kept as an extra (first such row)"
+                        issues.append(_issue(row, header, texts[index], reason, "warning"))
 
         if self._check_replacement:
             for name, text in (*raw.items(), *extra.items()):

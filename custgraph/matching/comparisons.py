@@ -52,6 +52,9 @@ class Comparison(BaseModel):
         kinds = [level.type for level in self.levels]
         if kinds[-1] != "else" or kinds.count("else") != 1:
             raise ValueError(f"comparison {self.name!r}: the last level, and only the last, must be 'else'")
+        for level in self.levels:
+            if level.term_frequency is not None and level.type not in ("exact", "cross"):
+                raise ValueError(f"comparison {self.name!r}: term_frequency only applies to exact or cross levels")
         labels = self.labels
         if len(set(labels)) != len(labels):
             raise ValueError(f"comparison {self.name!r}: level labels must be unique, got {labels[1:]}")
@@ -61,6 +64,15 @@ class Comparison(BaseModel):
     def labels(self) -> list[str]:
         """Level labels in order, the implicit null level first."""
         return [NULL_LABEL, *(level.name for level in self.levels)]
+
+    def tf_sources(self) -> dict[int, tuple[str, str]]:
+        """Level index -> (field, transform) of the term frequencies adjusting it."""
+        out = {}
+        for index, level in enumerate(self.levels, 1):
+            source = level.tf_source(self.field, self.key)
+            if source is not None:
+                out[index] = source
+        return out
 
     def compile(self, is_placeholder: IsPlaceholder | None = None) -> CompiledComparison:
         return CompiledComparison(

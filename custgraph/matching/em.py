@@ -24,9 +24,11 @@ import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from custgraph.matching.blocking import blocking_keys, candidate_pairs
 from custgraph.matching.comparisons import Comparison, CompiledComparison
+from custgraph.matching.fellegi_sunter import tf_key
 from custgraph.matching.hubs import HubDetector
 from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
@@ -36,6 +38,7 @@ from custgraph.matching.scoring import PairScorer
 M_PSEUDO_COUNT = 1.0  # one imaginary match spread over the default m: no level is ever impossible
 INITIAL_MATCH_SHARE = 0.05  # first guess of the share of matches among blocked pairs
 U_ROUNDS = 3  # EM -> subtract matches from u -> EM again
+TF_MAX_VALUES = 20000
 
 
 @dataclass
@@ -104,7 +107,24 @@ def train(
     else:
         prior = min(max(expected_matches / (n * (n - 1) / 2), 1e-12), 0.5)
     labels = {c.name: c.labels[1:] for c in rules.comparisons}
-    return ModelParams(prior, labels, m, u, meta)
+    return ModelParams(prior, labels, m, u, meta, term_frequencies(ordered, rules))
+
+
+def term_frequencies(records: Sequence[MatchRecord], rules: Rules) -> dict[str, dict[str, Any]]:
+    """Share of records holding each value, for every (field, transform) a level adjusts by.
+
+    Only values held at least twice are listed (at most TF_MAX_VALUES); any other value counts as
+    held once, which is what a value seen once or never is.
+    """
+    sources = {source for c in rules.comparisons for source in c.tf_sources().values()}
+    out: dict[str, dict[str, Any]] = {}
+    for field, transform in sorted(sources):
+        counts = Counter(v for v in (r.key(field, transform) for r in records) if v is not None)
+        total = sum(counts.values())
+        if total:
+            shares = {v: c / total for v, c in counts.most_common(TF_MAX_VALUES) if c >= 2}
+            out[tf_key(field, transform)] = {"values": shares, "default": 1 / total}
+    return out
 
 
 Patterns = Counter[tuple[int, ...]]
@@ -186,7 +206,7 @@ def _exact_frequencies(
     comparison: Comparison, compiled: CompiledComparison, records: Sequence[MatchRecord], hubs: HubDetector
 ) -> dict[int, float]:
     """Exact frequency of the hub and plain exact levels from value counts (0-based level index)."""
-    plain = [i for i, lv in enumerate(comparison.levels) if lv.type == "exact" and lv.key is None]
+    plain = [i for i, lv in enumerate(comparison.levels) if lv.type == "exact" and not lv.own_values]
     if not plain or any(lv.type not in ("exact", "hub") for lv in comparison.levels[: plain[0]]):
         return {}
     values = Counter(v for v in (compiled.values(r, r)[0] for r in records) if v is not None)

@@ -100,11 +100,12 @@ def identifiable(rec: MatchRecord, rules: Rules) -> bool:
 
 @dataclass
 class _Option:
-    """The best pair between the record being resolved and one candidate customer."""
+    """The new record compared with one candidate customer (all its candidate records at once)."""
 
     customer: str
-    other: MatchRecord
-    score: PairScore
+    other: MatchRecord  # the customer's record it fits best
+    score: PairScore  # of the customer profile (see PairScorer.profile)
+    sources: list[MatchRecord]  # per comparison, the customer's record the profile level came from
 
     def strength(self) -> tuple[int, int, float]:
         """Higher is better: band, then identifier priority, then probability."""
@@ -172,20 +173,17 @@ class _Resolver:
             self.resolutions[rec.uid] = Resolution(rec.uid, "unmatched", None, 0.0, UNMATCHED_RULE)
             return
         keys = blocking_keys(rec, self.rules)
-        options: dict[str, _Option] = {}
         candidates = self.index.candidates(rec, keys)
+        by_customer: dict[str, list[MatchRecord]] = {}
         for other in candidates:
-            score = self.scorer.score(rec, other)
-            if score.band == "new":
-                continue
-            customer = self.clusters.customer_of(other.uid)
-            option = _Option(customer, other, score)
-            current = options.get(customer)
-            if current is None or option.strength() > current.strength():
-                options[customer] = option
-        ranked = sorted(
-            (o for o in options.values() if not self._separated(rec.uid, o.customer)), key=_Option.rank_key
-        )
+            by_customer.setdefault(self.clusters.customer_of(other.uid), []).append(other)
+        options = [
+            option
+            for customer, members in by_customer.items()
+            if not self._separated(rec.uid, customer)
+            and (option := self._option(rec, customer, members)).score.band != "new"
+        ]
+        ranked = sorted(options, key=_Option.rank_key)
         best = ranked[0] if ranked else None
         if best is not None and best.score.band == "matched":
             customer, outcome = best.customer, "matched"
@@ -199,6 +197,18 @@ class _Resolver:
         self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
         self.index.add(rec, keys)
         self.hubs.add(rec)
+
+    def _option(self, rec: MatchRecord, customer: str, members: list[MatchRecord]) -> _Option:
+        scorer = self.scorer
+        pairs = []
+        for member in members:
+            gamma = scorer.gamma(rec, member)
+            pairs.append((gamma, scorer.level_weights(rec, member, gamma)))
+        levels, weights, sources = scorer.profile(pairs)
+        merge = any(scorer.decision(rec, m) == "MERGE" for m in members)
+        score = scorer.classify(levels, weights, "MERGE" if merge else None)
+        fit = max(range(len(members)), key=lambda j: sum(pairs[j][1]))
+        return _Option(customer, members[fit], score, [members[j] for j in sources])
 
     def _merge_others(self, rec: MatchRecord, others: list[_Option]) -> list[_Option]:
         """Merge other matched customers the record proves identical; return options left for review."""
@@ -227,7 +237,7 @@ class _Resolver:
                 break
             if self.clusters.find(option.customer) == mine:
                 continue
-            evidence = self.scorer.evidence(rec, option.other, option.score.gamma)
+            evidence = self.scorer.evidence(rec, option.sources, option.score)
             self.review_pairs.append(ReviewPair(rec.uid, option.other.uid, option.score.probability, evidence))
             queued += 1
 
@@ -243,7 +253,7 @@ class _Resolver:
             customer_id=customer,
             score=s.probability,
             rule=s.rule,
-            evidence=self.scorer.evidence(rec, best.other, s.gamma),
+            evidence=self.scorer.evidence(rec, best.sources, s),
             matched_uid=best.other.uid,
             match_weight=round(s.weight, 3),
         )

@@ -2,17 +2,18 @@
 
 A level or a blocking rule names a value as ``field`` or ``field:transform`` (``given_name:pinyin``,
 ``birth_date:year``). Fields arrive already standardized; the transforms here only derive *matching*
-keys (phonetic codes, pinyin, suffix-free company names), never display values. Every transform maps
-a non-empty string to a string or None and is deterministic, so keys can be stored on a SourceRecord.
+keys (pinyin, phonetic codes, suffix-free company names), never display values, and reuse the
+standardize package's keys (name_key, name_pinyin, company_key, city_key) so ingest and matching agree.
+Every transform maps a non-empty string to a string or None and is deterministic, so keys can be
+stored on a SourceRecord.
 
 Virtual fields smooth over the two ways sources carry a person's name: ``first_name``/``last_name``
 columns (Febrl, Western CRMs) or one ``name`` column (Chinese CRMs). ``given_name``/``family_name``
-read the columns when present and otherwise split ``name`` (hanzi: a known compound or one-character
-surname first; Latin: the last token is the family name), so both kinds of source compare on one
-footing and a swapped order is caught by the ``cross`` level. A ``name`` that is an organisation's
-(企业客户全称, "Acme Co., Ltd.") is no person name: it makes the record a company (``party``) and
-becomes its ``organization``. A person's ``company`` column is their ``employer``: colleagues share
-it, so it is compared apart from a company customer's own name.
+read the columns when present and otherwise split ``name`` (张伟 -> 张 + 伟, 张先生 -> 张 only,
+"Wei Zhang" -> Zhang + Wei), so both kinds of source compare on one footing; a swapped order is
+caught by the ``cross`` level, a spelling without spaces ("WangXiaojun") by ``full_name:pinyin``.
+A ``name`` that is an organisation's (企业客户全称, "Acme Co., Ltd.") is no person name: it makes the
+record a company (``party``) and stands in for a missing ``company`` column (``organization``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,15 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-import opencc
-from pypinyin import lazy_pinyin
+from custgraph.matching.standardize import (
+    city_key,
+    company_core_without_region,
+    company_key,
+    name_key,
+    name_pinyin,
+    split_person_name,
+)
+from custgraph.matching.standardize.text import to_simplified
 
 Transform = Callable[[str], str | None]
 
@@ -32,33 +40,13 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 _NON_DIGIT = re.compile(r"\D+")
-_t2s = opencc.OpenCC("t2s")
-
-# Two-character surnames; any other hanzi name takes its first character as the surname.
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 独孤 南宫 西门 "
-    "百里 呼延 澹台 万俟 闻人 赫连 申屠 钟离 宗政 濮阳 太叔 仲孙 单于 鲜于 东郭 南门".split()
-)
-
-# Legal-form words dropped from company names before comparing (the suffix-free key). The standardize
-# package owns display normalization; this list only has to make keys of the same company agree.
-_COMPANY_SUFFIXES = (
-    "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司", "集团",
-    "co ltd", "co., ltd", "company limited", "limited", "ltd", "inc", "corp", "corporation", "llc",
-    "gmbh", "co", "group", "plc",
-)  # fmt: skip
-_COMPANY_SUFFIX_RE = re.compile(
-    r"(?:\s*(?:" + "|".join(re.escape(s) for s in sorted(_COMPANY_SUFFIXES, key=len, reverse=True)) + r")\.?)+$"
-)
-_CITY_SUFFIX_RE = re.compile(r"(?:市|地区|自治州|盟|\s+city)$")
+_NOT_LETTER = re.compile(r"[^a-z]+")
 # Words that make a `name` an organisation rather than a person (企业客户全称 in a name column).
 _ORG_WORDS = re.compile(
-    r"公司|集团|有限|企业|工厂|厂$|商行|商店|门市|事务所|研究院|研究所|中心$|学校|大学|学院|医院|银行|协会|合作社|工作室"
-    r"|\b(?:co|ltd|inc|corp|corporation|company|limited|llc|gmbh|plc|group|bank|university|school)\b",
+    r"公司|集团|有限|企业|工厂|厂$|商行|商店|门市|事务所|研究院|研究所|中心$|学校|大学|学院|医院|银行|协会"
+    r"|合作社|工作室|\b(?:co|ltd|inc|corp|corporation|company|limited|llc|gmbh|plc|group|bank|university)\b",
     re.IGNORECASE,
 )
-# 张先生, 李女士, 王经理: a family name plus a form of address, common in call-center and visit logs.
-_HONORIFIC = re.compile(r"(\w{1,2}?)(?:先生|女士|小姐|太太|老师|经理|总监|总|老板|师傅|医生|教授)")
 _PARTY = {
     "person": "person", "individual": "person", "personal": "person", "个人": "person", "自然人": "person",
     "company": "company", "organization": "company", "organisation": "company", "business": "company",
@@ -76,49 +64,49 @@ def normalize_text(value: str) -> str:
     """NFKC (full-width to half-width), lower case, traditional to simplified, punctuation to spaces."""
     text = unicodedata.normalize("NFKC", value).lower()
     if has_han(text):
-        text = _t2s.convert(text)
+        text = to_simplified(text)
     text = _NON_WORD.sub(" ", text).replace("_", " ")
     return _SPACES.sub(" ", text).strip()
 
 
 def _name(value: str) -> str | None:
-    return normalize_text(value) or None
+    """A name's matching key: simplified, lower-cased, honorifics dropped (张先生 -> 张)."""
+    return name_key(value) or normalize_text(value) or None
 
 
 def _nospace(value: str) -> str | None:
     return normalize_text(value).replace(" ", "") or None
 
 
-def _sorted_tokens(value: str) -> str | None:
-    tokens = sorted(_pinyin_tokens(value))
-    return " ".join(tokens) or None
+def _pinyin(value: str) -> str | None:
+    """Pinyin letters, no spaces: 张伟 / "Zhang Wei" / ZhangWei -> zhangwei (hanzi vs pinyin spellings)."""
+    return name_pinyin(value)
 
 
 @lru_cache(maxsize=65536)
 def _pinyin_tokens(value: str) -> tuple[str, ...]:
-    """Hanzi become toneless pinyin syllables (one token per surname / given name part); Latin stays."""
-    text = normalize_text(value)
-    if not has_han(text):
-        return tuple(text.split())
-    if " " not in text and 2 <= len(text) <= 4:
-        family, given = split_hanzi_name(text)
-        return tuple(t for t in ("".join(lazy_pinyin(family)), "".join(lazy_pinyin(given))) if t)
-    return tuple("".join(lazy_pinyin(part)) for part in text.split())
+    """One token per name part, in pinyin for hanzi: 张伟 -> (zhang, wei), "Wei Zhang" -> (wei, zhang)."""
+    family, given = split_person_name(value)
+    if family is None and given is None:
+        return ()
+    if has_han(value):
+        return tuple(p for p in (name_pinyin(family or ""), name_pinyin(given or "")) if p)
+    return tuple((name_key(value) or "").split())
 
 
-def _pinyin(value: str) -> str | None:
-    """Pinyin with no spaces: 张伟 -> zhangwei, "Zhang Wei" -> zhangwei (hanzi vs pinyin spellings)."""
-    return "".join(_pinyin_tokens(value)) or None
+def _sorted_tokens(value: str) -> str | None:
+    """Name parts in sorted order: "Wei Zhang", 张伟 and "Zhang Wei" share the key "wei zhang"."""
+    return " ".join(sorted(_pinyin_tokens(value))) or None
 
 
 _SOUNDEX_CODES = {c: str(d) for d, letters in enumerate(
     ("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in letters}  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def _soundex(value: str) -> str | None:
     """American Soundex of the pinyin/Latin form; stable across most single-letter typos."""
-    word = "".join(_pinyin_tokens(value))
-    word = "".join(c for c in word if "a" <= c <= "z")
+    word = _NOT_LETTER.sub("", name_pinyin(value) or "")
     if not word:
         return None
     code, last = [word[0]], _SOUNDEX_CODES.get(word[0], "")
@@ -156,32 +144,24 @@ def _month_day(value: str) -> str | None:
     return text[5:10] if len(text) == 10 else None
 
 
-@lru_cache(maxsize=65536)
-def company_key(value: str) -> str | None:
+def _company(value: str) -> str | None:
     """Suffix-free company key: 华为技术有限公司 -> 华为技术, "Acme Co., Ltd." -> acme."""
-    text = unicodedata.normalize("NFKC", value).lower()
-    if has_han(text):
-        text = _t2s.convert(text)
-    text = re.sub(r"[（(][^）)]*[）)]", " ", text)  # branch notes such as (北京)
-    text = _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
-    text = _COMPANY_SUFFIX_RE.sub("", text).strip()
-    return text.replace(" ", "") or None
+    return company_key(value)
+
+
+def _company_core(value: str) -> str | None:
+    """Company key without place names: 上海永泰网络科技 -> 永泰网络科技."""
+    return company_core_without_region(company_key(value))
 
 
 def _city(value: str) -> str | None:
-    text = _nospace(value)
-    if not text:
-        return None
-    return _CITY_SUFFIX_RE.sub("", text) or text
+    return city_key(value) or _nospace(value)
 
 
-def looks_like_company(value: str) -> bool:
-    return _ORG_WORDS.search(unicodedata.normalize("NFKC", value)) is not None
-
-
-def _party(value: str) -> str | None:
-    """person / company from a customer-type value in either language."""
-    return _PARTY.get(normalize_text(value).replace(" ", ""), None)
+def _city_pinyin(value: str) -> str | None:
+    """Pinyin of the city key: 广州市 and guangzhou agree."""
+    key = _city(value)
+    return name_pinyin(key) if key else None
 
 
 def _email_local(value: str) -> str | None:
@@ -192,6 +172,15 @@ def _email_local(value: str) -> str | None:
 def _email_domain(value: str) -> str | None:
     _, _, domain = value.strip().lower().partition("@")
     return domain or None
+
+
+def looks_like_company(value: str) -> bool:
+    return _ORG_WORDS.search(unicodedata.normalize("NFKC", value)) is not None
+
+
+def _party(value: str) -> str | None:
+    """person / company from a customer-type value in either language."""
+    return _PARTY.get(normalize_text(value).replace(" ", ""))
 
 
 TRANSFORMS: dict[str, Transform] = {
@@ -206,19 +195,14 @@ TRANSFORMS: dict[str, Transform] = {
     "sorted_chars": _sorted_chars,
     "year": _year,
     "month_day": _month_day,
-    "company": company_key,
+    "company": _company,
+    "company_core": _company_core,
     "city": _city,
+    "city_pinyin": _city_pinyin,
     "email_local": _email_local,
     "email_domain": _email_domain,
     "party": _party,
 }
-
-
-def split_hanzi_name(text: str) -> tuple[str, str]:
-    """(family, given) of a hanzi name without spaces."""
-    if len(text) >= 3 and text[:2] in COMPOUND_SURNAMES:
-        return text[:2], text[2:]
-    return text[:1], text[1:]
 
 
 def _text(fields: Mapping[str, Any], name: str) -> str | None:
@@ -229,28 +213,22 @@ def _text(fields: Mapping[str, Any], name: str) -> str | None:
     return text or None
 
 
+def _person_name(fields: Mapping[str, Any]) -> str | None:
+    """The `name` column when it names a person (not an organisation)."""
+    full = _text(fields, "name")
+    return None if full is None or looks_like_company(full) else full
+
+
 def _name_parts(fields: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(given, family): the name columns when present, else `name` split by the standardizer."""
     first, last = _text(fields, "first_name"), _text(fields, "last_name")
     if first or last:
         return first, last
-    full = _text(fields, "name")
-    if not full or looks_like_company(full):
+    full = _person_name(fields)
+    if full is None:
         return None, None
-    norm = normalize_text(full)
-    if has_han(norm) and " " not in norm:
-        titled = _HONORIFIC.fullmatch(norm)
-        if titled:  # 张先生 / 李经理: only the family name is known
-            return None, titled.group(1)
-        family, given = split_hanzi_name(norm)
-        return given or None, family or None
-    tokens = norm.split()
-    if len(tokens) == 1:
-        return tokens[0], None
-    return " ".join(tokens[:-1]), tokens[-1]
-
-
-def _join(*parts: str | None) -> str | None:
-    return " ".join(p for p in parts if p) or None
+    family, given = split_person_name(full)
+    return given or None, family or None
 
 
 def _party_of(fields: Mapping[str, Any]) -> str | None:
@@ -266,26 +244,26 @@ def _party_of(fields: Mapping[str, Any]) -> str | None:
 
 
 def _organization(fields: Mapping[str, Any]) -> str | None:
-    """The name of a company customer itself (its name column, else its company column)."""
-    if _party_of(fields) != "company":
-        return None
-    return _text(fields, "name") or _text(fields, "company")
+    """The company column, else a name that is an organisation's (a company customer's own name)."""
+    company = _text(fields, "company")
+    if company:
+        return company
+    name = _text(fields, "name")
+    return name if name and looks_like_company(name) else None
 
 
-def _employer(fields: Mapping[str, Any]) -> str | None:
-    """The company a person customer works for: shared with colleagues, so weaker evidence."""
-    if _party_of(fields) == "company":
-        return None
-    return _text(fields, "company")
+def _join(*parts: str | None) -> str | None:
+    return " ".join(p for p in parts if p) or None
 
 
 VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "given_name": lambda f: _name_parts(f)[0],
     "family_name": lambda f: _name_parts(f)[1],
-    "full_name": lambda f: _text(f, "name") or _join(_text(f, "first_name"), _text(f, "last_name")),
+    "full_name": lambda f: _person_name(f) or _join(_text(f, "first_name"), _text(f, "last_name")),
     "party": _party_of,  # person / company: declared customer_type, else inferred from the name
-    "organization": _organization,  # a company customer's own name
-    "employer": _employer,  # a person customer's company
+    "company_party": lambda f: "company" if _party_of(f) == "company" else None,
+    "company_self": lambda f: _organization(f) if _party_of(f) == "company" else None,
+    "organization": _organization,  # the company column, or a company customer's own name
     "full_address": lambda f: _text(f, "address")
     or _join(_text(f, "address_number"), _text(f, "address_line1"), _text(f, "address_line2")),
 }

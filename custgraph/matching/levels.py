@@ -4,6 +4,10 @@ A comparison is an ordered list of levels, best first: an implicit ``null`` leve
 missing, weight 0), the configured levels, and a final ``else``. A pair lands in the first level
 whose test passes. Thresholds are validated when the rules are loaded, never at scoring time.
 
+A level compares the comparison's field through the comparison's transform unless it names its
+own ``key`` (transform) or ``field`` (e.g. the given-name comparison has a level on
+``full_name:pinyin``, which catches "WangXiaojun" against 王晓军).
+
 Each level may carry default ``m``/``u`` probabilities (used until EM has estimated them from the
 data) or a fixed ``weight`` (a log2 Bayes factor that EM leaves alone: a rule-book override).
 """
@@ -26,18 +30,26 @@ class HubView(Protocol):
 
 # test(a, b, value_a, value_b, hubs): the values are the comparison's base keys, already non-null.
 LevelTest = Callable[[MatchRecord, MatchRecord, str, str, HubView], bool]
-# similarity(a, b): the raw number behind the level (similarity, distance, days) for explanations.
+# The number behind a level (similarity, edit distance, days) for explanations.
 LevelMeasure = Callable[[MatchRecord, MatchRecord], float | None]
+# The two values a level compares, from the records and the comparison's base values.
+_Values = Callable[[MatchRecord, MatchRecord, str, str], tuple[str | None, str | None]]
+
+NULL_LABEL = "null"
 
 
 class _Level(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     label: str | None = Field(None, pattern=r"^[A-Za-z0-9_<>=.\-]+$")
-    key: str | None = None  # transform of the comparison's field for this level; None = the comparison's
+    field: str | None = None  # compare this (virtual) field instead of the comparison's
+    key: str | None = None  # transform for this level; None = the comparison's
     m: float | None = Field(None, gt=0, lt=1)
     u: float | None = Field(None, gt=0, lt=1)
     weight: float | None = Field(None, ge=-50, le=50)
+    # Splink's term-frequency adjustment: u becomes the share of records holding the agreed value
+    # in this (virtual) field, so agreeing on 李 or "smith" proves less than agreeing on a rare name.
+    term_frequency: str | None = None
 
     @field_validator("key")
     @classmethod
@@ -51,30 +63,56 @@ class _Level(BaseModel):
     def name(self) -> str:
         return self.label or self.default_label()
 
+    @property
+    def own_values(self) -> bool:
+        """Compares something other than the comparison's base values."""
+        return self.field is not None or self.key is not None
+
     def compile(self, field: str, base_key: str) -> LevelTest:
         raise NotImplementedError
 
     def measure(self, field: str, base_key: str) -> LevelMeasure | None:
         return None
 
-    def _keyed(self, base_key: str) -> str:
-        return self.key or base_key
+    def tf_source(self, field: str, base_key: str) -> tuple[str, str] | None:
+        """(field, transform) whose value shares adjust this level, or None."""
+        if self.term_frequency is None:
+            return None
+        return self.term_frequency, self.key or base_key
+
+    def agreed_value(self, field: str, base_key: str) -> Callable[[MatchRecord], str | None]:
+        """The value two records agree on at this level, read from one of them (for term frequencies)."""
+        target, key = self._describe(field, base_key)
+        return lambda rec: rec.key(target, key)
+
+    def _values(self, field: str, base_key: str) -> _Values:
+        target, key = self.field or field, self.key or base_key
+        if target == field and key == base_key:
+            return lambda a, b, va, vb: (va, vb)
+        return lambda a, b, va, vb: (a.key(target, key), b.key(target, key))
+
+    def _describe(self, field: str, base_key: str) -> tuple[str, str]:
+        return self.field or field, self.key or base_key
+
+    def _suffix(self) -> str:
+        parts = [p for p in (self.field, self.key) if p]
+        return ("_" + "_".join(parts)) if parts else ""
 
 
 class ExactLevel(_Level):
     type: Literal["exact"] = "exact"
 
     def default_label(self) -> str:
-        return "exact" if self.key is None else f"exact_{self.key}"
+        return "exact" + self._suffix()
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        if self.key is None or self.key == base_key:
+        if not self.own_values:
             return lambda a, b, va, vb, hubs: va == vb
-        key = self.key
+        values = self._values(field, base_key)
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka = a.key(field, key)
-            return ka is not None and ka == b.key(field, key)
+            ka, kb = values(a, b, va, vb)
+            return ka is not None and ka == kb
 
         return test
 
@@ -92,7 +130,11 @@ class HubLevel(_Level):
 
 
 class CrossLevel(_Level):
-    """Columns reversed: this field of one record agrees with ``other_field`` of the other (swapped names)."""
+    """Columns reversed: this field of one record agrees with ``other_field`` of the other (swapped names).
+
+    Both crossings must agree where both can be tested: given=Wei/family=Zhang against
+    given=Zhang/family=Wei is a swap; "Kai Chen" against 夏晨 shares one syllable, which is not.
+    """
 
     type: Literal["cross"] = "cross"
     other_field: str
@@ -102,16 +144,21 @@ class CrossLevel(_Level):
         return "swapped" if self.threshold >= 1 else f"swapped_jw>={self.threshold:g}"
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        key, other, threshold = self._keyed(base_key), self.other_field, self.threshold
+        this, key = self._describe(field, base_key)
+        other, threshold = self.other_field, self.threshold
         jw = comparators.SIMILARITIES["jaro_winkler"]
 
-        def close(x: str | None, y: str | None) -> bool:
-            if x is None or y is None:
-                return False
+        def close(x: str, y: str) -> bool:
             return x == y if threshold >= 1 else jw(x, y) >= threshold
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            return close(a.key(field, key), b.key(other, key)) or close(b.key(field, key), a.key(other, key))
+            tested = False
+            for x, y in ((a.key(this, key), b.key(other, key)), (b.key(this, key), a.key(other, key))):
+                if x is not None and y is not None:
+                    if not close(x, y):
+                        return False
+                    tested = True
+            return tested
 
         return test
 
@@ -121,24 +168,22 @@ class SimilarityLevel(_Level):
     threshold: float = Field(gt=0, le=1)
 
     def default_label(self) -> str:
-        return f"{self.type}>={self.threshold:g}"
+        return f"{self.type}>={self.threshold:g}" + self._suffix()
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        metric, threshold, key = comparators.SIMILARITIES[self.type], self.threshold, self.key
-        if key is None or key == base_key:
-            return lambda a, b, va, vb, hubs: metric(va, vb) >= threshold
+        metric, threshold, values = comparators.SIMILARITIES[self.type], self.threshold, self._values(field, base_key)
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = a.key(field, key), b.key(field, key)
+            ka, kb = values(a, b, va, vb)
             return ka is not None and kb is not None and metric(ka, kb) >= threshold
 
         return test
 
     def measure(self, field: str, base_key: str) -> LevelMeasure | None:
-        metric, key = comparators.SIMILARITIES[self.type], self._keyed(base_key)
+        metric, (target, key) = comparators.SIMILARITIES[self.type], self._describe(field, base_key)
 
         def value(a: MatchRecord, b: MatchRecord) -> float | None:
-            ka, kb = a.key(field, key), b.key(field, key)
+            ka, kb = a.key(target, key), b.key(target, key)
             return None if ka is None or kb is None else round(metric(ka, kb), 4)
 
         return value
@@ -149,22 +194,22 @@ class DistanceLevel(_Level):
     max_distance: int = Field(ge=1, le=10)
 
     def default_label(self) -> str:
-        return f"{self.type}<={self.max_distance}"
+        return f"{self.type}<={self.max_distance}" + self._suffix()
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        metric, limit, key = comparators.DISTANCES[self.type], self.max_distance, self._keyed(base_key)
+        metric, limit, values = comparators.DISTANCES[self.type], self.max_distance, self._values(field, base_key)
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = (va, vb) if key == base_key else (a.key(field, key), b.key(field, key))
+            ka, kb = values(a, b, va, vb)
             return ka is not None and kb is not None and metric(ka, kb) <= limit
 
         return test
 
     def measure(self, field: str, base_key: str) -> LevelMeasure | None:
-        metric, key = comparators.DISTANCES[self.type], self._keyed(base_key)
+        metric, (target, key) = comparators.DISTANCES[self.type], self._describe(field, base_key)
 
         def value(a: MatchRecord, b: MatchRecord) -> float | None:
-            ka, kb = a.key(field, key), b.key(field, key)
+            ka, kb = a.key(target, key), b.key(target, key)
             return None if ka is None or kb is None else float(metric(ka, kb))
 
         return value
@@ -178,13 +223,13 @@ class ContainsLevel(_Level):
     keywords: tuple[str, ...] = ()
 
     def default_label(self) -> str:
-        return "contains"
+        return "contains" + self._suffix()
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        key, min_length, keywords = self._keyed(base_key), self.min_length, self.keywords
+        values, min_length, keywords = self._values(field, base_key), self.min_length, self.keywords
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = (va, vb) if key == base_key else (a.key(field, key), b.key(field, key))
+            ka, kb = values(a, b, va, vb)
             if ka is None or kb is None or not comparators.contains(ka, kb, min_length):
                 return False
             return not keywords or comparators.shares_keyword(ka, kb, keywords)
@@ -199,10 +244,10 @@ class InitialLevel(_Level):
         return "initial"
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        key = self._keyed(base_key)
+        values = self._values(field, base_key)
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = (va, vb) if key == base_key else (a.key(field, key), b.key(field, key))
+            ka, kb = values(a, b, va, vb)
             return ka is not None and kb is not None and comparators.is_initial_of(ka, kb)
 
         return test
@@ -216,18 +261,21 @@ class DateDiffLevel(_Level):
         return f"within_{self.max_days}d"
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        limit = self.max_days
+        values, limit = self._values(field, base_key), self.max_days
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            days = comparators.date_diff_days(va, vb)
+            ka, kb = values(a, b, va, vb)
+            days = None if ka is None or kb is None else comparators.date_diff_days(ka, kb)
             return days is not None and days <= limit
 
         return test
 
     def measure(self, field: str, base_key: str) -> LevelMeasure | None:
+        target, key = self._describe(field, base_key)
+
         def value(a: MatchRecord, b: MatchRecord) -> float | None:
-            va, vb = a.key(field, base_key), b.key(field, base_key)
-            days = None if va is None or vb is None else comparators.date_diff_days(va, vb)
+            ka, kb = a.key(target, key), b.key(target, key)
+            days = None if ka is None or kb is None else comparators.date_diff_days(ka, kb)
             return None if days is None else float(days)
 
         return value
@@ -240,7 +288,13 @@ class DayMonthSwapLevel(_Level):
         return "day_month_swap"
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        return lambda a, b, va, vb, hubs: comparators.day_month_swapped(va, vb)
+        values = self._values(field, base_key)
+
+        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
+            ka, kb = values(a, b, va, vb)
+            return ka is not None and kb is not None and comparators.day_month_swapped(ka, kb)
+
+        return test
 
 
 class ElseLevel(_Level):
@@ -258,5 +312,3 @@ Level = Annotated[
     | DateDiffLevel | DayMonthSwapLevel | ElseLevel,
     Field(discriminator="type"),
 ]
-
-NULL_LABEL = "null"

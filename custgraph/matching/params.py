@@ -5,6 +5,10 @@ start as the defaults written in the rules file and are re-estimated from the da
 Params are plain JSON (``to_dict``/``from_dict``) so the graph can persist them and every later
 resolution — batch or one record — scores with exactly the same numbers.
 
+Levels with ``term_frequency`` also get a table of value frequencies, keyed "field:transform" (the
+frequent values only; every other value counts as seen once), so agreeing on 李 weighs less than
+agreeing on 谢.
+
 Params are keyed by comparison name and level labels; a comparison whose levels changed since
 training silently falls back to its defaults rather than being scored with misaligned numbers.
 """
@@ -48,6 +52,8 @@ class ModelParams:
     m: dict[str, list[float]]
     u: dict[str, list[float]]
     meta: dict[str, Any] = field(default_factory=dict)  # how the params were obtained
+    # term frequencies: "field:transform" -> {"values": {value: share of records}, "default": share of others}
+    tf: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def defaults(cls, rules: Rules) -> ModelParams:
@@ -72,6 +78,7 @@ class ModelParams:
                 name: {"labels": self.labels[name], "m": self.m[name], "u": self.u[name]} for name in self.labels
             },
             "meta": self.meta,
+            "tf": self.tf,
         }
 
     @classmethod
@@ -85,4 +92,8 @@ class ModelParams:
             m={n: [float(x) for x in c["m"]] for n, c in comparisons.items()},
             u={n: [float(x) for x in c["u"]] for n, c in comparisons.items()},
             meta=dict(data.get("meta", {})),
+            tf={
+                n: {"values": {str(k): float(v) for k, v in t["values"].items()}, "default": float(t["default"])}
+                for n, t in data.get("tf", {}).items()
+            },
         )

@@ -8,7 +8,7 @@ See docs/matching-rules.md for every key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -129,14 +129,16 @@ class CompiledRules:
 def _compile(rules: Rules) -> CompiledRules:
     hubs = rules.hubs
     compiled = tuple(
-        c.compile((lambda v, f=c.field: v is not None and hubs.is_placeholder(f, v)) if c.field in hubs.placeholders else None)
+        c.compile(_placeholder_test(hubs, c.field) if c.field in hubs.placeholders else None)
         for c in rules.comparisons
     )
     identifier_levels = []
     for field in rules.identifiers:
         for i, comparison in enumerate(rules.comparisons):
             if comparison.field == field:
-                exact = frozenset(j for j, lv in enumerate(comparison.levels, 1) if lv.type == "exact" and not lv.key)
+                exact = frozenset(
+                    j for j, lv in enumerate(comparison.levels, 1) if lv.type == "exact" and not lv.own_values
+                )
                 identifier_levels.append((i, exact))
                 break
     return CompiledRules(
@@ -144,6 +146,10 @@ def _compile(rules: Rules) -> CompiledRules:
         combination_rules=tuple(r.compile(rules.comparisons) for r in rules.rules),
         identifier_levels=tuple(identifier_levels),
     )
+
+
+def _placeholder_test(hubs: HubSettings, field: str) -> Callable[[str | None], bool]:
+    return lambda value: value is not None and hubs.is_placeholder(field, value)
 
 
 def load_rules(path: str | Path | None = None) -> Rules:

@@ -7,7 +7,7 @@ an override stays visible in the evidence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -35,6 +35,7 @@ class FieldEvidence:
     value_a: str | None
     value_b: str | None
     similarity: float | None = None  # the number behind a fuzzy level (similarity, edits, days)
+    uid_b: str | None = None  # the customer's record this value was compared with
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,8 +47,9 @@ class FieldEvidence:
 
 @dataclass(frozen=True, slots=True)
 class PairScore:
-    gamma: tuple[int, ...]
-    weight: float
+    gamma: tuple[int, ...]  # level per comparison
+    weights: tuple[float, ...]  # log2 Bayes factor per comparison (term frequencies applied)
+    weight: float  # prior + sum of weights
     probability: float
     band: Band
     rule: str
@@ -75,28 +77,73 @@ class PairScorer:
         hubs = self.hubs
         return tuple(c.level(a, b, hubs) for c in self.comparisons)
 
+    def level_weights(self, a: MatchRecord, b: MatchRecord, gamma: tuple[int, ...]) -> tuple[float, ...]:
+        weights = [row[level] for row, level in zip(self.table.weights, gamma, strict=True)]
+        for (index, level), tf in self.table.term_frequencies.items():
+            if gamma[index] == level:
+                weights[index] = tf.weight(a)
+        return tuple(weights)
+
+    def decision(self, a: MatchRecord, b: MatchRecord) -> Decision | None:
+        return self.decisions.get(frozenset((a.uid, b.uid))) if self.decisions else None
+
     def score(self, a: MatchRecord, b: MatchRecord) -> PairScore:
         gamma = self.gamma(a, b)
-        weight = self.table.match_weight(gamma)
+        return self.classify(gamma, self.level_weights(a, b, gamma), self.decision(a, b))
+
+    def classify(
+        self, gamma: tuple[int, ...], weights: tuple[float, ...], decision: Decision | None = None
+    ) -> PairScore:
+        """Weight, probability and band of a comparison vector (a pair's, or a profile's)."""
+        weight = self.table.prior_weight + sum(weights)
         prob = probability(weight)
         rank = len(self.rules.identifiers)
         for priority, (index, levels) in enumerate(self.identifier_levels):
             if gamma[index] in levels:
                 rank = priority
                 break
-        decision = self.decisions.get(frozenset((a.uid, b.uid))) if self.decisions else None
         if decision == "MERGE":
-            return PairScore(gamma, weight, prob, "matched", MERGE_RULE, rank)
+            return PairScore(gamma, weights, weight, prob, "matched", MERGE_RULE, rank)
         if decision == "SEPARATE":
-            return PairScore(gamma, weight, prob, "new", SEPARATE_RULE, rank)
+            return PairScore(gamma, weights, weight, prob, "new", SEPARATE_RULE, rank)
         for rule in self.combination_rules:
             if rule.fires(gamma):
-                return PairScore(gamma, weight, prob, rule.band, rule.name, rank)
-        return PairScore(gamma, weight, prob, self.rules.bands.band(prob), FS_RULE, rank)
+                return PairScore(gamma, weights, weight, prob, rule.band, rule.name, rank)
+        return PairScore(gamma, weights, weight, prob, self.rules.bands.band(prob), FS_RULE, rank)
 
-    def evidence(self, a: MatchRecord, b: MatchRecord, gamma: tuple[int, ...]) -> list[FieldEvidence]:
+    def profile(
+        self, pairs: Sequence[tuple[tuple[int, ...], tuple[float, ...]]]
+    ) -> tuple[tuple[int, ...], tuple[float, ...], tuple[int, ...]]:
+        """A record against a whole customer: per comparison, the best level over its records.
+
+        ``pairs`` holds (gamma, weights) of the record against each of the customer's candidate
+        records. Returns (levels, weights, index of the record each comparison came from). A record
+        agrees with a customer on a field if it agrees with any of the customer's values; it
+        disagrees only if it disagrees with all of them. Records missing the field do not count,
+        so one contradicting record is not outvoted by records that simply lack the value.
+        """
+        if len(pairs) == 1:
+            gamma, weights = pairs[0]
+            return gamma, weights, (0,) * len(gamma)
+        levels, weights, sources = [], [], []
+        for i in range(len(self.comparisons)):
+            best_level, best_weight, best_source = 0, 0.0, 0
+            for j, (gamma, pair_weights) in enumerate(pairs):
+                level = gamma[i]
+                if level and (best_level == 0 or pair_weights[i] > best_weight):
+                    best_level, best_weight, best_source = level, pair_weights[i], j
+            levels.append(best_level)
+            weights.append(best_weight)
+            sources.append(best_source)
+        return tuple(levels), tuple(weights), tuple(sources)
+
+    def evidence(
+        self, a: MatchRecord, others: MatchRecord | Sequence[MatchRecord], score: PairScore
+    ) -> list[FieldEvidence]:
+        """Per-comparison evidence; ``others`` is one record, or one per comparison (a profile)."""
         out = []
-        for comparison, weights, level in zip(self.comparisons, self.table.weights, gamma, strict=True):
+        for i, (comparison, level) in enumerate(zip(self.comparisons, score.gamma, strict=True)):
+            b = others if isinstance(others, MatchRecord) else others[i]
             va, vb = comparison.values(a, b)
             measure = comparison.measures[level]
             out.append(
@@ -104,10 +151,11 @@ class PairScorer:
                     comparison=comparison.name,
                     field=comparison.field,
                     level=comparison.labels[level],
-                    weight=round(weights[level], 3),
+                    weight=round(score.weights[i], 3),
                     value_a=va,
                     value_b=vb,
                     similarity=measure(a, b) if measure is not None else None,
+                    uid_b=b.uid if level else None,
                 )
             )
         return out

@@ -5,11 +5,27 @@ from __future__ import annotations
 import strawberry
 
 from custgraph.schema.customer import Customer
+from custgraph.schema.limits import extensions
+from custgraph.schema.mutation import Mutation
 from custgraph.schema.query import Query
+from custgraph.service.settings import Settings
 
 
-def build_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(query=Query, types=[Customer])
+def build_schema(settings: Settings | None = None) -> strawberry.federation.Schema:
+    """The schema with the query limits of ``settings`` (defaults when None); the SDL never changes."""
+    limits = settings or Settings(graph=None, data_dir=None)  # type: ignore[arg-type] - only the limits are read
+    return strawberry.federation.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Customer],
+        extensions=extensions(
+            max_depth=limits.max_query_depth,
+            max_tokens=limits.max_query_tokens,
+            max_aliases=limits.max_query_aliases,
+            max_cost=limits.max_query_cost,
+            production=limits.production,
+        ),
+    )
 
 
 schema = build_schema()

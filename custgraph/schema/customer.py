@@ -7,11 +7,36 @@ import strawberry
 from custgraph.graph.models import CustomerNode
 from custgraph.resolvers import customers as resolve
 from custgraph.resolvers.context import Info
-from custgraph.schema.refs import Channel, Company, Owner, Tag
+from custgraph.resolvers.masking import CONTACT_MASKS, mask_email, mask_name, mask_phone
+from custgraph.schema.connections import Connection, connection
+from custgraph.schema.refs import Channel, Company, ContactPoint, Interaction, Order, Owner, Tag
 from custgraph.schema.source_record import SourceRecord
 
+DEFAULT_EDGE_PAGE = 20
 
-@strawberry.federation.type(keys=["id"], description="One real person or company, resolved from source records.")
+
+@strawberry.type(description="Why two customers are related.")
+class RelationReason:
+    kind: str = strawberry.field(description="company, mobile, phone, email, national_id or credit_code.")
+    value: str = strawberry.field(description="The shared company or identifier (masked for some roles).")
+    description: str
+
+
+@strawberry.type(description="Another customer related to this one, and why.")
+class RelatedCustomer:
+    customer: Customer
+    reasons: list[RelationReason]
+
+
+def _reason(kind: str, value: str, full: bool) -> RelationReason:
+    shown = value if full or kind not in CONTACT_MASKS else (CONTACT_MASKS[kind](value) or value)
+    text = f"same company {shown}" if kind == "company" else f"shares {kind.replace('_', ' ')} {shown}"
+    return RelationReason(kind=kind, value=shown, description=text)
+
+
+@strawberry.federation.type(
+    keys=["id"], description="One real person or company, resolved from source records."
+)
 class Customer:
     node: strawberry.Private[CustomerNode]
 
@@ -19,9 +44,11 @@ class Customer:
     def id(self) -> strawberry.ID:
         return strawberry.ID(self.node.id)
 
-    @strawberry.field
-    def name(self) -> str | None:
-        return self.node.name
+    @strawberry.field(description="Masked (张* / *先生) for a person unless the role may see full values.")
+    def name(self, info: Info) -> str | None:
+        if info.context.full_values or self.node.customer_type == "company":
+            return self.node.name
+        return mask_name(self.node.name)
 
     @strawberry.field(description="person or company.")
     def customer_type(self) -> str | None:
@@ -32,12 +59,35 @@ class Customer:
         return self.node.lifecycle
 
     @strawberry.field
-    def mobile(self) -> str | None:
-        return self.node.mobile
+    def gender(self) -> str | None:
+        return self.node.gender
 
-    @strawberry.field
-    def email(self) -> str | None:
-        return self.node.email
+    @strawberry.field(description="Job title.")
+    def title(self) -> str | None:
+        return self.node.title
+
+    @strawberry.field(description="E.164; the middle four digits hidden unless the role may see full values.")
+    def mobile(self, info: Info) -> str | None:
+        return self.node.mobile if info.context.full_values else mask_phone(self.node.mobile)
+
+    @strawberry.field(description="E.164; masked like mobile.")
+    def phone(self, info: Info) -> str | None:
+        return self.node.phone if info.context.full_values else mask_phone(self.node.phone)
+
+    @strawberry.field(description="Initial and domain only unless the role may see full values.")
+    def email(self, info: Info) -> str | None:
+        return self.node.email if info.context.full_values else mask_email(self.node.email)
+
+    @strawberry.field(description="Every mobile, phone and email known for the customer, golden first.")
+    async def contacts(self, info: Info) -> list[ContactPoint]:
+        return [
+            ContactPoint(kind=c.kind, value=c.value, primary=primary, sources=c.sources)
+            for c, primary in await resolve.contacts(info, self.node)
+        ]
+
+    @strawberry.field(description="The company name as the golden record has it.")
+    def company_name(self) -> str | None:
+        return self.node.company
 
     @strawberry.field
     def industry(self) -> str | None:
@@ -51,6 +101,22 @@ class Customer:
     def city(self) -> str | None:
         return self.node.city
 
+    @strawberry.field
+    def address(self) -> str | None:
+        return self.node.address
+
+    @strawberry.field
+    def country(self) -> str | None:
+        return self.node.country
+
+    @strawberry.field(description="Special needs and notes (at most 500 characters).")
+    def notes(self) -> str | None:
+        return self.node.notes
+
+    @strawberry.field(description="Whether the customer consented to marketing use.")
+    def consent_marketing(self) -> bool | None:
+        return self.node.consent_marketing
+
     @strawberry.field(description="First contact date, YYYY-MM-DD.")
     def first_contact(self) -> str | None:
         return self.node.first_contact
@@ -59,13 +125,21 @@ class Customer:
     def last_contact(self) -> str | None:
         return self.node.last_contact
 
-    @strawberry.field
+    @strawberry.field(description="Total transaction amount (yuan).")
     def total_amount(self) -> float | None:
         return self.node.total_amount
 
-    @strawberry.field
+    @strawberry.field(description="Number of orders.")
     def order_count(self) -> int | None:
         return self.node.order_count
+
+    @strawberry.field
+    def created_at(self) -> str | None:
+        return self.node.created_at
+
+    @strawberry.field
+    def updated_at(self) -> str | None:
+        return self.node.updated_at
 
     @strawberry.field
     async def company(self, info: Info) -> Company | None:
@@ -84,9 +158,45 @@ class Customer:
     async def channels(self, info: Info) -> list[Channel]:
         return [Channel.from_record(n) for n in await resolve.channels(info, self.node.id)]
 
-    @strawberry.field(description="Every source record resolved to this customer, with provenance.")
+    @strawberry.field(description="Visits, calls, complaints and events, newest first.")
+    async def interactions(
+        self, info: Info, first: int = DEFAULT_EDGE_PAGE, after: str | None = None
+    ) -> Connection[Interaction]:
+        page = await resolve.edge_page(info, "interactions", self.node.id, first, after)
+        return connection(
+            [Interaction.from_record(p) for p in page.items],
+            [resolve.edge_cursor(p) for p in page.positions],
+            total=page.total, has_next=page.has_next, has_previous=after is not None,
+        )
+
+    @strawberry.field(description="Orders, newest first.")
+    async def orders(
+        self, info: Info, first: int = DEFAULT_EDGE_PAGE, after: str | None = None
+    ) -> Connection[Order]:
+        page = await resolve.edge_page(info, "orders", self.node.id, first, after)
+        return connection(
+            [Order.from_record(p) for p in page.items], [resolve.edge_cursor(p) for p in page.positions],
+            total=page.total, has_next=page.has_next, has_previous=after is not None,
+        )
+
+    @strawberry.field(description="Every source record resolved to this customer, with provenance and match.")
     async def source_records(self, info: Info) -> list[SourceRecord]:
-        return [SourceRecord.from_record(n) for n in await resolve.source_records(info, self.node.id)]
+        masked = not info.context.full_values
+        return [
+            SourceRecord.from_record(r.record, r.resolution, masked=masked)
+            for r in await resolve.source_records(info, self.node.id)
+        ]
+
+    @strawberry.field(description="Customers at the same company or sharing a mobile, email or id number.")
+    async def related_customers(self, info: Info) -> list[RelatedCustomer]:
+        full = info.context.full_values
+        return [
+            RelatedCustomer(
+                customer=Customer.from_record(r.customer),
+                reasons=[_reason(x.kind, x.value, full) for x in r.reasons],
+            )
+            for r in await resolve.related(info, self.node.id)
+        ]
 
     @classmethod
     def from_record(cls, node: CustomerNode) -> Customer:

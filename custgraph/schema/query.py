@@ -7,6 +7,13 @@ import strawberry
 from custgraph.resolvers import customers as resolve
 from custgraph.resolvers.context import Info
 from custgraph.schema.customer import Customer
+from custgraph.schema.customer_list import CustomerListQuery
+from custgraph.schema.explain import ExplainQuery
+from custgraph.schema.quality import QualityQuery
+from custgraph.schema.review import ReviewQuery
+from custgraph.schema.saved_search import SavedSearchQuery
+from custgraph.schema.search import SearchQuery
+from custgraph.schema.search_log import SearchLogQuery
 
 
 @strawberry.type
@@ -18,5 +25,14 @@ class CustomerQuery:
 
 
 @strawberry.type
-class Query(CustomerQuery):
+class Query(
+    CustomerQuery,
+    CustomerListQuery,
+    SearchQuery,
+    SavedSearchQuery,
+    SearchLogQuery,
+    ReviewQuery,
+    ExplainQuery,
+    QualityQuery,
+):
     pass

@@ -1,10 +1,12 @@
-"""Small types hanging off a customer: company, tag, owner, channel."""
+"""Small types hanging off a customer: company, tag, owner, channel, interaction, order, contact."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
-from custgraph.graph.models import ChannelNode, CompanyNode, OwnerNode, TagNode
+from custgraph.graph.models import ChannelNode, CompanyNode, InteractionNode, OrderNode, OwnerNode, TagNode
 
 
 @strawberry.type(description="A company (organisation), keyed by its suffix-free matching key.")
@@ -47,3 +49,47 @@ class Channel:
     @classmethod
     def from_record(cls, node: ChannelNode) -> Channel:
         return cls(name=node.name)
+
+
+@strawberry.type(description="A visit, call, complaint or event attendance.")
+class Interaction:
+    uid: str
+    interaction_type: str | None = strawberry.field(description="拜访, 电话回访, 投诉, 活动 ...")
+    date: str | None = strawberry.field(description="YYYY-MM-DD.")
+    content: str | None
+    satisfaction: float | None = strawberry.field(description="1-5, when the interaction was rated.")
+    source: str | None
+
+    @classmethod
+    def from_record(cls, props: dict[str, Any]) -> Interaction:
+        node = InteractionNode.model_validate(props)
+        return cls(
+            uid=node.uid, interaction_type=node.interaction_type, date=node.interaction_date,
+            content=node.content, satisfaction=node.satisfaction, source=node.source,
+        )
+
+
+@strawberry.type(description="An order; its amount is part of the customer's total.")
+class Order:
+    uid: str
+    order_id: str | None
+    date: str | None = strawberry.field(description="YYYY-MM-DD.")
+    amount: float | None
+    product: str | None
+    source: str | None
+
+    @classmethod
+    def from_record(cls, props: dict[str, Any]) -> Order:
+        node = OrderNode.model_validate(props)
+        return cls(
+            uid=node.uid, order_id=node.order_id, date=node.order_date, amount=node.amount,
+            product=node.product, source=node.source,
+        )
+
+
+@strawberry.type(description="A way to reach the customer, from the golden record or any source record.")
+class ContactPoint:
+    kind: str = strawberry.field(description="mobile, phone or email.")
+    value: str = strawberry.field(description="Masked unless the caller's role may see full values.")
+    primary: bool = strawberry.field(description="True for the golden record's value.")
+    sources: list[str] = strawberry.field(description="The sources whose records carry it.")

@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from custgraph.graph.models import SourceRecordNode
+from custgraph.graph.repositories.customer_edges import Resolution
+from custgraph.resolvers.masking import mask_fields
+
+
+@strawberry.type(description="Why a source record belongs to its customer: the matcher's decision.")
+class MatchExplanation:
+    score: float | None = strawberry.field(description="Match score, 0-1 (1 for a new customer).")
+    rule: str | None = strawberry.field(description="The rule or band that decided, e.g. mobile_exact.")
+    outcome: str | None = strawberry.field(description="matched, review, new or unmatched.")
+    evidence: JSON | None = strawberry.field(description="Per-field comparison levels and weights.")
+    matched_uid: str | None = strawberry.field(description="The record it was matched against.")
+    resolved_at: str | None
+    moved_from: str | None = strawberry.field(description="The customer id it belonged to before a merge.")
+
+    @classmethod
+    def from_record(cls, resolution: Resolution) -> MatchExplanation:
+        return cls(
+            score=resolution.score, rule=resolution.rule, outcome=resolution.outcome,
+            evidence=resolution.evidence, matched_uid=resolution.matched_uid, resolved_at=resolution.at,
+            moved_from=resolution.moved_from,
+        )
 
 
 @strawberry.type(description="One row from one source, never deleted; the provenance of a customer's data.")
 class SourceRecord:
     node: strawberry.Private[SourceRecordNode]
+    resolution_: strawberry.Private[Resolution | None] = None
+    masked: strawberry.Private[bool] = False
 
     @strawberry.field(description="Source name and source key joined by '|'.")
     def uid(self) -> str:
@@ -38,18 +62,28 @@ class SourceRecord:
     def outcome(self) -> str | None:
         return self.node.outcome
 
-    @strawberry.field(description="Standardized canonical fields.")
-    def fields(self) -> JSON:
-        return json.loads(self.node.fields_json)
+    @strawberry.field(description="How the record was matched to its customer, when it was resolved.")
+    def resolution(self) -> MatchExplanation | None:
+        return MatchExplanation.from_record(self.resolution_) if self.resolution_ else None
 
-    @strawberry.field(description="The values as they were in the source.")
+    @strawberry.field(description="Standardized canonical fields (personal ones masked for some roles).")
+    def fields(self) -> JSON:
+        return self._json(self.node.fields_json)
+
+    @strawberry.field(description="The values as they were in the source (personal ones masked as above).")
     def raw(self) -> JSON:
-        return json.loads(self.node.raw_json)
+        return self._json(self.node.raw_json)
 
     @strawberry.field(description="Source columns that map to no canonical field.")
     def extra(self) -> JSON:
-        return json.loads(self.node.extra_json)
+        return self._json(self.node.extra_json)
+
+    def _json(self, text: str) -> Any:
+        values = json.loads(text)
+        return mask_fields(values) if self.masked and isinstance(values, dict) else values
 
     @classmethod
-    def from_record(cls, node: SourceRecordNode) -> SourceRecord:
-        return cls(node=node)
+    def from_record(
+        cls, node: SourceRecordNode, resolution: Resolution | None = None, *, masked: bool = False
+    ) -> SourceRecord:
+        return cls(node=node, resolution_=resolution, masked=masked)

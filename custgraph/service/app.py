@@ -1,4 +1,4 @@
-"""The Starlette application: GraphQL at /graphql, health at /healthz.
+"""The Starlette application: GraphQL at /graphql, health at /healthz, exports at /export/customers.
 
 Composed explicitly; the lifespan owns the one async driver and hands it to requests through
 ``app.state``.
@@ -7,9 +7,11 @@ Composed explicitly; the lifespan owns the one async driver and hands it to requ
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -18,18 +20,48 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import StrawberryGraphQLError
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.schema import ensure_schema
 from custgraph.resolvers.context import Context
-from custgraph.schema import schema
+from custgraph.resolvers.identity import UnknownRole, identity_from_headers
+from custgraph.schema import build_schema
+from custgraph.service.export import export_customers
+from custgraph.service.persisted_queries import PersistedQueryError, PersistedQueryStore
 from custgraph.service.settings import Settings
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI view plus the caller's identity in the context and persisted queries (APQ)."""
+
+    def __init__(self, *args: Any, persisted: PersistedQueryStore, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.persisted = persisted
+
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         state = request.app.state
-        return Context(graph=state.graph, settings=state.settings, request=request)
+        try:
+            identity = identity_from_headers(request.headers, state.settings.default_role)
+        except UnknownRole as exc:
+            raise HTTPException(400, str(exc)) from None
+        client = request.client.host if request.client else None
+        return Context(
+            graph=state.graph, settings=state.settings, user=identity.user, role=identity.role,
+            request=request, ip=client,
+        )
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        data: GraphQLRequestData = kwargs["request_data"]
+        try:
+            query = self.persisted.resolve(data.query, data.extensions)
+        except PersistedQueryError as exc:
+            error = StrawberryGraphQLError(exc.message, extensions={"code": exc.code})
+            return ExecutionResult(data=None, errors=[error])
+        kwargs["request_data"] = dataclasses.replace(data, query=query)
+        return await super().execute_single(*args, **kwargs)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -53,7 +85,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await graph.close()
 
-    graphql = GraphQLApp(schema, graphql_ide="graphiql")
+    graphql = GraphQLApp(
+        build_schema(settings), graphql_ide="graphiql", persisted=PersistedQueryStore(settings.apq_cache_size)
+    )
     middleware = []
     if settings.cors_origins:
         middleware.append(
@@ -68,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/export/customers", export_customers, methods=["GET", "POST"]),
         ],
         middleware=middleware,
         lifespan=lifespan,

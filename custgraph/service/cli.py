@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from custgraph.graph import embedded
-from custgraph.service import cli_data
+from custgraph.service import cli_data, cli_resolution
 from custgraph.service.settings import Settings
 
 app = typer.Typer(help="customer-graph: resolve scattered customer records into one graph.", no_args_is_help=True)
@@ -21,6 +21,10 @@ app.add_typer(cli_data.export_app, name="export")
 app.add_typer(cli_data.rules_app, name="rules")
 app.add_typer(cli_data.demo_app, name="demo")
 app.command("import")(cli_data.import_command)
+app.add_typer(cli_resolution.review_app, name="review")
+app.command("explain")(cli_resolution.explain_command)
+app.command("quality")(cli_resolution.quality_command)
+app.command("split")(cli_resolution.split_command)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -142,17 +142,13 @@ def export_links(
 
     settings = Settings.from_env()
     rows = with_graph(settings, fetch)
-    handle = open(out, "w", newline="", encoding="utf-8") if out else sys.stdout
-    try:
+    with open(out, "w", newline="", encoding="utf-8") if out else nullcontext(sys.stdout) as handle:
         writer = csv.writer(handle)
         writer.writerow(["source", "source_key", "customer_id", "outcome"])
         for row in rows:
             outcome = row["outcome"] or "unmatched"
             customer = row["customer_id"] if outcome != "unmatched" else ""
             writer.writerow([row["source"], row["source_key"], customer or "", outcome])
-    finally:
-        if out:
-            handle.close()
     if out:
         typer.echo(f"wrote {len(rows)} links to {out}", err=True)
 

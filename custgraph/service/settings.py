@@ -21,6 +21,18 @@ class Settings:
     rules_path: Path | None = None
     production: bool = False
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # GraphQL API (custgraph/schema, custgraph/resolvers). The role of a request without X-Role:
+    # admin in development (GraphiQL works out of the box), rep in production (least privilege).
+    default_role: str = "admin"
+    full_value_roles: tuple[str, ...] = ("admin",)  # roles that see personal data unmasked
+    max_page_size: int = 100  # largest `first` of any connection
+    max_query_depth: int = 10
+    max_query_tokens: int = 2000
+    max_query_aliases: int = 15
+    max_query_cost: int = 5000  # see custgraph/schema/limits.py for what costs what
+    apq_cache_size: int = 1000  # automatic persisted queries kept per worker
+    search_candidates: int = 200  # customers ranked per keyword search
+    timezone: str = "Asia/Shanghai"  # names the day of search-log ids (RX + yyyymmdd + seq)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -34,12 +46,14 @@ class Settings:
             data_dir=data_dir,
         )
         rules = env.get("CUSTGRAPH_RULES")
+        production = env.get("CUSTGRAPH_ENV", "development").lower() == "production"
         return cls(
             graph=graph,
             data_dir=data_dir,
             rules_path=Path(rules) if rules else None,
-            production=env.get("CUSTGRAPH_ENV", "development").lower() == "production",
+            production=production,
             cors_origins=_split(env.get("CUSTGRAPH_CORS_ORIGINS")),
+            default_role="rep" if production else "admin",
         )
 
 

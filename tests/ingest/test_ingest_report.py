@@ -9,6 +9,16 @@ from pathlib import Path
 from custgraph.ingest.models import IngestedRecord
 from custgraph.ingest.reading import iter_records
 from custgraph.ingest.report import CSV_COLUMNS, ImportReport
+from custgraph.matching.standardize import InvalidValue, standardize_field
+
+
+def reason(field: str, raw: str) -> str:
+    """The standardizer's own words for a bad value; the report must carry them unchanged."""
+    try:
+        standardize_field(field, raw)
+    except InvalidValue as exc:
+        return exc.reason
+    raise AssertionError(f"{raw!r} is a valid {field}")
 
 FILE = (
     "客户名单\n"
@@ -26,7 +36,8 @@ def _report(tmp_path: Path) -> ImportReport:
     path = tmp_path / "crm.csv"
     path.write_text(FILE, encoding="utf-8")
     report = ImportReport(run_id="IR1", source="crm", files=[str(path)])
-    for item in iter_records(path, source="crm", report=report):
+    items = list(iter_records(path, source="crm", report=report))  # added in a batch, as the writer does
+    for item in items:
         report.add(item)
     return report
 
@@ -63,7 +74,7 @@ def test_json_report(tmp_path: Path) -> None:
     rows = {(i["row"], i["field"]): i for i in data["issues"]}
     assert rows[(4, "birth_date")] == {
         "file": "crm.csv", "row": 4, "source_key": "C2", "field": "birth_date", "value": "1990-02-30",
-        "reason": "not a real calendar date", "severity": "error",
+        "reason": reason("birth_date", "1990-02-30"), "severity": "error",
     }
     assert rows[(5, "source_key")]["source_key"] is None
     assert rows[(2, "")]["reason"].startswith("header found on row 2")
@@ -76,8 +87,9 @@ def test_csv_report(tmp_path: Path) -> None:
         rows = list(csv.reader(fh))
     assert tuple(rows[0]) == CSV_COLUMNS == ("row", "source_key", "field", "value", "reason", "severity")
     body = [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]]
+    assert [int(r["row"]) for r in body] == sorted(int(r["row"]) for r in body)
     assert {"row": "4", "source_key": "C2", "field": "mobile", "value": "12345",
-            "reason": "not a valid mobile number", "severity": "error"} in body
+            "reason": reason("mobile", "12345"), "severity": "error"} in body
     duplicate = next(r for r in body if "same key and content" in r["reason"])
     assert (duplicate["row"], duplicate["source_key"], duplicate["severity"]) == ("7", "C1", "warning")
     follow_up = next(r for r in body if "follow-up" in r["reason"])

@@ -62,12 +62,12 @@ def test_an_excel_serial_in_a_date_column_is_a_date_and_nonsense_is_an_issue(tmp
     path = _book(tmp_path, [
         ["姓名", "手机号", "出生日期"],
         ["张三", 13812345678, 32878],  # 1990-01-05 as a plain number
-        ["李四", 13912345678, 12],
+        ["李四", 13912345678, -1],
     ])
     ok, bad = iter_records(path, source="x")
     assert ok.fields["birth_date"] == "1990-01-05" and not ok.issues
-    assert "birth_date" not in bad.fields and bad.raw["birth_date"] == "12"
-    assert [(i.field, i.value, i.severity) for i in bad.issues] == [("birth_date", "12", "error")]
+    assert "birth_date" not in bad.fields and bad.raw["birth_date"] == "-1"
+    assert [(i.field, i.value, i.severity) for i in bad.issues] == [("birth_date", "-1", "error")]
 
 
 def test_picks_the_named_sheet_or_the_first(tmp_path: Path) -> None:

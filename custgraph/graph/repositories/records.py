@@ -36,9 +36,19 @@ RETURN s.uid AS uid, s.content_hash AS content_hash, s.fields_json AS fields_jso
        s.customer_id AS customer_id, s.outcome AS outcome, s.seq AS seq, s.updated_at AS updated_at
 """
 
-UPSERT = """
+# New records are CREATEd (the existence check just ran, and the uniqueness constraint still
+# guards against a concurrent writer); changed ones are updated in place, where a None removes
+# a property that no longer applies.
+CREATE = """
 UNWIND $rows AS row
-MERGE (s:SourceRecord {uid: row.uid})
+CREATE (s:SourceRecord)
+SET s = row.props
+RETURN count(s) AS n
+"""
+
+UPDATE = """
+UNWIND $rows AS row
+MATCH (s:SourceRecord {uid: row.uid})
 SET s += row.props
 RETURN count(s) AS n
 """
@@ -165,7 +175,7 @@ async def upsert_records(
     if not to_write:
         return result
     first = await allocate(graph, "record", len(to_write))
-    rows = []
+    creates, updates = [], []
     for offset, (rec, old) in enumerate(to_write):
         history: list[dict[str, Any]] = []
         if old is not None:
@@ -181,8 +191,13 @@ async def upsert_records(
             )
         seq = first + offset
         result.seqs[rec.uid] = seq
-        rows.append({"uid": rec.uid, "props": _props(rec, seq, history, blocking_rules)})
-    await graph.write_batches(UPSERT, rows)
+        props = _props(rec, seq, history, blocking_rules)
+        if old is None:
+            creates.append({"props": {"uid": rec.uid, **{k: v for k, v in props.items() if v is not None}}})
+        else:
+            updates.append({"uid": rec.uid, "props": props})
+    await graph.write_batches(CREATE, creates)
+    await graph.write_batches(UPDATE, updates)
     written = [rec for rec, _ in to_write]
     if result.changed:
         types = [rel for _, rel in IDENTIFIER_FIELDS.values()]

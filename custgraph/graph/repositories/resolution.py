@@ -139,7 +139,7 @@ async def write_resolutions(graph: Graph, rows: Sequence[dict[str, Any]]) -> Non
     now = _now()
     ids = sorted({r["customer_id"] for r in prepared if r["customer_id"]})
     await graph.write_batches(CREATE_CUSTOMERS, [{"id": cid} for cid in ids], now=now)
-    await graph.write_batches(DETACH_RESOLUTION, prepared)
+    await graph.write_batches(DETACH_RESOLUTION, [{"uid": r["uid"]} for r in prepared])
     await graph.write_batches(SET_RESOLUTION, prepared, now=now)
     await graph.write_batches(LINK_RESOLUTION, [r for r in prepared if r["customer_id"]], now=now)
 
@@ -154,12 +154,15 @@ SET m.at = $now, m.reason = row.reason
 RETURN count(m) AS n
 """
 
+# moved_path is a stack of the customers a record was merged away from, so that a split
+# (custgraph/resolution/split.py) can undo one merge at a time.
 MOVE_RECORDS = """
 UNWIND $rows AS row
 MATCH (s:SourceRecord {customer_id: row.absorbed})-[r:RESOLVED_TO]->(:Customer {id: row.absorbed})
 MATCH (c:Customer {id: row.survivor})
 CREATE (s)-[r2:RESOLVED_TO]->(c)
-SET r2 = properties(r), r2.moved_from = row.absorbed, r2.at = $now
+SET r2 = properties(r), r2.moved_from = row.absorbed, r2.at = $now,
+    r2.moved_path = coalesce(r.moved_path, []) + [row.absorbed]
 SET s.customer_id = row.survivor, s.moved_from = row.absorbed
 DELETE r
 RETURN count(r2) AS n
@@ -181,7 +184,8 @@ UNWIND $rows AS row
 MERGE (r:ReviewItem {key: row.key})
 ON CREATE SET r.status = 'open', r.created_at = $now
 SET r.uid_a = row.uid_a, r.uid_b = row.uid_b, r.score = row.score, r.evidence_json = row.evidence_json,
-    r.updated_at = $now
+    r.updated_at = $now, r.evidence_uid = row.evidence_uid,
+    r.times_flagged = coalesce(r.times_flagged, 0) + 1
 RETURN count(r) AS n
 """
 
@@ -199,6 +203,7 @@ async def upsert_review_items(graph: Graph, pairs: Sequence[dict[str, Any]]) -> 
             "uid_b": max(p["uid_a"], p["uid_b"]),
             "score": float(p["score"]),
             "evidence_json": _dumps(p.get("evidence", [])),
+            "evidence_uid": p["uid_a"],  # whose values are value_a in the evidence
         }
         for p in pairs
     ]

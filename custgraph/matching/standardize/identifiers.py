@@ -20,7 +20,8 @@ _CN_ID18 = re.compile(r"[0-9]{17}.")  # 17 digits + anything: a Chinese ID, vali
 _CN_ID15 = re.compile(r"[0-9]{15}")
 _OTHER_ID = re.compile(r"[0-9A-Z]{4,20}")
 _SEPARATORS = re.compile(r"[\s\-]")
-_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?E\+?[0-9]+", re.IGNORECASE)
+# How Excel displays a long number ("1.10105E+17"); "1E5" alone is a plausible passport number.
+_SCIENTIFIC = re.compile(r"[0-9]\.[0-9]+E\+[0-9]{1,2}", re.IGNORECASE)
 _MIN_BIRTH_YEAR = 1850
 _LOST_DIGITS = "national ID was stored as a number and lost digits; format the column as text"
 

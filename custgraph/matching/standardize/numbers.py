@@ -101,4 +101,4 @@ def standardize_satisfaction(raw: object) -> int | float | None:
 def _score(value: float) -> int | float:
     if not math.isfinite(value) or not SATISFACTION_MIN <= value <= SATISFACTION_MAX:
         raise InvalidValue(f"satisfaction must be between {SATISFACTION_MIN} and {SATISFACTION_MAX}")
-    return value
+    return int(value) if value.is_integer() else value

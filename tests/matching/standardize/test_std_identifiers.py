@@ -53,6 +53,8 @@ def test_published_national_ids_validate(value: str) -> None:
         ("e1234-5678", "E12345678"),
         ("1234", "1234"),
         ("12345678901234567890", "12345678901234567890"),
+        ("0E00", "0E00"),  # looks like scientific notation, but Excel never writes it so
+        ("1E12345", "1E12345"),
         ("1234567890123456", "1234567890123456"),  # 16 digits is not a Chinese format: kept
     ],
 )

@@ -1,0 +1,223 @@
+"""Changes people make to customers through the API (the GraphQL mutations).
+
+Edges made here carry ``derived = false`` plus who made them and when: re-resolution rebuilds only
+``derived = true`` edges (profiles.py), so a tag or owner a person added survives it. Adding an
+edge that re-resolution had derived turns it into a person's edge for the same reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from custgraph.graph.connection import Graph
+from custgraph.graph.models import CustomerNode
+
+ACCESS = """
+MATCH (c:Customer {id: $id})
+OPTIONAL MATCH (c)-[:OWNED_BY]->(o:Owner)
+RETURN c.merged_into AS merged_into, collect(o.name) AS owners
+"""
+
+# MERGE + token instead of CREATE: an id that is already taken is reported, not retried as a conflict.
+CREATE_CUSTOMER = """
+MERGE (c:Customer {id: $id})
+ON CREATE SET c += $props, c.api_token = $token
+WITH c, coalesce(c.api_token = $token, false) AS fresh
+REMOVE c.api_token
+RETURN properties(c) AS props, fresh
+"""
+HIGHEST_ID = """
+MATCH (c:Customer) WHERE c.id STARTS WITH $prefix AND size(c.id) = $size
+RETURN c.id AS id ORDER BY c.id DESC LIMIT 1
+"""
+ADVANCE_SEQUENCE = """
+MERGE (q:Sequence {name: 'customer'})
+SET q.value = CASE WHEN coalesce(q.value, 0) < $at_least THEN $at_least ELSE q.value END
+RETURN q.value AS v
+"""
+UPDATE_CUSTOMER = "MATCH (c:Customer {id: $id}) SET c += $props RETURN properties(c) AS props"
+
+DROP_COMPANY = "MATCH (:Customer {id: $id})-[r:WORKS_AT]->(:Company) DELETE r"
+LINK_COMPANY = """
+MERGE (co:Company {key: $key})
+ON CREATE SET co.name = $name
+WITH co
+MATCH (c:Customer {id: $id})
+MERGE (c)-[r:WORKS_AT]->(co)
+SET r.derived = false, r.by = $by, r.at = $now
+RETURN count(r) AS n
+"""
+
+
+def _link_manual(label: str, key: str, rel: str) -> str:
+    # label, key and rel are constants of this module
+    return (
+        f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) ON CREATE SET x += row.props "
+        f"WITH x, row MATCH (c:Customer {{id: $id}}) MERGE (c)-[r:{rel}]->(x) "
+        "SET r.derived = false, r.by = $by, r.at = $now RETURN count(r) AS n"
+    )
+
+
+LINK_TAGS = _link_manual("Tag", "key", "TAGGED")
+LINK_OWNERS = _link_manual("Owner", "name", "OWNED_BY")
+LINK_CHANNELS = _link_manual("Channel", "name", "CAME_FROM")
+UNTAG = "MATCH (:Customer {id: $id})-[r:TAGGED]->(t:Tag) WHERE t.key IN $keys DELETE r RETURN count(*) AS n"
+DROP_OTHER_OWNERS = """
+MATCH (:Customer {id: $id})-[r:OWNED_BY]->(o:Owner)
+WHERE NOT o.name IN $keep
+DELETE r
+RETURN count(*) AS n
+"""
+
+# Contact dates widen to include the new date; none of these rebuild the customer from its records.
+TOUCH_DATES = """
+c.last_contact = CASE WHEN c.last_contact IS NULL OR c.last_contact < $date
+                      THEN $date ELSE c.last_contact END,
+c.first_contact = CASE WHEN c.first_contact IS NULL OR c.first_contact > $date
+                       THEN $date ELSE c.first_contact END
+"""
+
+ADD_INTERACTION = f"""
+MATCH (c:Customer {{id: $id}})
+CREATE (i:Interaction {{uid: $uid}})
+SET i += $props
+CREATE (c)-[r:HAD]->(i)
+SET r.derived = false, r.by = $by, r.at = $now, {TOUCH_DATES}
+RETURN properties(i) AS props
+"""
+
+ORDER_PLACED_BY = """
+MATCH (o:Order {uid: $uid})
+OPTIONAL MATCH (c:Customer)-[:PLACED]->(o)
+RETURN collect(c.id) AS ids
+"""
+
+# The token tells a new order from a repeated request for the same order id: only a new one adds to
+# the customer's total and count, so retrying addOrder is harmless.
+ADD_ORDER = f"""
+MATCH (c:Customer {{id: $id}})
+MERGE (o:Order {{uid: $uid}})
+ON CREATE SET o += $props, o.api_token = $token
+WITH c, o, coalesce(o.api_token = $token, false) AS fresh
+MERGE (c)-[r:PLACED]->(o)
+ON CREATE SET r.derived = false, r.by = $by, r.at = $now
+SET c.total_amount = coalesce(c.total_amount, 0.0) + CASE WHEN fresh THEN $amount ELSE 0.0 END,
+    c.order_count = coalesce(c.order_count, 0) + CASE WHEN fresh THEN 1 ELSE 0 END, {TOUCH_DATES}
+REMOVE o.api_token
+RETURN properties(o) AS props, fresh
+"""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a permission check needs to know about a customer."""
+
+    merged_into: str | None
+    owners: tuple[str, ...]
+
+
+async def access(graph: Graph, customer_id: str) -> Access | None:
+    rows = await graph.read(ACCESS, id=customer_id)
+    if not rows:
+        return None
+    return Access(merged_into=rows[0]["merged_into"], owners=tuple(sorted(rows[0]["owners"])))
+
+
+async def create_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerNode | None:
+    """The new customer, or None when ``customer_id`` is already taken (nothing is changed then)."""
+    stamp = now()
+    rows = await graph.write(
+        CREATE_CUSTOMER, id=customer_id, props={**props, "created_at": stamp, "updated_at": stamp},
+        token=uuid.uuid4().hex,
+    )
+    return CustomerNode.model_validate(rows[0]["props"]) if rows[0]["fresh"] else None
+
+
+async def advance_customer_ids(graph: Graph, prefix: str, digits: int) -> None:
+    """Move the customer-id sequence past the highest id in use (ids written without the sequence,
+    e.g. seeded or imported with their own ids, would otherwise be handed out again)."""
+    rows = await graph.read(HIGHEST_ID, prefix=prefix, size=len(prefix) + digits)
+    if rows and rows[0]["id"][len(prefix):].isdigit():
+        await graph.write(ADVANCE_SEQUENCE, at_least=int(rows[0]["id"][len(prefix):]))
+
+
+async def update_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerNode:
+    """Set the given properties; a None value removes the property."""
+    rows = await graph.write(UPDATE_CUSTOMER, id=customer_id, props={**props, "updated_at": now()})
+    return CustomerNode.model_validate(rows[0]["props"])
+
+
+async def set_company(graph: Graph, customer_id: str, key: str | None, name: str | None, by: str) -> None:
+    """Point the customer at one company (none when ``key`` is None)."""
+    await graph.write(DROP_COMPANY, id=customer_id)
+    if key:
+        await graph.write(LINK_COMPANY, id=customer_id, key=key, name=name, by=by, now=now())
+
+
+async def add_tags(graph: Graph, customer_id: str, tags: Sequence[tuple[str, str, str]], by: str) -> None:
+    """Tags as (key, name, dimension)."""
+    rows = [{"key": key, "props": {"name": name, "dimension": dim}} for key, name, dim in tags]
+    if rows:
+        await graph.write(LINK_TAGS, rows=rows, id=customer_id, by=by, now=now())
+
+
+async def remove_tags(graph: Graph, customer_id: str, keys: Sequence[str]) -> int:
+    rows = await graph.write(UNTAG, id=customer_id, keys=list(keys))
+    return int(rows[0]["n"]) if rows else 0
+
+
+async def assign_owners(
+    graph: Graph, customer_id: str, owners: Sequence[str], by: str, *, replace: bool
+) -> None:
+    if replace:
+        await graph.write(DROP_OTHER_OWNERS, id=customer_id, keep=list(owners))
+    rows = [{"key": name, "props": {}} for name in owners]
+    if rows:
+        await graph.write(LINK_OWNERS, rows=rows, id=customer_id, by=by, now=now())
+
+
+async def add_channels(graph: Graph, customer_id: str, channels: Sequence[str], by: str) -> None:
+    rows = [{"key": name, "props": {}} for name in channels]
+    if rows:
+        await graph.write(LINK_CHANNELS, rows=rows, id=customer_id, by=by, now=now())
+
+
+@dataclass(frozen=True)
+class Event:
+    """An interaction or order to attach to a customer: its node key and properties, and its date."""
+
+    uid: str
+    props: dict[str, Any]
+    date: str
+
+
+async def add_interaction(graph: Graph, customer_id: str, event: Event, by: str) -> dict[str, Any]:
+    rows = await graph.write(
+        ADD_INTERACTION, id=customer_id, uid=event.uid, props=event.props, date=event.date, by=by, now=now()
+    )
+    return dict(rows[0]["props"])
+
+
+async def order_placed_by(graph: Graph, uid: str) -> list[str] | None:
+    """The customers that placed this order, or None when no such order exists."""
+    rows = await graph.read(ORDER_PLACED_BY, uid=uid)
+    return list(rows[0]["ids"]) if rows else None
+
+
+async def add_order(
+    graph: Graph, customer_id: str, event: Event, amount: float, by: str
+) -> tuple[dict[str, Any], bool]:
+    """Returns the order's properties and whether it was new (and so counted)."""
+    rows = await graph.write(
+        ADD_ORDER, id=customer_id, uid=event.uid, props=event.props, date=event.date, amount=amount,
+        by=by, now=now(), token=uuid.uuid4().hex,
+    )
+    return dict(rows[0]["props"]), bool(rows[0]["fresh"])

@@ -1,0 +1,165 @@
+"""Review items: the pairs the matcher was unsure about, and the decisions people take on them.
+
+An item is ``open`` until someone decides it (``decided``, with ``decision`` MERGE or SEPARATE,
+``decided_by``, ``decided_at``, ``note``). The matcher only ever creates items (``ON CREATE``), so
+a decided pair never returns to the queue, and ``decisions_for`` (resolution.py) feeds the
+decision back into every later resolution. A decision that a later steward action contradicts is
+``lifted``: its decision is cleared and the pair goes back to the matcher's judgement. Earlier
+states are kept in ``history_json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from custgraph.graph.connection import Graph
+from custgraph.graph.models import SourceRecordNode
+from custgraph.graph.repositories.resolution import pair_key
+
+Status = Literal["open", "decided", "lifted"]
+Decision = Literal["MERGE", "SEPARATE"]
+
+
+class ReviewItemNode(BaseModel):
+    key: str
+    uid_a: str
+    uid_b: str
+    score: float | None = None
+    evidence_json: str | None = None
+    evidence_uid: str | None = None  # the record whose values are value_a in the evidence
+    status: str = "open"
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
+    decided_ip: str | None = None
+    note: str | None = None
+    origin: str | None = None  # matcher (absent) | split | review
+    event_id: str | None = None
+    history_json: str | None = None
+    times_flagged: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.history_json or "[]"))
+
+
+def _where(status: str | None, after: tuple[float, str] | None) -> str:
+    clauses = []
+    if status is not None:
+        clauses.append("r.status = $status")
+    if after is not None:
+        # keyset pagination over (score DESC, key ASC): stable while items are added or decided
+        clauses.append(
+            "(coalesce(r.score, 0.0) < $after_score"
+            " OR (coalesce(r.score, 0.0) = $after_score AND r.key > $after_key))"
+        )
+    return ("WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
+async def list_items(
+    graph: Graph, *, status: str | None, first: int, after: tuple[float, str] | None = None
+) -> list[ReviewItemNode]:
+    """Up to ``first`` items, highest score first, after the (score, key) cursor."""
+    query = (
+        f"MATCH (r:ReviewItem) {_where(status, after)} "
+        "RETURN properties(r) AS props ORDER BY coalesce(r.score, 0.0) DESC, r.key LIMIT $limit"
+    )
+    params: dict[str, Any] = {"status": status, "limit": first}
+    if after is not None:
+        params.update(after_score=after[0], after_key=after[1])
+    return [ReviewItemNode.model_validate(r["props"]) for r in await graph.read(query, **params)]
+
+
+async def count_items(graph: Graph, status: str | None) -> int:
+    query = f"MATCH (r:ReviewItem) {_where(status, None)} RETURN count(r) AS n"
+    rows = await graph.read(query, status=status)
+    return int(rows[0]["n"])
+
+
+async def get_items(graph: Graph, keys: Sequence[str]) -> dict[str, ReviewItemNode]:
+    rows = await graph.read(
+        "UNWIND $keys AS k MATCH (r:ReviewItem {key: k}) RETURN properties(r) AS props", keys=list(keys)
+    )
+    items = [ReviewItemNode.model_validate(r["props"]) for r in rows]
+    return {item.key: item for item in items}
+
+
+async def records_by_uid(graph: Graph, uids: Sequence[str]) -> dict[str, SourceRecordNode]:
+    rows = await graph.read(
+        "UNWIND $uids AS u MATCH (s:SourceRecord {uid: u}) RETURN properties(s) AS props",
+        uids=sorted(set(uids)),
+    )
+    nodes = [SourceRecordNode.model_validate(r["props"]) for r in rows]
+    return {n.uid: n for n in nodes}
+
+
+DECIDE = """
+UNWIND $rows AS row
+MERGE (r:ReviewItem {key: row.key})
+ON CREATE SET r.created_at = $at, r.uid_a = row.uid_a, r.uid_b = row.uid_b, r.origin = row.origin
+SET r.status = row.status, r.decision = row.decision, r.decided_by = $by, r.decided_at = $at,
+    r.decided_ip = $ip, r.note = row.note, r.event_id = row.event_id, r.history_json = row.history_json,
+    r.updated_at = $at
+RETURN count(r) AS n
+"""
+
+
+def _history(old: ReviewItemNode | None) -> str:
+    history = old.history if old else []
+    if old is not None and (old.decision or old.status != "open"):
+        history.append(
+            {"status": old.status, "decision": old.decision, "by": old.decided_by, "at": old.decided_at,
+             "note": old.note}
+        )
+    return json.dumps(history, ensure_ascii=False)
+
+
+async def set_decisions(
+    graph: Graph,
+    pairs: Sequence[tuple[str, str]],
+    decision: Decision | None,
+    *,
+    by: str,
+    at: str,
+    note: str | None,
+    origin: str,
+    event_id: str | None = None,
+    ip: str | None = None,
+) -> int:
+    """Record ``decision`` (None: lift it) on these record pairs, creating items as needed."""
+    if not pairs:
+        return 0
+    keyed = {pair_key(a, b): tuple(sorted((a, b))) for a, b in pairs}
+    existing = await get_items(graph, list(keyed))
+    status: Status = "decided" if decision else "lifted"
+    rows = [
+        {
+            "key": key,
+            "uid_a": a,
+            "uid_b": b,
+            "origin": origin,
+            "status": status,
+            "decision": decision,
+            "note": note,
+            "event_id": event_id,
+            "history_json": _history(existing.get(key)),
+        }
+        for key, (a, b) in keyed.items()
+    ]
+    return await graph.write_batches(DECIDE, rows, by=by, at=at, ip=ip)
+
+
+async def separated_keys(graph: Graph, keys: Sequence[str]) -> list[tuple[str, str]]:
+    """The pairs among ``keys`` currently decided SEPARATE."""
+    rows = await graph.read(
+        "UNWIND $keys AS k MATCH (r:ReviewItem {key: k}) WHERE r.decision = 'SEPARATE' "
+        "RETURN r.uid_a AS a, r.uid_b AS b",
+        keys=list(keys),
+    )
+    return [(r["a"], r["b"]) for r in rows]

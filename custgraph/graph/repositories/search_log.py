@@ -1,0 +1,118 @@
+"""The search log: one SearchLog node per list, search, saved-search run or export.
+
+Ids are ``RX`` + yyyymmdd + a per-day sequence of at least three digits (``RX20240701001``), handed
+out by a per-day Sequence node in the same statement that creates the entry, so concurrent
+requests (several workers) never share an id.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from custgraph.graph.connection import Graph
+
+PREFIX = "RX"
+
+LOG = """
+MERGE (q:Sequence {name: $sequence})
+SET q.value = coalesce(q.value, 0) + 1
+WITH q
+CREATE (l:SearchLog {id: $prefix + CASE WHEN q.value < 1000 THEN right('00' + toString(q.value), 3)
+                                       ELSE toString(q.value) END})
+SET l += $props
+RETURN l.id AS id
+"""
+
+CONDITIONS = {  # filter argument -> condition on l; all values are parameters
+    "user": "l.user = $user",
+    "kind": "l.kind = $kind",
+    "since": "l.day >= $since",
+    "until": "l.day <= $until",
+}
+
+
+class SearchLogEntry(BaseModel):
+    id: str
+    kind: str  # list | search | saved_search | export
+    filter: dict[str, Any] | None = None
+    query: str | None = None
+    user: str
+    role: str | None = None
+    ip: str | None = None
+    at: str  # ISO 8601 with offset, to the second
+    day: str  # YYYY-MM-DD, the day of the id
+    result_count: int
+    purpose: str | None = None
+
+    @classmethod
+    def from_props(cls, props: dict[str, Any]) -> SearchLogEntry:
+        data = {k: v for k, v in props.items() if k != "filter_json"}
+        data["filter"] = json.loads(props["filter_json"]) if props.get("filter_json") else None
+        return cls.model_validate(data)
+
+
+async def log_search(
+    graph: Graph,
+    *,
+    kind: str,
+    user: str,
+    result_count: int,
+    at: datetime,
+    filter: dict[str, Any] | None = None,  # noqa: A002 - the log's own word for the conditions
+    query: str | None = None,
+    role: str | None = None,
+    ip: str | None = None,
+    purpose: str | None = None,
+) -> str:
+    """Record one search; returns its RX id. ``at`` must be timezone-aware: its date names the day."""
+    day = at.date()
+    props = {
+        "kind": kind,
+        "user": user,
+        "role": role,
+        "ip": ip,
+        "at": at.isoformat(timespec="seconds"),
+        "day": day.isoformat(),
+        "result_count": result_count,
+        "purpose": purpose,
+        "query": query,
+        "filter_json": json.dumps(filter, ensure_ascii=False, sort_keys=True) if filter is not None else None,
+    }
+    rows = await graph.write(
+        LOG,
+        sequence=f"searchlog:{day:%Y%m%d}",
+        prefix=f"{PREFIX}{day:%Y%m%d}",
+        props={k: v for k, v in props.items() if v is not None},
+    )
+    return str(rows[0]["id"])
+
+
+def _where(filters: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    params = {k: v for k, v in filters.items() if k in CONDITIONS and v is not None}
+    conditions = [CONDITIONS[k] for k in sorted(params)]
+    return (f"WHERE {' AND '.join(conditions)} " if conditions else ""), params
+
+
+async def count_entries(graph: Graph, **filters: Any) -> int:
+    where, params = _where(filters)
+    rows = await graph.read(f"MATCH (l:SearchLog) {where}RETURN count(l) AS n", **params)
+    return int(rows[0]["n"]) if rows else 0
+
+
+async def list_entries(
+    graph: Graph, *, first: int, after: tuple[str, str] | None = None, **filters: Any
+) -> tuple[list[SearchLogEntry], bool]:
+    """Newest first; ``after`` is the (at, id) of the last entry already seen. Returns (entries, has_next)."""
+    where, params = _where(filters)
+    query = f"MATCH (l:SearchLog) {where}"
+    if after is not None:
+        query += "AND " if where else "WHERE "
+        query += "(l.at < $after_at OR (l.at = $after_at AND l.id < $after_id)) "
+        params.update(after_at=after[0], after_id=after[1])
+    query += "RETURN properties(l) AS props ORDER BY l.at DESC, l.id DESC LIMIT $limit"
+    rows = await graph.read(query, **params, limit=first + 1)
+    return [SearchLogEntry.from_props(row["props"]) for row in rows[:first]], len(rows) > first

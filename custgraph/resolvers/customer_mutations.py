@@ -1,0 +1,219 @@
+"""The customer mutations: validate with pydantic, check the caller may edit, write, re-index.
+
+Each returns either the changed data or one of the typed errors (schema/errors.py) — never an
+exception — so a client handles a refused edit like any other result.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pydantic import ValidationError as PydanticValidationError
+
+from custgraph.graph.models import CustomerNode
+from custgraph.graph.repositories import customer_writes as writes
+from custgraph.graph.repositories import customers as customers_repo
+from custgraph.graph.repositories.resolution import CUSTOMER_DIGITS, CUSTOMER_PREFIX, allocate_customer_ids
+from custgraph.graph.repositories.search_index import index_customers
+from custgraph.matching.standardize import company_key, name_key
+from custgraph.resolvers.context import Context
+from custgraph.resolvers.inputs import (
+    CreateCustomerInput,
+    InteractionInput,
+    OrderInput,
+    OwnersInput,
+    TagInput,
+    UpdateCustomerInput,
+)
+from custgraph.resolvers.permissions import MANAGERS, may_edit
+from custgraph.schema.errors import NotFoundError, PermissionDenied, ValidationError
+
+M = TypeVar("M")
+Refusal = ValidationError | NotFoundError | PermissionDenied
+PROFILE_ONLY = {"owners", "channels", "tags"}  # create input fields that are edges, not properties
+
+
+def _validate(model: Callable[..., M], data: dict[str, Any]) -> M | ValidationError:
+    try:
+        return model(**data)
+    except PydanticValidationError as exc:
+        return ValidationError.from_pydantic(exc)
+
+
+def _props(values: dict[str, Any]) -> dict[str, Any]:
+    """Profile properties as stored: the matching key travels with the name (Customer.name_key index)."""
+    props = dict(values)
+    if "name" in props:
+        props["name_key"] = name_key(props["name"]) if props["name"] else None
+    return props
+
+
+async def _editable(context: Context, customer_id: str) -> CustomerNode | NotFoundError | PermissionDenied:
+    """The customer (following merges) if the caller may edit it."""
+    node = await customers_repo.get_customer(context.graph, customer_id)
+    access = await writes.access(context.graph, node.id) if node else None
+    if node is None or access is None:
+        return NotFoundError(message=f"no customer {customer_id}", id=customer_id)
+    if not may_edit(context, access.owners):
+        return PermissionDenied(message="reps may only change the customers they own")
+    return node
+
+
+async def _after_write(context: Context, customer_id: str, *, reindex: bool = False) -> CustomerNode:
+    """Re-read the customer once the write is done; loaders cached before it are now stale."""
+    context.loaders.clear()
+    if reindex:
+        await index_customers(context.graph, [customer_id])
+    node = await customers_repo.get_customer(context.graph, customer_id)
+    assert node is not None, customer_id
+    return node
+
+
+async def create_customer(context: Context, data: dict[str, Any]) -> CustomerNode | Refusal:
+    valid = _validate(CreateCustomerInput, {k: v for k, v in data.items() if v is not None})
+    if isinstance(valid, ValidationError):
+        return valid
+    owners = sorted(set(valid.owners))
+    if context.role not in MANAGERS:
+        if owners and owners != [context.user]:
+            return PermissionDenied(message="reps may only create customers they own themselves")
+        owners = [context.user]  # a rep's new customer is theirs, or they could not see it
+    graph, by = context.graph, context.user
+    props = _props({k: v for k, v in valid.model_dump(exclude=PROFILE_ONLY).items() if v is not None})
+    (customer_id,) = await allocate_customer_ids(graph, 1)
+    if await writes.create_customer(graph, customer_id, props) is None:
+        # the sequence lagged behind ids written without it: skip past them once and try again
+        await writes.advance_customer_ids(graph, CUSTOMER_PREFIX, CUSTOMER_DIGITS)
+        (customer_id,) = await allocate_customer_ids(graph, 1)
+        if await writes.create_customer(graph, customer_id, props) is None:
+            raise RuntimeError(f"customer id {customer_id} is taken although the sequence was advanced")
+    if valid.company:
+        await writes.set_company(graph, customer_id, company_key(valid.company), valid.company, by)
+    await writes.assign_owners(graph, customer_id, owners, by, replace=False)
+    await writes.add_channels(graph, customer_id, sorted(set(valid.channels)), by)
+    await writes.add_tags(graph, customer_id, [(t.key, t.name, t.dimension) for t in valid.tags], by)
+    return await _after_write(context, customer_id, reindex=True)
+
+
+async def _edit(
+    context: Context, customer_id: str, change: Callable[[CustomerNode], Awaitable[Refusal | None]],
+    *, reindex: bool = False,
+) -> CustomerNode | Refusal:
+    node = await _editable(context, customer_id)
+    if not isinstance(node, CustomerNode):
+        return node
+    refused = await change(node)
+    if refused is not None:
+        return refused
+    return await _after_write(context, node.id, reindex=reindex)
+
+
+async def update_customer(context: Context, customer_id: str, data: dict[str, Any]) -> CustomerNode | Refusal:
+    valid = _validate(UpdateCustomerInput, data)
+    if isinstance(valid, ValidationError):
+        return valid
+    sent = valid.model_dump(include=valid.model_fields_set)
+    if "name" in sent and not sent["name"]:
+        return ValidationError.single("name", "a customer's name cannot be removed")
+
+    async def change(node: CustomerNode) -> None:
+        await writes.update_customer(context.graph, node.id, _props(sent))
+        if "company" in sent:
+            key = company_key(sent["company"]) if sent["company"] else None
+            await writes.set_company(context.graph, node.id, key, sent["company"], context.user)
+
+    return await _edit(context, customer_id, change, reindex=True)
+
+
+async def add_interaction(
+    context: Context, customer_id: str, data: dict[str, Any]
+) -> tuple[CustomerNode, dict[str, Any]] | Refusal:
+    valid = _validate(InteractionInput, data)
+    if isinstance(valid, ValidationError):
+        return valid
+    created: dict[str, Any] = {}
+
+    async def change(node: CustomerNode) -> None:
+        props = {
+            "interaction_type": valid.interaction_type, "interaction_date": valid.date,
+            "content": valid.content, "satisfaction": valid.satisfaction, "source": "api",
+        }
+        uid = f"api|interaction|{uuid.uuid4().hex}"
+        event = writes.Event(uid, {k: v for k, v in props.items() if v is not None}, str(valid.date))
+        created.update(await writes.add_interaction(context.graph, node.id, event, context.user))
+
+    result = await _edit(context, customer_id, change)
+    return (result, created) if isinstance(result, CustomerNode) else result
+
+
+async def add_order(
+    context: Context, customer_id: str, data: dict[str, Any]
+) -> tuple[CustomerNode, dict[str, Any], bool] | Refusal:
+    valid = _validate(OrderInput, data)
+    if isinstance(valid, ValidationError):
+        return valid
+    uid = f"api|order|{valid.order_id or uuid.uuid4().hex}"
+    created: dict[str, Any] = {}
+    counted: list[bool] = []
+
+    async def change(node: CustomerNode) -> ValidationError | None:
+        placed_by = await writes.order_placed_by(context.graph, uid)
+        if placed_by and placed_by != [node.id]:
+            return ValidationError.single("orderId", "this order id belongs to another customer")
+        props = {"order_id": valid.order_id, "order_date": valid.date, "amount": valid.amount,
+                 "product": valid.product, "source": "api"}
+        event = writes.Event(uid, {k: v for k, v in props.items() if v is not None}, str(valid.date))
+        order, fresh = await writes.add_order(context.graph, node.id, event, valid.amount, context.user)
+        created.update(order)
+        counted.append(fresh)
+        return None
+
+    result = await _edit(context, customer_id, change)
+    return (result, created, counted[0]) if isinstance(result, CustomerNode) else result
+
+
+async def add_tags(context: Context, customer_id: str, tags: list[dict[str, Any]]) -> CustomerNode | Refusal:
+    parsed: list[TagInput] = []
+    for index, tag in enumerate(tags):
+        valid = _validate(TagInput, tag)
+        if isinstance(valid, ValidationError):
+            for error in valid.fields:
+                error.field = f"tags.{index}.{error.field}"
+            return valid
+        parsed.append(valid)
+    if not parsed:
+        return ValidationError.single("tags", "give at least one tag")
+
+    async def change(node: CustomerNode) -> None:
+        triples = [(t.key, t.name, t.dimension) for t in parsed]
+        await writes.add_tags(context.graph, node.id, triples, context.user)
+
+    return await _edit(context, customer_id, change)
+
+
+async def remove_tags(context: Context, customer_id: str, keys: list[str]) -> CustomerNode | Refusal:
+    wanted = sorted({k.strip() for k in keys if k.strip()})
+    if not wanted:
+        return ValidationError.single("keys", "give at least one tag key")
+
+    async def change(node: CustomerNode) -> None:
+        await writes.remove_tags(context.graph, node.id, wanted)
+
+    return await _edit(context, customer_id, change)
+
+
+async def assign_owners(
+    context: Context, customer_id: str, owners: list[str], *, replace: bool
+) -> CustomerNode | Refusal:
+    if context.role not in MANAGERS:
+        return PermissionDenied(message="only managers and admins assign owners")
+    valid = _validate(OwnersInput, {"owners": owners})
+    if isinstance(valid, ValidationError):
+        return valid
+
+    async def change(node: CustomerNode) -> None:
+        await writes.assign_owners(context.graph, node.id, valid.owners, context.user, replace=replace)
+
+    return await _edit(context, customer_id, change)

@@ -1,0 +1,90 @@
+"""Per-request DataLoaders: every edge of a customer is fetched for all customers of a request at once.
+
+Built in the request context (never shared between requests, so one user's cache cannot answer
+another's). Each loader is one UNWIND query (graph/repositories/customer_edges.py) and returns one
+result per key, in key order — so a list of 50 customers with tags, owners and company costs three
+queries whatever the page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from custgraph.graph.connection import Graph
+from custgraph.graph.models import ChannelNode, CompanyNode, CustomerNode, OwnerNode, TagNode
+from custgraph.graph.repositories import customer_edges as edges
+from custgraph.graph.repositories.customer_edges import Contact, EdgePage, PageKey, Relation, ResolvedRecord
+
+K = TypeVar("K")
+V = TypeVar("V")
+MAX_BATCH = 1000  # keys per query; a page is at most 100 customers, nested lists multiply it
+
+
+def _by_key(
+    fetch: Callable[[list[K]], Awaitable[dict[K, V]]], missing: Callable[[], Any]
+) -> Callable[[Sequence[K]], Awaitable[list[Any]]]:
+    """A batch function answering every key, in order, with ``missing()`` for keys the graph lacks."""
+
+    async def load(keys: Sequence[K]) -> list[Any]:
+        found = await fetch(list(keys))
+        return [found[key] if key in found else missing() for key in keys]
+
+    return load
+
+
+@dataclass
+class Loaders:
+    customer: DataLoader[str, CustomerNode | None]  # only customers the viewer may see
+    company: DataLoader[str, CompanyNode | None]
+    tags: DataLoader[str, list[TagNode]]
+    owners: DataLoader[str, list[OwnerNode]]
+    channels: DataLoader[str, list[ChannelNode]]
+    records: DataLoader[str, list[ResolvedRecord]]
+    contacts: DataLoader[str, list[Contact]]
+    related: DataLoader[str, list[Relation]]
+    interactions: DataLoader[PageKey, EdgePage]
+    orders: DataLoader[PageKey, EdgePage]
+
+    @classmethod
+    def create(cls, graph: Graph, *, owner: str | None = None) -> Loaders:
+        """``owner``: a rep's user name; the customer loader then answers None for others' customers."""
+
+        def loader(fn: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
+            return DataLoader(load_fn=fn, max_batch_size=MAX_BATCH)
+
+        async def customers(ids: list[str]) -> dict[str, CustomerNode]:
+            return await edges.customers(graph, ids, owner=owner)
+
+        def per_customer(fetch: Callable[[Graph, Sequence[str]], Awaitable[dict[str, Any]]]) -> Any:
+            async def run(ids: list[str]) -> dict[str, Any]:
+                return await fetch(graph, ids)
+
+            return run
+
+        async def interaction_pages(keys: Sequence[PageKey]) -> list[EdgePage]:
+            return await edges.interaction_pages(graph, keys)
+
+        async def order_pages(keys: Sequence[PageKey]) -> list[EdgePage]:
+            return await edges.order_pages(graph, keys)
+
+        return cls(
+            customer=loader(_by_key(customers, lambda: None)),
+            company=loader(_by_key(per_customer(edges.companies), lambda: None)),
+            tags=loader(_by_key(per_customer(edges.tags), list)),
+            owners=loader(_by_key(per_customer(edges.owners), list)),
+            channels=loader(_by_key(per_customer(edges.channels), list)),
+            records=loader(_by_key(per_customer(edges.records), list)),
+            contacts=loader(_by_key(per_customer(edges.contacts), list)),
+            related=loader(_by_key(per_customer(edges.related), list)),
+            interactions=loader(interaction_pages),
+            orders=loader(order_pages),
+        )
+
+    def clear(self) -> None:
+        """Forget everything loaded so far (after a mutation changed the graph)."""
+        for item in fields(self):
+            getattr(self, item.name).clear_all()

@@ -1,0 +1,40 @@
+"""Who may do what. Roles: a rep sees and edits only the customers they own (OWNED_BY an Owner whose
+name is the user) and cannot delete; a manager sees every customer and may export; an admin may do
+everything, including reading the search log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission
+
+from custgraph.resolvers.context import Context
+
+MANAGERS = frozenset({"manager", "admin"})
+ADMINS = frozenset({"admin"})
+
+
+def may_export(role: str) -> bool:
+    return role in MANAGERS
+
+
+def may_edit(context: Context, owners: tuple[str, ...]) -> bool:
+    """Reps edit only the customers they own; managers and admins edit any."""
+    return context.role in MANAGERS or context.user in owners
+
+
+class IsManager(BasePermission):
+    message = "only managers and admins may do this"
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return info.context.role in MANAGERS
+
+
+class IsAdmin(BasePermission):
+    message = "only admins may do this"
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return info.context.role in ADMINS

@@ -1,0 +1,102 @@
+"""Resolvers of the steward features: review queue and decisions, splits, explanations, quality.
+
+Thin: check the role, call a use case in custgraph/resolution/ and map its refusals the way the
+rest of the API does: mutations return ValidationError / NotFoundError / PermissionDenied members
+of their result union; queries raise PublicErrors (shown in production too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+from custgraph.graph.models import CustomerNode
+from custgraph.graph.repositories import customers as customer_repo
+from custgraph.matching.rules import Rules, load_rules
+from custgraph.resolution import decide, explain, quality, queue, split
+from custgraph.resolution.changes import Change
+from custgraph.resolution.errors import NotFound, ResolutionError
+from custgraph.resolvers import errors
+from custgraph.resolvers.context import Context, Info
+from custgraph.resolvers.permissions import MANAGERS
+from custgraph.schema.errors import NotFoundError, PermissionDenied, ValidationError
+
+T = TypeVar("T")
+Refusal = ValidationError | NotFoundError | PermissionDenied
+STEWARD_ONLY = "only managers and admins may review, merge or split customers"
+
+
+@lru_cache(maxsize=4)
+def _rules(path: Path | None) -> Rules:
+    return load_rules(path)
+
+
+def rules_of(info: Info) -> Rules:
+    """The rules in force, read once per rules file (settings don't change while serving)."""
+    return _rules(info.context.settings.rules_path)
+
+
+async def _mutate(context: Context, work: Callable[[], Awaitable[T]]) -> T | Refusal:
+    if context.role not in MANAGERS:
+        return PermissionDenied(message=STEWARD_ONLY)
+    try:
+        return await work()
+    except NotFound as exc:
+        return NotFoundError(message=str(exc), id=exc.id)
+    except ResolutionError as exc:
+        return ValidationError.single(exc.field or "input", str(exc))
+
+
+async def _query(work: Awaitable[T]) -> T:
+    try:
+        return await work
+    except NotFound as exc:
+        raise errors.NotFound(str(exc)) from exc
+    except ResolutionError as exc:
+        raise errors.BadRequest(str(exc)) from exc
+
+
+async def customers(info: Info, ids: Sequence[str]) -> list[CustomerNode]:
+    found = [await customer_repo.get_customer(info.context.graph, cid) for cid in ids]
+    return [node for node in found if node is not None]
+
+
+async def review_queue(info: Info, first: int, after: str | None, status: str | None) -> queue.ReviewPage:
+    return await _query(queue.review_queue(info.context.graph, first=first, after=after, status=status))
+
+
+async def review_item(info: Info, key: str) -> queue.ReviewView | None:
+    return await queue.review_item(info.context.graph, key)
+
+
+async def decide_review(info: Info, key: str, decision: str, note: str | None) -> decide.Decided | Refusal:
+    ctx = info.context
+    return await _mutate(ctx, lambda: decide.decide_review(
+        ctx.graph, key, decision, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip
+    ))
+
+
+async def split_customer(info: Info, customer_id: str, note: str | None) -> Change | Refusal:
+    ctx = info.context
+    return await _mutate(ctx, lambda: split.split_customer(
+        ctx.graph, customer_id, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip
+    ))
+
+
+async def split_records(
+    info: Info, customer_id: str, uids: Sequence[str], note: str | None
+) -> Change | Refusal:
+    ctx = info.context
+    return await _mutate(ctx, lambda: split.split_records(
+        ctx.graph, customer_id, uids, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip
+    ))
+
+
+async def explain_customer(info: Info, customer_id: str) -> explain.CustomerExplanation | None:
+    return await explain.explain_customer(info.context.graph, customer_id, rules_of(info))
+
+
+async def quality_report(info: Info) -> quality.QualityReport:
+    return await quality.quality_report(info.context.graph)

@@ -1,0 +1,14 @@
+"""The root Mutation, composed from per-feature mutation classes."""
+
+from __future__ import annotations
+
+import strawberry
+
+from custgraph.schema.customer_mutations import CustomerMutation
+from custgraph.schema.review import ReviewMutation
+from custgraph.schema.saved_search import SavedSearchMutation
+
+
+@strawberry.type
+class Mutation(CustomerMutation, SavedSearchMutation, ReviewMutation):
+    pass

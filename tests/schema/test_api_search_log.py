@@ -1,0 +1,64 @@
+"""The search log: every list, search and export is logged with an RX id; admins read it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from custgraph.graph.connection import Graph
+
+LOG = """
+query Log($user: String, $kind: String, $first: Int! = 50, $after: String, $since: String, $until: String) {
+  searchLog(user: $user, kind: $kind, first: $first, after: $after, since: $since, until: $until) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id kind filter query user role ip at resultCount purpose } }
+  }
+}
+"""
+
+
+def test_every_list_and_search_is_logged(fresh_world: Graph, api: Any) -> None:
+    api.data('{ customers(filter: {industry: ["制造业"]}, first: 2, purpose: "客户回访") { totalCount } }',
+             role="manager", user="经理甲")
+    api.data('{ search(query: "张伟") { score } }', role="manager", user="经理甲")
+    api.data("{ customers(first: 1) { totalCount } }", role="rep", user=api.rep)
+    entries = [e["node"] for e in api.data(LOG)["searchLog"]["edges"]]
+    assert [e["kind"] for e in entries] == ["list", "search", "list"]
+    rep_list, search, manager_list = entries
+    assert manager_list["filter"] == {"industry": ["制造业"]} and manager_list["resultCount"] == 4
+    assert (manager_list["user"], manager_list["role"], manager_list["purpose"]) == ("经理甲", "manager", "客户回访")
+    assert search["query"] == "张伟" and search["filter"] is None and search["resultCount"] >= 1
+    assert rep_list["user"] == api.rep and rep_list["resultCount"] == 3 and rep_list["filter"] == {}
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
+    for entry in entries:
+        assert re.fullmatch(rf"RX{today}\d{{3}}", entry["id"]), entry["id"]
+        assert entry["ip"] == "testclient" and entry["at"].endswith("+08:00")
+    sequence = [int(e["id"][-3:]) for e in reversed(entries)]
+    assert sequence == sorted(sequence) and len(set(sequence)) == 3
+
+
+def test_filters_and_pages(fresh_world: Graph, api: Any) -> None:
+    for _ in range(3):
+        api.data("{ customers(first: 1) { totalCount } }", user="甲")
+    api.data('{ search(query: "李娜") { score } }', user="乙")
+    assert api.data(LOG, {"user": "甲"})["searchLog"]["totalCount"] == 3
+    assert api.data(LOG, {"kind": "search"})["searchLog"]["totalCount"] == 1
+    first = api.data(LOG, {"first": 2})["searchLog"]
+    assert first["pageInfo"]["hasNextPage"] and first["totalCount"] == 4
+    rest = api.data(LOG, {"first": 2, "after": first["pageInfo"]["endCursor"]})["searchLog"]
+    ids = [e["node"]["id"] for e in first["edges"] + rest["edges"]]
+    assert len(set(ids)) == 4 and not rest["pageInfo"]["hasNextPage"]
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert api.data(LOG, {"since": today, "until": today})["searchLog"]["totalCount"] == 4
+    assert api.data(LOG, {"until": "2000-01-01"})["searchLog"]["totalCount"] == 0
+    assert api.errors(LOG, {"since": "yesterday"})[0]["message"] == "since must be YYYY-MM-DD"
+
+
+def test_only_admins_read_the_log(fresh_world: Graph, api: Any) -> None:
+    for role in ("rep", "manager"):
+        body = api.post(LOG, role=role, user="x")
+        assert body["data"] is None
+        assert body["errors"][0]["message"] == "only admins may do this"
+        assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN"}
