@@ -57,7 +57,9 @@ async def resolve_pending(
     summary = ResolveSummary()
     if not uids:
         return summary
-    pending = sorted((to_match_record(r) for r in await repo.records_by_uid(graph, uids)), key=lambda r: r.seq)
+    stored = await repo.records_by_uid(graph, uids)
+    previous = {r["uid"]: r["customer_id"] for r in stored if r.get("customer_id")}
+    pending = sorted((to_match_record(r) for r in stored), key=lambda r: r.seq)
     pending = [MatchRecord(r.uid, r.source, r.fields, None, r.seq) for r in pending]
     keys: dict[str, set[str]] = defaultdict(set)
     identifiers: dict[str, set[str]] = defaultdict(set)
@@ -80,16 +82,44 @@ async def resolve_pending(
     result = resolve(
         pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts
     )
-    await _persist(graph, result, rules, summary)
+    await _persist(graph, result, rules, summary, previous)
     return summary
 
 
-async def _persist(graph: Graph, result: ResolutionResult, rules: Rules, summary: ResolveSummary) -> None:
+async def _reusable_ids(
+    graph: Graph, result: ResolutionResult, previous: dict[str, str]
+) -> dict[str, str]:
+    """Provisional clusters that are exactly a re-resolved customer keep that customer's id.
+
+    A changed row that still stands alone must not get a new id: ids are stable.
+    """
+    members: dict[str, set[str]] = defaultdict(set)
+    for res in result.resolutions:
+        if res.customer_id and res.customer_id.startswith("new:") and res.uid in previous:
+            members[res.customer_id].add(previous[res.uid])
+    wanted = {p: next(iter(prevs)) for p, prevs in members.items() if len(prevs) == 1}
+    if not wanted:
+        return {}
+    pending = [r.uid for r in result.resolutions]
+    remaining = await repo.remaining_records(graph, sorted(set(wanted.values())), pending)
+    reuse: dict[str, str] = {}
+    for provisional, cid in sorted(wanted.items()):
+        if remaining.get(cid, 0) == 0 and cid not in reuse.values():
+            reuse[provisional] = cid
+    return reuse
+
+
+async def _persist(
+    graph: Graph, result: ResolutionResult, rules: Rules, summary: ResolveSummary, previous: dict[str, str]
+) -> None:
+    reuse = await _reusable_ids(graph, result, previous)
     provisional = sorted(
-        {r.customer_id for r in result.resolutions if r.customer_id and r.customer_id.startswith("new:")},
+        {r.customer_id for r in result.resolutions if r.customer_id and r.customer_id.startswith("new:")}
+        - set(reuse),
         key=lambda p: int(p.split(":", 1)[1]),
     )
     real = dict(zip(provisional, await repo.allocate_customer_ids(graph, len(provisional)), strict=True))
+    real.update(reuse)
     rows = []
     touched: set[str] = set()
     for res in result.resolutions:
@@ -111,6 +141,7 @@ async def _persist(graph: Graph, result: ResolutionResult, rules: Rules, summary
             touched.add(cid)
     await repo.write_resolutions(graph, rows)
     merges = [(m.survivor, m.absorbed, "matched") for m in result.merges]
+    merges += await _redirect_emptied(graph, rows, previous, touched)
     await repo.merge_customers(graph, merges)
     absorbed = {a for _, a, _ in merges}
     await profile_repo.drop_derived(graph, sorted(absorbed))
@@ -126,6 +157,22 @@ async def _persist(graph: Graph, result: ResolutionResult, rules: Rules, summary
     summary.review_pairs += len(result.review_pairs)
     summary.customers_touched += len(touched)
     await refresh_profiles(graph, sorted(touched), rules)
+
+
+async def _redirect_emptied(
+    graph: Graph, rows: list[dict[str, Any]], previous: dict[str, str], assigned: set[str]
+) -> list[tuple[str, str, str]]:
+    """A customer whose every record moved elsewhere becomes a pointer to where they went."""
+    went: dict[str, str] = {}
+    for row in rows:
+        prev = previous.get(row["uid"])
+        if prev and row["customer_id"] and prev != row["customer_id"]:
+            went.setdefault(prev, row["customer_id"])
+    candidates = sorted(set(went) - assigned)
+    if not candidates:
+        return []
+    remaining = await repo.remaining_records(graph, candidates, [])
+    return [(went[cid], cid, "records moved") for cid in candidates if remaining.get(cid, 0) == 0]
 
 
 def _evidence(item: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import records as record_repo
 from custgraph.graph.repositories import runs as run_repo
+from custgraph.graph.repositories.resolution import drop_orphan_customers
 from custgraph.graph.schema import ensure_schema
 from custgraph.ingest.models import IngestedRecord, RejectedRow
 from custgraph.ingest.reading import iter_records
@@ -121,6 +122,7 @@ async def run_import(
     hashes = [file_hash(p) for p in paths]
     stale = await run_repo.interrupted_runs(graph, options.source, hashes)
     await run_repo.mark_interrupted(graph, stale)
+    await drop_orphan_customers(graph)
     run_id = new_run_id()
     run = run_repo.ImportRunNode(
         id=run_id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -32,6 +33,7 @@ class BlockingRule(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     keys: list[str] = Field(min_length=1)  # 'field' or 'field:transform'
     min_length: int = Field(1, ge=1)  # key parts shorter than this are too unselective to block on
+    prefix: int | None = Field(None, ge=1)  # block on the first characters of each part only
     description: str = ""
 
     @field_validator("keys")
@@ -46,21 +48,52 @@ class BlockingRule(BaseModel):
         return [parse_key_spec(spec) for spec in self.keys]
 
 
+@dataclass(frozen=True, slots=True)
+class CompiledBlockingRule:
+    name: str
+    parts: tuple[tuple[str, str, bool], ...]  # (field, transform, screen the raw value for hubs)
+    min_length: int
+    prefix: int | None
+
+
+def compile_blocking(rules: Rules) -> tuple[CompiledBlockingRule, ...]:
+    screened = set(rules.hubs.placeholders) | set(rules.hubs.shared)
+    return tuple(
+        CompiledBlockingRule(
+            rule.name,
+            tuple((field, transform, field in screened) for field, transform in rule.parts),
+            rule.min_length,
+            rule.prefix,
+        )
+        for rule in rules.blocking
+    )
+
+
 def blocking_keys(rec: MatchRecord, rules: Rules) -> dict[str, str]:
     """Blocking-rule name -> key value; rules whose parts are missing (or placeholders) give no key."""
+    compiled = rules.compiled
+    cache_key = ("#blocking", compiled.token)
+    cached = rec._keys.get(cache_key)
+    if cached is None:
+        cached = rec._keys[cache_key] = _blocking_keys(rec, rules, compiled.blocking)
+    return dict(cached)
+
+
+def _blocking_keys(rec: MatchRecord, rules: Rules, plan: Sequence[CompiledBlockingRule]) -> dict[str, str]:
     hubs = rules.hubs
     out: dict[str, str] = {}
-    for rule in rules.blocking:
+    for rule in plan:
         parts: list[str] = []
-        for field, transform in rule.parts:
-            raw = rec.key(field)
-            # placeholders and shared mailboxes would make giant, meaningless blocks
-            if raw is None or hubs.is_placeholder(field, raw) or hubs.is_shared(field, raw):
-                break
+        for field, transform, screen in rule.parts:
+            if screen:
+                raw = rec.key(field)
+                # placeholders and shared mailboxes would make giant, meaningless blocks
+                if raw is None or hubs.is_placeholder(field, raw) or hubs.is_shared(field, raw):
+                    break
             value = rec.key(field, transform)
             if value is None or len(value) < rule.min_length:
                 break
-            parts.append(value)
+            parts.append(value[: rule.prefix] if rule.prefix else value)
         else:
             out[rule.name] = KEY_SEPARATOR.join(parts)
     return out

@@ -20,9 +20,7 @@ def is_provisional(customer_id: str) -> bool:
 
 def age_key(customer_id: str) -> tuple[int, tuple[tuple[int, int, str], ...]]:
     """Sort key: older ids first (existing before provisional, then natural order)."""
-    parts = tuple(
-        (0, int(tok), "") if tok.isdigit() else (1, 0, tok) for tok in _DIGITS.split(customer_id) if tok
-    )
+    parts = tuple((0, int(tok), "") if tok.isdigit() else (1, 0, tok) for tok in _DIGITS.split(customer_id) if tok)
     return (1 if is_provisional(customer_id) else 0, parts)
 
 

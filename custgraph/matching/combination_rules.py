@@ -7,8 +7,9 @@ fires sets the pair's band, whatever the Fellegi-Sunter probability says. In the
       when: {mobile: exact, company: "ratio>=0.8+"}
       band: matched
 
-``null`` names the implicit level "missing on either side". A label with a trailing ``+`` accepts that level or any better one (earlier in the list) except a
-``hub`` level: agreeing on a switchboard number is listed early but proves little.
+``null`` names the implicit level "missing on either side". A label with a trailing ``+`` accepts
+that level or any better one (earlier in the list) except a ``hub`` level: agreeing on a
+switchboard number is listed early but proves little.
 """
 
 from __future__ import annotations

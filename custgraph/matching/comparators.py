@@ -69,6 +69,14 @@ def contains(a: str, b: str, min_length: int) -> bool:
     return len(short) >= min_length and short in long_
 
 
+def common_prefix_length(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
 def shares_keyword(a: str, b: str, keywords: tuple[str, ...]) -> bool:
     """Both values contain the same keyword from the list (the seeds' “包含关键词” condition)."""
     return any(k in a and k in b for k in keywords)

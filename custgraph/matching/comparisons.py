@@ -98,22 +98,25 @@ class CompiledComparison:
     measures: tuple[LevelMeasure | None, ...]
     is_placeholder: IsPlaceholder | None = None
 
+    def value(self, rec: MatchRecord) -> str | None:
+        """The record's base key; None when missing or when the raw value is a placeholder."""
+        value = rec.key(self.field, self.base_key)
+        if value is not None and self.is_placeholder is not None and self.is_placeholder(rec.key(self.field)):
+            return None
+        return value
+
     def values(self, a: MatchRecord, b: MatchRecord) -> tuple[str | None, str | None]:
-        """Both records' base keys; None where missing or where the raw value is a placeholder."""
-        field, key, is_placeholder = self.field, self.base_key, self.is_placeholder
-        va, vb = a.key(field, key), b.key(field, key)
-        if is_placeholder is not None:
-            if va is not None and is_placeholder(a.key(field)):
-                va = None
-            if vb is not None and is_placeholder(b.key(field)):
-                vb = None
-        return va, vb
+        return self.value(a), self.value(b)
 
     def level(self, a: MatchRecord, b: MatchRecord, hubs: HubView) -> int:
         """Index into ``labels`` of the first level the pair satisfies (0 = null)."""
         va, vb = self.values(a, b)
         if va is None or vb is None:
             return 0
+        return self.level_of(a, b, va, vb, hubs)
+
+    def level_of(self, a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> int:
+        """As ``level``, with both base values already known to be present."""
         for index, test in enumerate(self.tests, 1):
             if test(a, b, va, vb, hubs):
                 return index

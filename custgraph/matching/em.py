@@ -123,7 +123,8 @@ def term_frequencies(records: Sequence[MatchRecord], rules: Rules) -> dict[str, 
         total = sum(counts.values())
         if total:
             shares = {v: c / total for v, c in counts.most_common(TF_MAX_VALUES) if c >= 2}
-            out[tf_key(field, transform)] = {"values": shares, "default": 1 / total}
+            mean = sum((c / total) ** 2 for c in counts.values())
+            out[tf_key(field, transform)] = {"values": shares, "default": 1 / total, "mean": mean}
     return out
 
 
@@ -360,9 +361,7 @@ def expectation_maximisation(
     for iterations in range(1, settings.max_iterations + 1):  # noqa: B007 - reported after the loop
         matched, mass = _expectation(vectors, flat.logs(m), log_u, share, flat.size)
         level_mass = flat.unflatten(mass, m0)
-        new_m = {
-            name: m[name] if name in fixed else _normalized_with_prior(level_mass[name], m0[name]) for name in m
-        }
+        new_m = {name: m[name] if name in fixed else _normalized_with_prior(level_mass[name], m0[name]) for name in m}
         new_share = min(max(matched / total, 1e-9), 0.5)
         delta = max(
             abs(new_share - share) / max(share, 1e-9),

@@ -135,12 +135,15 @@ class _Resolver:
         self.count_existing = identifier_counts is None
         self.hubs = HubDetector(rules.hubs, identifier_counts, self._customer_or_none)
         self.scorer = PairScorer(rules, params, self.hubs, decisions)
+        self.placed: dict[str, MatchRecord] = {}  # uid -> record, for decision partners
         self.separate: dict[str, set[str]] = defaultdict(set)
+        self.merge: dict[str, set[str]] = defaultdict(set)
         for pair, decision in decisions.items():
-            if decision == "SEPARATE" and len(pair) == 2:
+            if len(pair) == 2 and decision in ("SEPARATE", "MERGE"):
                 a, b = sorted(pair)
-                self.separate[a].add(b)
-                self.separate[b].add(a)
+                partners = self.separate if decision == "SEPARATE" else self.merge
+                partners[a].add(b)
+                partners[b].add(a)
         self.resolutions: dict[str, Resolution] = {}
         self.review_pairs: list[ReviewPair] = []
         self.merges: list[Merge] = []
@@ -152,14 +155,13 @@ class _Resolver:
         if rec.customer_id is None:
             return  # unmatched-pool records have nothing to match on
         self.clusters.add(rec.uid, rec.customer_id)
-        self.index.add(rec)
+        self.index.add(rec, blocking_keys(rec, self.rules))
         self.hubs.add(rec, count=self.count_existing)
+        self.placed[rec.uid] = rec
 
     def _separated(self, uid: str, customer: str) -> bool:
         partners = self.separate.get(uid)
-        return bool(partners) and any(
-            p in self.clusters and self.clusters.customer_of(p) == customer for p in partners
-        )
+        return bool(partners) and any(p in self.clusters and self.clusters.customer_of(p) == customer for p in partners)
 
     def _clusters_separated(self, a: str, b: str) -> bool:
         if not self.separate:
@@ -174,6 +176,9 @@ class _Resolver:
             return
         keys = blocking_keys(rec, self.rules)
         candidates = self.index.candidates(rec, keys)
+        # a MERGE decision reaches its partner even when they share no blocking key
+        seen = {c.uid for c in candidates}
+        candidates += [self.placed[p] for p in sorted(self.merge.get(rec.uid, ())) if p in self.placed and p not in seen]
         by_customer: dict[str, list[MatchRecord]] = {}
         for other in candidates:
             by_customer.setdefault(self.clusters.customer_of(other.uid), []).append(other)
@@ -197,6 +202,7 @@ class _Resolver:
         self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
         self.index.add(rec, keys)
         self.hubs.add(rec)
+        self.placed[rec.uid] = rec
 
     def _option(self, rec: MatchRecord, customer: str, members: list[MatchRecord]) -> _Option:
         scorer = self.scorer

@@ -4,9 +4,9 @@ A pair's comparison vector (gamma: one level index per comparison) maps to
 
     match weight = log2(prior / (1 - prior)) + sum over comparisons of log2(m[level] / u[level])
 
-and the match probability is 1 / (1 + 2**-weight). On comparisons with term frequencies, the exact
-level's u is the share of records holding the agreed value instead of the average. The null level weighs 0: a missing value is
-no evidence. A level with a fixed ``weight`` in the rules file keeps it whatever the data says.
+and the match probability is 1 / (1 + 2**-weight). The null level weighs 0: a missing value is no
+evidence. A level with a fixed ``weight`` in the rules file keeps it whatever the data says. A level
+with term frequencies is adjusted by how common the agreed value is (see TermFrequencies).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 # Probabilities are clamped away from 0 so one unseen level cannot veto everything else.
 PROBABILITY_FLOOR = 1e-9
+TF_MAX_ADJUSTMENT = 10.0  # bits a term frequency may add or take away
 
 
 def bayes_factor_weight(m: float, u: float) -> float:
@@ -45,16 +46,22 @@ def tf_key(field: str, transform: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TermFrequencies:
-    m: float  # of the level adjusted
+    base: float  # the level's own weight, log2(m / u)
     shares: Mapping[str, float]  # value -> share of records holding it
     default: float  # share of any value not listed
+    mean: float  # expected share of the value two random records agree on (sum of squared shares)
     value: Callable[[MatchRecord], str | None]  # the agreed value, read from one record
 
     def weight(self, rec: MatchRecord) -> float:
-        """log2(m / share of the agreed value): how often non-matches agree on this very value."""
+        """The level's weight, plus log2(mean share / share of the agreed value), clamped.
+
+        As in Splink: agreeing on a value twice as common as the average one is worth one bit
+        less. For a plain exact level this is about log2(m / share of the value).
+        """
         value = self.value(rec)
         share = self.shares.get(value, self.default) if value is not None else self.default
-        return bayes_factor_weight(self.m, share)
+        adjustment = math.log2(max(self.mean, PROBABILITY_FLOOR) / max(share, PROBABILITY_FLOOR))
+        return self.base + max(-TF_MAX_ADJUSTMENT, min(TF_MAX_ADJUSTMENT, adjustment))
 
 
 class WeightTable:
@@ -76,5 +83,5 @@ class WeightTable:
                 table = params.tf.get(tf_key(field, transform))
                 if table and level.weight is None:
                     value = level.agreed_value(comparison.field, comparison.key)
-                    tf = TermFrequencies(m[level_index - 1], table["values"], table["default"], value)
+                    tf = TermFrequencies(row[level_index], table["values"], table["default"], table["mean"], value)
                     self.term_frequencies[(index, level_index)] = tf

@@ -51,9 +51,20 @@ class HubSettings(BaseModel):
     def _shared_res(self) -> dict[str, list[re.Pattern[str]]]:
         return _compiled(self.shared)
 
+    @cached_property
+    def _placeholder_memo(self) -> dict[tuple[str, str], bool]:
+        return {}  # values repeat across pairs; a dict lookup beats running the patterns again
+
     def is_placeholder(self, field: str, value: str) -> bool:
         patterns = self._placeholder_res.get(field)
-        return patterns is not None and any(p.fullmatch(value) for p in patterns)
+        if patterns is None:
+            return False
+        memo = self._placeholder_memo
+        key = (field, value)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = any(p.fullmatch(value) for p in patterns)
+        return found
 
     def is_shared(self, field: str, value: str) -> bool:
         patterns = self._shared_res.get(field)

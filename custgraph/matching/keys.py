@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from pypinyin import lazy_pinyin
+
 from custgraph.matching.standardize import (
     city_key,
     company_core_without_region,
@@ -154,6 +156,16 @@ def _company_core(value: str) -> str | None:
     return company_core_without_region(company_key(value))
 
 
+@lru_cache(maxsize=65536)
+def _company_letters(value: str) -> str | None:
+    """The company key in Latin letters (hanzi as pinyin): compares 新锐网络 with "Xinrui Network"."""
+    key = company_key(value)
+    if not key:
+        return None
+    letters = "".join(lazy_pinyin(key)) if has_han(key) else key
+    return _NOT_LETTER.sub("", letters.lower()) or None
+
+
 def _city(value: str) -> str | None:
     return city_key(value) or _nospace(value)
 
@@ -197,6 +209,7 @@ TRANSFORMS: dict[str, Transform] = {
     "month_day": _month_day,
     "company": _company,
     "company_core": _company_core,
+    "company_letters": _company_letters,
     "city": _city,
     "city_pinyin": _city_pinyin,
     "email_local": _email_local,
@@ -264,8 +277,9 @@ VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "company_party": lambda f: "company" if _party_of(f) == "company" else None,
     "company_self": lambda f: _organization(f) if _party_of(f) == "company" else None,
     "organization": _organization,  # the company column, or a company customer's own name
-    "full_address": lambda f: _text(f, "address")
-    or _join(_text(f, "address_number"), _text(f, "address_line1"), _text(f, "address_line2")),
+    "full_address": lambda f: (
+        _text(f, "address") or _join(_text(f, "address_number"), _text(f, "address_line1"), _text(f, "address_line2"))
+    ),
 }
 
 

@@ -171,7 +171,11 @@ class SimilarityLevel(_Level):
         return f"{self.type}>={self.threshold:g}" + self._suffix()
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        metric, threshold, values = comparators.SIMILARITIES[self.type], self.threshold, self._values(field, base_key)
+        metric, threshold, values = (
+            comparators.SIMILARITIES[self.type],
+            self.threshold,
+            self._values(field, base_key),
+        )
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
             ka, kb = values(a, b, va, vb)
@@ -197,7 +201,11 @@ class DistanceLevel(_Level):
         return f"{self.type}<={self.max_distance}" + self._suffix()
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        metric, limit, values = comparators.DISTANCES[self.type], self.max_distance, self._values(field, base_key)
+        metric, limit, values = (
+            comparators.DISTANCES[self.type],
+            self.max_distance,
+            self._values(field, base_key),
+        )
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
             ka, kb = values(a, b, va, vb)
@@ -233,6 +241,29 @@ class ContainsLevel(_Level):
             if ka is None or kb is None or not comparators.contains(ka, kb, min_length):
                 return False
             return not keywords or comparators.shares_keyword(ka, kb, keywords)
+
+        return test
+
+
+class PrefixLevel(_Level):
+    """The values start alike for at least ``min_length`` characters.
+
+    With ``key: company_letters`` this pairs 石家庄新锐网络科技 (shijiazhuangxinrui...) with
+    "Shijiazhuang Xinrui Network Technology Co Ltd": the place and brand survive transliteration.
+    """
+
+    type: Literal["common_prefix"] = "common_prefix"
+    min_length: int = Field(ge=2)
+
+    def default_label(self) -> str:
+        return f"prefix>={self.min_length}" + self._suffix()
+
+    def compile(self, field: str, base_key: str) -> LevelTest:
+        values, min_length = self._values(field, base_key), self.min_length
+
+        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
+            ka, kb = values(a, b, va, vb)
+            return ka is not None and kb is not None and comparators.common_prefix_length(ka, kb) >= min_length
 
         return test
 
@@ -308,7 +339,16 @@ class ElseLevel(_Level):
 
 
 Level = Annotated[
-    ExactLevel | HubLevel | CrossLevel | SimilarityLevel | DistanceLevel | ContainsLevel | InitialLevel
-    | DateDiffLevel | DayMonthSwapLevel | ElseLevel,
+    ExactLevel
+    | HubLevel
+    | CrossLevel
+    | SimilarityLevel
+    | DistanceLevel
+    | ContainsLevel
+    | PrefixLevel
+    | InitialLevel
+    | DateDiffLevel
+    | DayMonthSwapLevel
+    | ElseLevel,
     Field(discriminator="type"),
 ]

@@ -52,7 +52,8 @@ class ModelParams:
     m: dict[str, list[float]]
     u: dict[str, list[float]]
     meta: dict[str, Any] = field(default_factory=dict)  # how the params were obtained
-    # term frequencies: "field:transform" -> {"values": {value: share of records}, "default": share of others}
+    # term frequencies: "field:transform" -> {"values": {value: share of records}, "default": share of
+    # any other value, "mean": sum of squared shares}
     tf: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
@@ -93,7 +94,11 @@ class ModelParams:
             u={n: [float(x) for x in c["u"]] for n, c in comparisons.items()},
             meta=dict(data.get("meta", {})),
             tf={
-                n: {"values": {str(k): float(v) for k, v in t["values"].items()}, "default": float(t["default"])}
+                n: {
+                    "values": {str(k): float(v) for k, v in t["values"].items()},
+                    "default": float(t["default"]),
+                    "mean": float(t["mean"]),
+                }
                 for n, t in data.get("tf", {}).items()
             },
         )

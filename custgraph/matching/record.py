@@ -19,9 +19,7 @@ class MatchRecord:
     seq: int = 0  # arrival order, used to process batches deterministically
     # Derived keys, computed on first use. Keys depend only on the record's own fields, never on the
     # rules, so a record can be scored under any rule set without invalidating the cache.
-    _keys: dict[tuple[str, str], str | None] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _keys: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
         return hash(self.uid)
@@ -40,4 +38,7 @@ class MatchRecord:
         return value
 
     def with_customer(self, customer_id: str | None) -> MatchRecord:
-        return dataclasses.replace(self, customer_id=customer_id)
+        """The same record under another customer; derived keys are shared (they depend on fields only)."""
+        other = dataclasses.replace(self, customer_id=customer_id)
+        object.__setattr__(other, "_keys", self._keys)
+        return other

@@ -9,6 +9,7 @@ See docs/matching-rules.md for every key.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,10 +19,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from custgraph.matching.bands import Bands
-from custgraph.matching.blocking import BlockingRule
+from custgraph.matching.blocking import BlockingRule, CompiledBlockingRule, compile_blocking
 from custgraph.matching.combination_rules import CombinationRule, CompiledRule
 from custgraph.matching.comparisons import Comparison, CompiledComparison
 from custgraph.matching.hubs import HubSettings
+from custgraph.matching.record import MatchRecord
 from custgraph.matching.survivorship import SurvivorshipSettings
 
 DEFAULT_RULES_RESOURCE = "rules.default.yaml"
@@ -120,17 +122,32 @@ class Rules(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class CompiledRules:
+    # Unique per compiled rule set: records cache per-rules values (blocking keys, base values)
+    # under it, so a record scored under two rule sets never mixes them up.
+    token: str
+    blocking: tuple[CompiledBlockingRule, ...]
     comparisons: tuple[CompiledComparison, ...]
     combination_rules: tuple[CompiledRule, ...]
     # (comparison index, level indexes meaning "shares this identifier"), in identifier priority order
     identifier_levels: tuple[tuple[int, frozenset[int]], ...]
 
+    def base_values(self, rec: MatchRecord) -> tuple[str | None, ...]:
+        """Every comparison's base value for this record, computed once per record and rule set.
+
+        Most pairs lack most fields (Febrl has no mobile, an order no birth date): with the values
+        at hand, a comparison with a side missing costs one tuple lookup.
+        """
+        cache_key = ("#base", self.token)
+        cached = rec._keys.get(cache_key)
+        if cached is None:
+            cached = rec._keys[cache_key] = tuple(c.value(rec) for c in self.comparisons)
+        return cached
+
 
 def _compile(rules: Rules) -> CompiledRules:
     hubs = rules.hubs
     compiled = tuple(
-        c.compile(_placeholder_test(hubs, c.field) if c.field in hubs.placeholders else None)
-        for c in rules.comparisons
+        c.compile(_placeholder_test(hubs, c.field) if c.field in hubs.placeholders else None) for c in rules.comparisons
     )
     identifier_levels = []
     for field in rules.identifiers:
@@ -142,6 +159,8 @@ def _compile(rules: Rules) -> CompiledRules:
                 identifier_levels.append((i, exact))
                 break
     return CompiledRules(
+        token=uuid.uuid4().hex,
+        blocking=compile_blocking(rules),
         comparisons=compiled,
         combination_rules=tuple(r.compile(rules.comparisons) for r in rules.rules),
         identifier_levels=tuple(identifier_levels),

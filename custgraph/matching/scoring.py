@@ -66,6 +66,7 @@ class PairScorer:
     ) -> None:
         self.rules = rules
         compiled = rules.compiled
+        self.compiled = compiled
         self.comparisons = compiled.comparisons
         self.combination_rules = compiled.combination_rules
         self.identifier_levels = compiled.identifier_levels
@@ -75,7 +76,11 @@ class PairScorer:
 
     def gamma(self, a: MatchRecord, b: MatchRecord) -> tuple[int, ...]:
         hubs = self.hubs
-        return tuple(c.level(a, b, hubs) for c in self.comparisons)
+        base_a, base_b = self.compiled.base_values(a), self.compiled.base_values(b)
+        return tuple(
+            0 if va is None or vb is None else c.level_of(a, b, va, vb, hubs)
+            for c, va, vb in zip(self.comparisons, base_a, base_b, strict=True)
+        )
 
     def level_weights(self, a: MatchRecord, b: MatchRecord, gamma: tuple[int, ...]) -> tuple[float, ...]:
         weights = [row[level] for row, level in zip(self.table.weights, gamma, strict=True)]

@@ -67,9 +67,7 @@ def survivors(records: Sequence[MatchRecord], rules: Rules) -> dict[str, tuple[A
             rec, value = max(trusted, key=lambda h: recency(h[0]))
         else:
             votes = Counter(str(v).strip() for _, v in holders)
-            rec, value = max(
-                holders, key=lambda h: (len(str(h[1]).strip()), votes[str(h[1]).strip()], recency(h[0]))
-            )
+            rec, value = max(holders, key=lambda h: (len(str(h[1]).strip()), votes[str(h[1]).strip()], recency(h[0])))
         out[name] = (value, rec.uid)
     return out
 

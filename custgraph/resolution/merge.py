@@ -46,8 +46,7 @@ async def merge_customers(
     moving = await merge_repo.attached(graph, absorbed)
     at = merge_repo.now()
     event = MergeEventNode(
-        id=await merge_repo.new_event_id(graph), kind="merge", at=at, by=by, ip=ip, reason=reason,
-        note=note,
+        id=await merge_repo.new_event_id(graph), kind="merge", at=at, by=by, ip=ip, reason=reason, note=note,
         survivor=survivor, absorbed=[absorbed], record_uids=[r.uid for r in moving], review_key=review_key,
     )
     # A person saying "one customer" overrides earlier SEPARATE decisions between the two: lift

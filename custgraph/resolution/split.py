@@ -59,8 +59,7 @@ async def move_out(
     new_id = (await allocate_customer_ids(graph, 1))[0]
     at = merge_repo.now()
     event = MergeEventNode(
-        id=await merge_repo.new_event_id(graph), kind="split", at=at, by=by, ip=ip, reason=reason,
-        note=note,
+        id=await merge_repo.new_event_id(graph), kind="split", at=at, by=by, ip=ip, reason=reason, note=note,
         survivor=customer_id, created=[new_id], record_uids=sorted(uids), review_key=review_key,
     )
     await merge_repo.create_customer(graph, new_id, at=at, by=by, split_from=customer_id)
@@ -146,8 +145,7 @@ async def split_customer(
     moved = sorted(r.uid for recs in back.values() for r in recs)
     event = MergeEventNode(
         id=await merge_repo.new_event_id(graph), kind="unmerge", at=at, by=by, ip=ip, reason="split",
-        note=note,
-        survivor=customer_id, absorbed=revived, record_uids=moved,
+        note=note, survivor=customer_id, absorbed=revived, record_uids=moved,
     )
     await merge_repo.save_event(graph, event)
     await merge_repo.revive(graph, survivor=customer_id, absorbed=revived, at=at, by=by)

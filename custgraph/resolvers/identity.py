@@ -10,6 +10,7 @@ changes, because everything downstream sees only (user, role).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -34,10 +35,8 @@ def header_text(value: str | None) -> str:
     """A header value as text: raw UTF-8 bytes (which Starlette reads as latin-1) or percent-encoded."""
     if not value:
         return ""
-    try:
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     return unquote(value).strip()
 
 

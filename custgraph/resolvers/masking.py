@@ -33,6 +33,8 @@ def mask_phone(value: str | None) -> str | None:
     if not value:
         return value
     digits = national_digits(value) or ""
+    if value.strip().startswith("+86") and digits.startswith("86"):
+        digits = digits[2:]  # a Chinese landline: shown without the country code, like a mobile
     if len(digits) >= 8:
         return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
     if len(digits) > 4:

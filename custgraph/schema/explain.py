@@ -10,8 +10,9 @@ from custgraph.resolution.explain import GoldenField as GoldenFieldData
 from custgraph.resolution.explain import RecordExplanation as RecordData
 from custgraph.resolvers import review as resolve
 from custgraph.resolvers.context import Info
+from custgraph.resolvers.masking import mask_fields
 from custgraph.resolvers.permissions import IsManager
-from custgraph.schema.review import Evidence, MergeEvent
+from custgraph.schema.review import Evidence, MergeEvent, masked_value
 from custgraph.schema.source_record import SourceRecord
 
 
@@ -32,8 +33,8 @@ class RecordExplanation:
         return self.data.record.source_key
 
     @strawberry.field(description="The record's standardized fields.")
-    def fields(self) -> JSON:
-        return self.data.fields
+    def fields(self, info: Info) -> JSON:
+        return self.data.fields if info.context.full_values else mask_fields(self.data.fields)
 
     @strawberry.field(description="matched, review or new, as resolution decided.")
     def outcome(self) -> str | None:
@@ -52,12 +53,13 @@ class RecordExplanation:
         return self.data.link.matched_uid
 
     @strawberry.field
-    def matched_record(self) -> SourceRecord | None:
-        return SourceRecord.from_record(self.data.matched) if self.data.matched else None
+    def matched_record(self, info: Info) -> SourceRecord | None:
+        node = self.data.matched
+        return SourceRecord.from_record(node, masked=not info.context.full_values) if node else None
 
     @strawberry.field(description="Per-field levels and weights; valueA is this record's value.")
-    def evidence(self) -> list[Evidence]:
-        return [Evidence.from_record(e) for e in self.data.evidence]
+    def evidence(self, info: Info) -> list[Evidence]:
+        return [Evidence.from_record(e, masked=not info.context.full_values) for e in self.data.evidence]
 
     @strawberry.field(description="The customers it was merged away from, oldest first.")
     def moved_path(self) -> list[str]:
@@ -84,8 +86,9 @@ class GoldenField:
     from_uid: str
 
     @classmethod
-    def from_record(cls, g: GoldenFieldData) -> GoldenField:
-        return cls(field=g.field, value=g.value, policy=g.policy, from_uid=g.from_uid)
+    def from_record(cls, g: GoldenFieldData, *, masked: bool = False) -> GoldenField:
+        value = (masked_value(g.field, g.value) or g.value) if masked else g.value
+        return cls(field=g.field, value=value, policy=g.policy, from_uid=g.from_uid)
 
 
 @strawberry.type(description="A customer merged into this one.")
@@ -114,8 +117,9 @@ class CustomerExplanation:
         return [RecordExplanation(data=r) for r in self.data.records]
 
     @strawberry.field
-    def golden_fields(self) -> list[GoldenField]:
-        return [GoldenField.from_record(g) for g in self.data.golden]
+    def golden_fields(self, info: Info) -> list[GoldenField]:
+        masked = not info.context.full_values
+        return [GoldenField.from_record(g, masked=masked) for g in self.data.golden]
 
     @strawberry.field
     def absorbed(self) -> list[AbsorbedCustomer]:

@@ -53,6 +53,10 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request, ip=client,
         )
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # a GET carrying only a persisted-query hash is an API call, not a browser wanting GraphiQL
+        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
+
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         data: GraphQLRequestData = kwargs["request_data"]
         try:

@@ -82,3 +82,14 @@ async def test_res_explain_cli_prints_the_same(importer, run_cli) -> None:
     assert data["records"][1]["evidence"][0]["comparison"]
     missing = await run_cli("explain", "C000404", code=3)
     assert missing == ""
+
+
+async def test_res_explanation_is_masked_for_managers(importer, gql) -> None:
+    await importer(ROWS)
+    ex = (await gql(EXPLAIN, id="C000001", role="manager"))["explainCustomer"]
+    second = ex["records"][1]
+    mobile = next(e for e in second["evidence"] if e["comparison"] == "mobile")
+    assert mobile["valueA"] == mobile["valueB"] == "138****5678"
+    assert second["fields"]["email"] == "n***@huawei.com"
+    golden = {g["field"]: g["value"] for g in ex["goldenFields"]}
+    assert golden["name"] == "张*" and golden["company"] == "华为技术有限公司"

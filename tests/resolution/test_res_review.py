@@ -204,3 +204,15 @@ async def test_res_decide_over_http_records_the_caller(clean_graph: Graph, impor
     reply = await asyncio.to_thread(call)  # the app runs its own event loop and driver
     item = reply["data"]["decideReview"]["item"]
     assert (item["decision"], item["decidedBy"]) == ("SEPARATE", "周晓明")
+
+
+async def test_res_queue_masks_personal_values_for_managers(importer, gql) -> None:
+    await importer(ROWS)
+    nodes = (await gql(QUEUE, first=10, status="OPEN", role="manager"))["reviewQueue"]["nodes"]
+    zhang = next(n for n in nodes if n["key"] == ZHANG)
+    fields = zhang["recordA"]["fields"]
+    assert (fields["name"], fields["mobile"]) == ("张*", "138****5678")
+    given = next(e for e in zhang["evidence"] if e["comparison"] == "given_name")
+    assert (given["valueA"], given["valueB"]) == ("*", "*")
+    family = next(e for e in zhang["evidence"] if e["comparison"] == "family_name")
+    assert family["valueA"] == "张"  # the family name is what a masked name shows anyway

@@ -25,18 +25,36 @@ def ids(api: Any, flt: dict[str, Any] | None = None, **kwargs: Any) -> list[str]
     return [e["node"]["id"] for e in page["edges"]]
 
 
-EVERYONE = ["C000001", "C000002", "C000003", "C000004", "C000005", "C000007",
-            "C000008", "C000009", "C000010", "C000011", "C000012"]
+EVERYONE = [
+    "C000001",
+    "C000002",
+    "C000003",
+    "C000004",
+    "C000005",
+    "C000007",
+    "C000008",
+    "C000009",
+    "C000010",
+    "C000011",
+    "C000012",
+]
 
 FILTERS: list[tuple[str, dict[str, Any] | None, list[str]]] = [
     ("no filter: all but the merged-away C000006", None, EVERYONE),
     ("tags all", {"tags": {"all": ["value:high", "custom:流失风险"]}}, ["C000001", "C000004", "C000007"]),
     ("tags any", {"tags": {"any": ["custom:VIP", "value:low"]}}, ["C000002", "C000003"]),
     ("tags none", {"tags": {"none": ["value:high", "custom:流失风险"], "any": ["value:low"]}}, ["C000002"]),
-    ("all + none", {"tags": {"all": ["value:high"], "none": ["custom:VIP"]}}, ["C000001", "C000004", "C000007"]),
+    (
+        "all + none",
+        {"tags": {"all": ["value:high"], "none": ["custom:VIP"]}},
+        ["C000001", "C000004", "C000007"],
+    ),
     ("a missing required tag", {"tags": {"all": ["value:high", "nope:x"]}}, []),
-    ("tag dimension", {"tagDimensions": [{"dimension": "value"}]}, ["C000001", "C000002", "C000003",
-                                                                     "C000004", "C000007"]),
+    (
+        "tag dimension",
+        {"tagDimensions": [{"dimension": "value"}]},
+        ["C000001", "C000002", "C000003", "C000004", "C000007"],
+    ),
     ("tag dimension with names", {"tagDimensions": [{"dimension": "value", "names": ["low"]}]}, ["C000002"]),
     ("industry", {"industry": ["制造业"]}, ["C000001", "C000003", "C000004", "C000007"]),
     ("industry any of", {"industry": ["IT", "零售"]}, ["C000002", "C000005"]),
@@ -46,43 +64,79 @@ FILTERS: list[tuple[str, dict[str, Any] | None, list[str]]] = [
     ("owner", {"owner": ["周晓明"]}, ["C000001", "C000003", "C000004"]),
     ("owners", {"owner": ["周晓明", "陈志强"]}, ["C000001", "C000002", "C000003", "C000004", "C000005"]),
     ("channel", {"channel": ["展会"]}, ["C000001", "C000004"]),
-    ("first contact range", {"firstContact": {"from": "2024-01-01", "to": "2024-06-30"}},
-     ["C000001", "C000004", "C000007"]),
+    (
+        "first contact range",
+        {"firstContact": {"from": "2024-01-01", "to": "2024-06-30"}},
+        ["C000001", "C000004", "C000007"],
+    ),
     ("last interaction from", {"lastInteraction": {"from": "2024-06-01"}}, ["C000002", "C000003"]),
     ("total amount >= 50000", {"totalAmount": {"min": 50000}}, ["C000001", "C000003", "C000004", "C000007"]),
-    ("order count between", {"orderCount": {"min": 2, "max": 3}}, ["C000003", "C000007", "C000008", "C000011"]),
-    ("churn-risk high-value manufacturers",
-     {"industry": ["制造业"], "tags": {"all": ["value:high", "custom:流失风险"]}, "totalAmount": {"min": 80000}},
-     ["C000001", "C000004"]),
+    (
+        "order count between",
+        {"orderCount": {"min": 2, "max": 3}},
+        ["C000003", "C000007", "C000008", "C000011"],
+    ),
+    (
+        "churn-risk high-value manufacturers",
+        {
+            "industry": ["制造业"],
+            "tags": {"all": ["value:high", "custom:流失风险"]},
+            "totalAmount": {"min": 80000},
+        },
+        ["C000001", "C000004"],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("why", "flt", "expected"), FILTERS, ids=[f[0] for f in FILTERS])
-def test_filters(api_world: Graph, api: Any, why: str, flt: dict[str, Any] | None, expected: list[str]) -> None:
+def test_filters(
+    api_world: Graph, api: Any, why: str, flt: dict[str, Any] | None, expected: list[str]
+) -> None:
     assert ids(api, flt) == expected, why
 
 
 def test_rep_lists_only_their_own_customers(api_world: Graph, api: Any) -> None:
     assert ids(api, None, role="rep", user=api.rep) == ["C000001", "C000003", "C000004"]
-    assert ids(api, {"tags": {"all": ["custom:流失风险"]}}, role="rep", user=api.rep) == ["C000001", "C000004"]
+    assert ids(api, {"tags": {"all": ["custom:流失风险"]}}, role="rep", user=api.rep) == [
+        "C000001",
+        "C000004",
+    ]
     assert ids(api, {"owner": [api.other_rep]}, role="rep", user=api.rep) == []
 
 
 def test_order_by_amount_descending_breaks_ties_by_id(api_world: Graph, api: Any) -> None:
-    variables = {"filter": {"industry": ["教育"]}, "orderBy": {"field": "TOTAL_AMOUNT", "direction": "DESC"},
-                 "first": 10}
+    variables = {
+        "filter": {"industry": ["教育"]},
+        "orderBy": {"field": "TOTAL_AMOUNT", "direction": "DESC"},
+        "first": 10,
+    }
     edges = api.data(LIST, variables)["customers"]["edges"]
     assert [(e["node"]["id"], e["node"]["totalAmount"]) for e in edges] == [
-        ("C000011", 2000.0), ("C000008", 2000.0), ("C000010", 1000.0), ("C000012", 0.0), ("C000009", 0.0),
+        ("C000011", 2000.0),
+        ("C000008", 2000.0),
+        ("C000010", 1000.0),
+        ("C000012", 0.0),
+        ("C000009", 0.0),
     ]
     ascending = api.data(LIST, {**variables, "orderBy": {"field": "TOTAL_AMOUNT"}})["customers"]["edges"]
     assert [e["node"]["id"] for e in ascending] == ["C000009", "C000012", "C000010", "C000008", "C000011"]
 
 
 def test_order_by_name_and_dates(api_world: Graph, api: Any) -> None:
-    by_contact = api.data(LIST, {"filter": {"industry": ["制造业"]}, "first": 10,
-                                 "orderBy": {"field": "LAST_INTERACTION", "direction": "DESC"}})
-    assert [e["node"]["id"] for e in by_contact["customers"]["edges"]] == ["C000003", "C000001", "C000004", "C000007"]
+    by_contact = api.data(
+        LIST,
+        {
+            "filter": {"industry": ["制造业"]},
+            "first": 10,
+            "orderBy": {"field": "LAST_INTERACTION", "direction": "DESC"},
+        },
+    )
+    assert [e["node"]["id"] for e in by_contact["customers"]["edges"]] == [
+        "C000003",
+        "C000001",
+        "C000004",
+        "C000007",
+    ]
 
 
 def test_walking_every_page_visits_each_customer_once(api_world: Graph, api: Any) -> None:
@@ -108,8 +162,12 @@ def test_after_the_last_cursor_is_an_empty_page_without_next(api_world: Graph, a
     assert page["pageInfo"]["hasNextPage"] is False
     after_last = api.data(LIST, {"first": 10, "after": last})["customers"]
     assert after_last["edges"] == []
-    assert after_last["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True, "startCursor": None,
-                                      "endCursor": None}
+    assert after_last["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "startCursor": None,
+        "endCursor": None,
+    }
     assert after_last["totalCount"] == len(EVERYONE)
 
 
@@ -141,7 +199,9 @@ def test_cursors_are_opaque_and_checked(api_world: Graph, api: Any) -> None:
         ({"firstContact": {"from": "2024-06-01", "to": "2024-01-01"}}, "from is after to"),
     ],
 )
-def test_invalid_filters_are_clear_errors(api_world: Graph, api: Any, flt: dict[str, Any], message: str) -> None:
+def test_invalid_filters_are_clear_errors(
+    api_world: Graph, api: Any, flt: dict[str, Any], message: str
+) -> None:
     errors = api.errors(LIST, {"filter": flt, "first": 5})
     assert errors[0]["message"].startswith("invalid filter") and message in errors[0]["message"]
 
@@ -150,6 +210,11 @@ def test_list_with_edges_in_one_request(api_world: Graph, api: Any) -> None:
     query = """{ customers(filter: {owner: ["周晓明"]}, first: 10) {
         edges { node { id name tags { key } owners { name } company { name } } } } }"""
     nodes = [e["node"] for e in api.data(query)["customers"]["edges"]]
-    assert nodes[0] == {"id": "C000001", "name": "张伟", "tags": [{"key": "custom:流失风险"}, {"key": "value:high"}],
-                        "owners": [{"name": "周晓明"}], "company": {"name": "华为技术有限公司"}}
+    assert nodes[0] == {
+        "id": "C000001",
+        "name": "张伟",
+        "tags": [{"key": "custom:流失风险"}, {"key": "value:high"}],
+        "owners": [{"name": "周晓明"}],
+        "company": {"name": "华为技术有限公司"},
+    }
     assert nodes[2]["company"] is None

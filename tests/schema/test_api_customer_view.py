@@ -42,13 +42,23 @@ def view(api: Any, customer_id: str, **kwargs: Any) -> dict[str, Any] | None:
 def test_admin_sees_the_whole_profile(api_world: Graph, api: Any) -> None:
     c = view(api, "C000001")
     assert c["name"] == "张伟" and c["mobile"] == "+8613812345678" and c["email"] == "zhangwei@huawei.com"
-    assert (c["customerType"], c["lifecycle"], c["industry"], c["region"]) == ("person", "customer", "制造业", "上海市")
+    assert (c["customerType"], c["lifecycle"], c["industry"], c["region"]) == (
+        "person",
+        "customer",
+        "制造业",
+        "上海市",
+    )
     assert (c["firstContact"], c["lastContact"]) == ("2024-02-10", "2024-05-01")
     assert (c["totalAmount"], c["orderCount"]) == (120000.0, 5)
     assert c["company"] == {"key": "华为技术", "name": "华为技术有限公司"}
     assert c["channels"] == [{"name": "展会"}] and c["owners"] == [{"name": "周晓明"}]
     assert [t["key"] for t in c["tags"]] == ["custom:流失风险", "value:high"]
-    assert c["contacts"][0] == {"kind": "mobile", "value": "+8613812345678", "primary": True, "sources": ["crm"]}
+    assert c["contacts"][0] == {
+        "kind": "mobile",
+        "value": "+8613812345678",
+        "primary": True,
+        "sources": ["crm"],
+    }
 
 
 def test_source_records_carry_provenance_and_the_match_explanation(api_world: Graph, api: Any) -> None:
@@ -58,7 +68,10 @@ def test_source_records_carry_provenance_and_the_match_explanation(api_world: Gr
     assert records["crm|1"]["row"] == 2
     explained = records["orders|9"]["resolution"]
     assert explained == {
-        "score": 0.97, "rule": "mobile_exact", "outcome": "matched", "matchedUid": "crm|1",
+        "score": 0.97,
+        "rule": "mobile_exact",
+        "outcome": "matched",
+        "matchedUid": "crm|1",
         "evidence": [{"field": "mobile", "level": "exact", "weight": 9.5}],
     }
 

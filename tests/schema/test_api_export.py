@@ -27,8 +27,11 @@ def rows_of(response: Any) -> list[dict[str, str]]:
 def test_manager_exports_masked_csv(api_world: Graph, client: TestClient) -> None:
     response = client.get(
         "/export/customers",
-        params={"format": "csv", "filter": json.dumps(CHURN), "orderBy": json.dumps({"field": "TOTAL_AMOUNT",
-                                                                                      "direction": "DESC"})},
+        params={
+            "format": "csv",
+            "filter": json.dumps(CHURN),
+            "orderBy": json.dumps({"field": "TOTAL_AMOUNT", "direction": "DESC"}),
+        },
         headers=headers("manager"),
     )
     assert response.status_code == 200, response.text
@@ -45,14 +48,17 @@ def test_manager_exports_masked_csv(api_world: Graph, client: TestClient) -> Non
 
 
 def test_admin_exports_full_values(api_world: Graph, client: TestClient) -> None:
-    response = client.post("/export/customers", json={"format": "csv", "filter": CHURN}, headers=headers("admin"))
+    response = client.post(
+        "/export/customers", json={"format": "csv", "filter": CHURN}, headers=headers("admin")
+    )
     assert response.status_code == 200
     assert rows_of(response)[0]["手机号"] == "+8613812345678"
 
 
 def test_xlsx_export(api_world: Graph, client: TestClient) -> None:
-    response = client.post("/export/customers?format=xlsx", json={"filter": {"region": ["浙江省"]}},
-                           headers=headers("manager"))
+    response = client.post(
+        "/export/customers?format=xlsx", json={"filter": {"region": ["浙江省"]}}, headers=headers("manager")
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -74,8 +80,9 @@ def test_reps_may_not_export(api_world: Graph, client: TestClient) -> None:
 
 def test_bad_requests(api_world: Graph, client: TestClient) -> None:
     assert client.get("/export/customers?format=pdf", headers=headers("admin")).status_code == 400
-    bad_filter = client.get("/export/customers", params={"filter": '{"firstContact": {"from": "soon"}}'},
-                            headers=headers("admin"))
+    bad_filter = client.get(
+        "/export/customers", params={"filter": '{"firstContact": {"from": "soon"}}'}, headers=headers("admin")
+    )
     assert bad_filter.status_code == 400 and "dates are YYYY-MM-DD" in bad_filter.json()["error"]
     not_json = client.get("/export/customers", params={"filter": "{"}, headers=headers("admin"))
     assert not_json.status_code == 400
@@ -84,10 +91,14 @@ def test_bad_requests(api_world: Graph, client: TestClient) -> None:
 
 
 def test_exports_are_logged(api_world: Graph, client: TestClient) -> None:
-    response = client.post("/export/customers", json={"filter": CHURN, "purpose": "流失预警报告"},
-                           headers=headers("manager", "mgr"))
+    response = client.post(
+        "/export/customers",
+        json={"filter": CHURN, "purpose": "流失预警报告"},
+        headers=headers("manager", "mgr"),
+    )
     log_id = response.headers["x-search-log-id"]
-    query = '{ searchLog(kind: "export", user: "mgr", first: 1) { edges { node { id filter resultCount purpose } } } }'
+    query = """{ searchLog(kind: "export", user: "mgr", first: 1) {
+        edges { node { id filter resultCount purpose } } } }"""
     body = client.post("/graphql", json={"query": query}, headers=headers("admin")).json()
     entry = body["data"]["searchLog"]["edges"][0]["node"]
     assert entry == {"id": log_id, "filter": CHURN, "resultCount": 3, "purpose": "流失预警报告"}

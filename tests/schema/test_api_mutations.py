@@ -17,16 +17,23 @@ __typename
 ... on PermissionDenied { message }
 """
 CREATE = f"mutation Create($input: CreateCustomerInput!) {{ createCustomer(input: $input) {{ {PAYLOAD} }} }}"
-UPDATE = f"mutation Update($id: ID!, $input: UpdateCustomerInput!) {{ updateCustomer(id: $id, input: $input) {{ {PAYLOAD} }} }}"
-ADD_TAGS = f"mutation Tag($id: ID!, $tags: [TagInput!]!) {{ addTags(customerId: $id, tags: $tags) {{ {PAYLOAD} }} }}"
-REMOVE_TAGS = f"mutation Untag($id: ID!, $keys: [String!]!) {{ removeTags(customerId: $id, keys: $keys) {{ {PAYLOAD} }} }}"
+UPDATE = f"""mutation Update($id: ID!, $input: UpdateCustomerInput!) {{
+  updateCustomer(id: $id, input: $input) {{ {PAYLOAD} }} }}"""
+ADD_TAGS = (
+    f"mutation Tag($id: ID!, $tags: [TagInput!]!) {{ addTags(customerId: $id, tags: $tags) {{ {PAYLOAD} }} }}"
+)
+REMOVE_TAGS = f"""mutation Untag($id: ID!, $keys: [String!]!) {{
+  removeTags(customerId: $id, keys: $keys) {{ {PAYLOAD} }} }}"""
 ASSIGN = f"""mutation Assign($id: ID!, $owners: [String!]!, $replace: Boolean! = false) {{
   assignOwners(customerId: $id, owners: $owners, replace: $replace) {{ {PAYLOAD} }} }}"""
 INTERACTION = """
 mutation Visit($id: ID!, $input: InteractionInput!) {
   addInteraction(customerId: $id, input: $input) {
     __typename
-    ... on InteractionPayload { customer { id lastContact firstContact } interaction { uid interactionType date satisfaction source } }
+    ... on InteractionPayload {
+      customer { id lastContact firstContact }
+      interaction { uid interactionType date satisfaction source }
+    }
     ... on ValidationError { fields { field message } }
     ... on NotFoundError { id }
     ... on PermissionDenied { message }
@@ -37,7 +44,9 @@ ORDER = """
 mutation Buy($id: ID!, $input: OrderInput!) {
   addOrder(customerId: $id, input: $input) {
     __typename
-    ... on OrderPayload { counted customer { id totalAmount orderCount lastContact } order { orderId amount date } }
+    ... on OrderPayload {
+      counted customer { id totalAmount orderCount lastContact } order { orderId amount date }
+    }
     ... on ValidationError { fields { field message } }
     ... on PermissionDenied { message }
   }
@@ -49,17 +58,30 @@ async def edge_flags(graph: Graph, customer_id: str, rel: str) -> dict[str, Any]
     rows = await graph.read(
         "MATCH (:Customer {id: $id})-[r]->(x) WHERE type(r) = $rel "
         "RETURN coalesce(x.key, x.name, x.uid) AS target, r.derived AS derived, r.by AS by",
-        id=customer_id, rel=rel,
+        id=customer_id,
+        rel=rel,
     )
     return {row["target"]: (row["derived"], row["by"]) for row in rows}
 
 
 async def test_create_customer_standardizes_links_and_indexes(fresh_world: Graph, api: Any) -> None:
-    result = api.data(CREATE, {"input": {
-        "name": "歐陽娜娜", "mobile": "0086 136-0000-8888", "email": " NaNa@Example.COM ", "lifecycle": "潜在",
-        "region": "北京", "company": "华为技术有限公司", "owners": ["林佳怡"], "channels": ["官网"],
-        "tags": [{"dimension": "value", "name": "high"}, {"name": "新客户"}],
-    }}, user="admin")["createCustomer"]
+    result = api.data(
+        CREATE,
+        {
+            "input": {
+                "name": "歐陽娜娜",
+                "mobile": "0086 136-0000-8888",
+                "email": " NaNa@Example.COM ",
+                "lifecycle": "潜在",
+                "region": "北京",
+                "company": "华为技术有限公司",
+                "owners": ["林佳怡"],
+                "channels": ["官网"],
+                "tags": [{"dimension": "value", "name": "high"}, {"name": "新客户"}],
+            }
+        },
+        user="admin",
+    )["createCustomer"]
     assert result["__typename"] == "CustomerPayload"
     c = result["customer"]
     assert c["id"] == "C000013"  # the id sequence skips the ids seeded without it
@@ -75,8 +97,18 @@ async def test_create_customer_standardizes_links_and_indexes(fresh_world: Graph
 
 
 def test_create_customer_validation_errors(fresh_world: Graph, api: Any) -> None:
-    bad = api.data(CREATE, {"input": {"name": "张三", "mobile": "12345", "email": "not-an-email",
-                                      "notes": "长" * 501, "lifecycle": "火星"}})["createCustomer"]
+    bad = api.data(
+        CREATE,
+        {
+            "input": {
+                "name": "张三",
+                "mobile": "12345",
+                "email": "not-an-email",
+                "notes": "长" * 501,
+                "lifecycle": "火星",
+            }
+        },
+    )["createCustomer"]
     assert bad["__typename"] == "ValidationError"
     assert {f["field"]: f["message"] for f in bad["fields"]} == {
         "mobile": "not a valid mobile number",
@@ -96,15 +128,22 @@ def test_rep_creates_customers_for_themselves_only(fresh_world: Graph, api: Any)
 
 
 def test_update_changes_only_what_is_sent(fresh_world: Graph, api: Any) -> None:
-    result = api.data(UPDATE, {"id": "C000001", "input": {"lifecycle": "沉默", "notes": None, "region": "江苏"}})
+    result = api.data(
+        UPDATE, {"id": "C000001", "input": {"lifecycle": "沉默", "notes": None, "region": "江苏"}}
+    )
     c = result["updateCustomer"]["customer"]
     assert (c["lifecycle"], c["notes"], c["region"]) == ("dormant", None, "江苏省")
     assert (c["name"], c["mobile"]) == ("张伟", "+8613812345678")
-    moved = api.data(UPDATE, {"id": "C000001", "input": {"company": "腾讯科技有限公司"}})["updateCustomer"]["customer"]
+    moved = api.data(UPDATE, {"id": "C000001", "input": {"company": "腾讯科技有限公司"}})["updateCustomer"][
+        "customer"
+    ]
     assert moved["company"] == {"key": "腾讯科技"} and moved["companyName"] == "腾讯科技有限公司"
     renamed = api.data(UPDATE, {"id": "C000002", "input": {"name": "张小玮"}})["updateCustomer"]["customer"]
     assert renamed["name"] == "张小玮"
-    assert api.data('{ search(query: "张小玮") { customer { id } } }')["search"][0]["customer"]["id"] == "C000002"
+    assert (
+        api.data('{ search(query: "张小玮") { customer { id } } }')["search"][0]["customer"]["id"]
+        == "C000002"
+    )
 
 
 def test_update_errors_are_typed(fresh_world: Graph, api: Any) -> None:
@@ -124,8 +163,14 @@ def test_update_of_a_merged_away_id_changes_the_survivor(fresh_world: Graph, api
 
 
 async def test_add_and_remove_tags(fresh_world: Graph, api: Any) -> None:
-    added = api.data(ADD_TAGS, {"id": "C000002", "tags": [{"name": "重点跟进"}, {"dimension": "value", "name": "high"}]})
-    assert [t["key"] for t in added["addTags"]["customer"]["tags"]] == ["custom:重点跟进", "value:high", "value:low"]
+    added = api.data(
+        ADD_TAGS, {"id": "C000002", "tags": [{"name": "重点跟进"}, {"dimension": "value", "name": "high"}]}
+    )
+    assert [t["key"] for t in added["addTags"]["customer"]["tags"]] == [
+        "custom:重点跟进",
+        "value:high",
+        "value:low",
+    ]
     flags = await edge_flags(fresh_world, "C000002", "TAGGED")
     assert flags["custom:重点跟进"] == (False, "admin") and flags["value:low"] == (True, None)
     removed = api.data(REMOVE_TAGS, {"id": "C000002", "keys": ["value:low", "custom:重点跟进"]})
@@ -140,7 +185,9 @@ async def test_a_person_confirming_a_derived_tag_makes_it_theirs(fresh_world: Gr
 
 
 async def test_assign_owners(fresh_world: Graph, api: Any) -> None:
-    denied = api.data(ASSIGN, {"id": "C000001", "owners": ["林佳怡"]}, role="rep", user=api.rep)["assignOwners"]
+    denied = api.data(ASSIGN, {"id": "C000001", "owners": ["林佳怡"]}, role="rep", user=api.rep)[
+        "assignOwners"
+    ]
     assert denied["__typename"] == "PermissionDenied"
     added = api.data(ASSIGN, {"id": "C000001", "owners": ["林佳怡"]}, role="manager", user="经理")
     assert added["assignOwners"]["customer"]["owners"] == [{"name": "周晓明"}, {"name": "林佳怡"}]
@@ -152,17 +199,31 @@ async def test_assign_owners(fresh_world: Graph, api: Any) -> None:
 
 
 async def test_add_interaction_widens_contact_dates(fresh_world: Graph, api: Any) -> None:
-    result = api.data(INTERACTION, {"id": "C000001", "input": {
-        "interactionType": "拜访", "date": "2024/8/9", "content": "现场演示", "satisfaction": 5}})["addInteraction"]
+    result = api.data(
+        INTERACTION,
+        {
+            "id": "C000001",
+            "input": {
+                "interactionType": "拜访",
+                "date": "2024/8/9",
+                "content": "现场演示",
+                "satisfaction": 5,
+            },
+        },
+    )["addInteraction"]
     assert result["customer"] == {"id": "C000001", "lastContact": "2024-08-09", "firstContact": "2024-02-10"}
     assert result["interaction"]["date"] == "2024-08-09" and result["interaction"]["source"] == "api"
     flags = await edge_flags(fresh_world, "C000001", "HAD")
     assert flags[result["interaction"]["uid"]] == (False, "admin")
-    total = api.data('{ customer(id: "C000001") { interactions(first: 1) { totalCount edges { node { date } } } } }')
+    total = api.data(
+        '{ customer(id: "C000001") { interactions(first: 1) { totalCount edges { node { date } } } } }'
+    )
     assert total["customer"]["interactions"] == {"totalCount": 6, "edges": [{"node": {"date": "2024-08-09"}}]}
     bad = api.data(INTERACTION, {"id": "C000001", "input": {"interactionType": "电话", "satisfaction": 9}})
     assert bad["addInteraction"]["fields"][0]["field"] == "satisfaction"
-    denied = api.data(INTERACTION, {"id": "C000002", "input": {"interactionType": "电话"}}, role="rep", user=api.rep)
+    denied = api.data(
+        INTERACTION, {"id": "C000002", "input": {"interactionType": "电话"}}, role="rep", user=api.rep
+    )
     assert denied["addInteraction"]["__typename"] == "PermissionDenied"
 
 
@@ -170,7 +231,12 @@ def test_add_order_counts_each_order_id_once(fresh_world: Graph, api: Any) -> No
     variables = {"id": "C000002", "input": {"orderId": "SO-API-1", "amount": 16800, "date": "2024-09-01"}}
     first = api.data(ORDER, variables)["addOrder"]
     assert first["counted"] is True
-    assert first["customer"] == {"id": "C000002", "totalAmount": 19800.0, "orderCount": 2, "lastContact": "2024-09-01"}
+    assert first["customer"] == {
+        "id": "C000002",
+        "totalAmount": 19800.0,
+        "orderCount": 2,
+        "lastContact": "2024-09-01",
+    }
     again = api.data(ORDER, variables)["addOrder"]
     assert again["counted"] is False and again["customer"]["totalAmount"] == 19800.0
     elsewhere = api.data(ORDER, {**variables, "id": "C000003"})["addOrder"]
@@ -181,5 +247,7 @@ def test_add_order_counts_each_order_id_once(fresh_world: Graph, api: Any) -> No
 
 @pytest.mark.parametrize("role", ["rep", "manager", "admin"])
 def test_unknown_customer_is_not_found_for_every_role(fresh_world: Graph, api: Any, role: str) -> None:
-    result = api.data(ADD_TAGS, {"id": "C424242", "tags": [{"name": "x"}]}, role=role, user=api.rep)["addTags"]
+    result = api.data(ADD_TAGS, {"id": "C424242", "tags": [{"name": "x"}]}, role=role, user=api.rep)[
+        "addTags"
+    ]
     assert result["__typename"] == "NotFoundError"

@@ -20,15 +20,22 @@ query Log($user: String, $kind: String, $first: Int! = 50, $after: String, $sinc
 
 
 def test_every_list_and_search_is_logged(fresh_world: Graph, api: Any) -> None:
-    api.data('{ customers(filter: {industry: ["制造业"]}, first: 2, purpose: "客户回访") { totalCount } }',
-             role="manager", user="经理甲")
+    api.data(
+        '{ customers(filter: {industry: ["制造业"]}, first: 2, purpose: "客户回访") { totalCount } }',
+        role="manager",
+        user="经理甲",
+    )
     api.data('{ search(query: "张伟") { score } }', role="manager", user="经理甲")
     api.data("{ customers(first: 1) { totalCount } }", role="rep", user=api.rep)
     entries = [e["node"] for e in api.data(LOG)["searchLog"]["edges"]]
     assert [e["kind"] for e in entries] == ["list", "search", "list"]
     rep_list, search, manager_list = entries
     assert manager_list["filter"] == {"industry": ["制造业"]} and manager_list["resultCount"] == 4
-    assert (manager_list["user"], manager_list["role"], manager_list["purpose"]) == ("经理甲", "manager", "客户回访")
+    assert (manager_list["user"], manager_list["role"], manager_list["purpose"]) == (
+        "经理甲",
+        "manager",
+        "客户回访",
+    )
     assert search["query"] == "张伟" and search["filter"] is None and search["resultCount"] >= 1
     assert rep_list["user"] == api.rep and rep_list["resultCount"] == 3 and rep_list["filter"] == {}
     today = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")

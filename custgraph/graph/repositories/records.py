@@ -53,6 +53,8 @@ SET s += row.props
 RETURN count(s) AS n
 """
 
+SET_HASH = "UNWIND $rows AS row MATCH (s:SourceRecord {uid: row.uid}) SET s.content_hash = row.hash"
+
 DETACH_IDENTIFIERS = """
 UNWIND $uids AS uid
 MATCH (s:SourceRecord {uid: uid})-[r]->(i)
@@ -61,13 +63,19 @@ DELETE r
 """
 
 
+def merge_identifiers_query(label: str) -> str:
+    # label comes from IDENTIFIER_FIELDS only
+    return f"UNWIND $rows AS row MERGE (i:{label} {{value: row.value}}) RETURN count(i) AS n"
+
+
 def link_identifiers_query(label: str, rel: str) -> str:
-    # label/rel come from IDENTIFIER_FIELDS only
+    # The records were just written and their old identifier edges removed, so CREATE is safe and
+    # cheaper than MERGE; properties inline, since SET after CREATE costs ArcadeDB twice as much.
     return (
         "UNWIND $rows AS row "
-        f"MERGE (i:{label} {{value: row.value}}) "
-        "WITH i, row MATCH (s:SourceRecord {uid: row.uid}) "
-        f"MERGE (s)-[r:{rel}]->(i) SET r.raw = row.raw "
+        "MATCH (s:SourceRecord {uid: row.uid}) "
+        f"MATCH (i:{label} {{value: row.value}}) "
+        f"CREATE (s)-[r:{rel} {{raw: row.raw}}]->(i) "
         "RETURN count(r) AS n"
     )
 
@@ -127,7 +135,7 @@ def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocki
         "kind": rec.kind,
         "row": rec.row,
         "status": rec.status,
-        "content_hash": rec.content_hash,
+        "content_hash": None,  # set once the identifier edges are in (SET_HASH)
         "fields_json": _dumps(rec.fields),
         "raw_json": _dumps(rec.raw),
         "extra_json": _dumps(rec.extra),
@@ -136,8 +144,8 @@ def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocki
         "seq": seq,
         "updated_at": now,
         "run_id": rec.run_id,
-        # a (re)written record must be (re)resolved
-        "customer_id": None,
+        # a (re)written record must be (re)resolved; its customer_id stays until then, so that
+        # re-resolution can keep the customer id when the record still stands alone
         "outcome": None,
     }
     for name in DISPLAY_FIELDS:
@@ -151,7 +159,11 @@ def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocki
 async def upsert_records(
     graph: Graph, records: Sequence[RecordWrite], blocking_rules: Sequence[str]
 ) -> UpsertResult:
-    """Store new and changed records; leave unchanged ones untouched."""
+    """Store new and changed records; leave unchanged ones untouched.
+
+    A record's ``content_hash`` is set last, after its identifier edges: a run killed in between
+    leaves a record without a hash, which the next run rewrites completely.
+    """
     result = UpsertResult()
     if not records:
         return result
@@ -159,9 +171,9 @@ async def upsert_records(
     to_write: list[tuple[RecordWrite, dict[str, Any] | None]] = []
     for rec in records:
         old = existing.get(rec.uid)
-        if old is None:
+        if old is None or old["content_hash"] is None:
             result.created.append(rec.uid)
-            to_write.append((rec, None))
+            to_write.append((rec, old))
         elif old["content_hash"] != rec.content_hash:
             result.changed.append(rec.uid)
             to_write.append((rec, old))
@@ -177,18 +189,7 @@ async def upsert_records(
     first = await allocate(graph, "record", len(to_write))
     creates, updates = [], []
     for offset, (rec, old) in enumerate(to_write):
-        history: list[dict[str, Any]] = []
-        if old is not None:
-            history = json.loads(old["history_json"] or "[]")
-            history.append(
-                {
-                    "fields": json.loads(old["fields_json"] or "{}"),
-                    "raw": json.loads(old["raw_json"] or "{}"),
-                    "content_hash": old["content_hash"],
-                    "until": _now(),
-                    "customer_id": old["customer_id"],
-                }
-            )
+        history = _history(old) if old is not None else []
         seq = first + offset
         result.seqs[rec.uid] = seq
         props = _props(rec, seq, history, blocking_rules)
@@ -198,12 +199,29 @@ async def upsert_records(
             updates.append({"uid": rec.uid, "props": props})
     await graph.write_batches(CREATE, creates)
     await graph.write_batches(UPDATE, updates)
-    written = [rec for rec, _ in to_write]
-    if result.changed:
+    rewritten = [rec.uid for rec, old in to_write if old is not None]
+    if rewritten:
         types = [rel for _, rel in IDENTIFIER_FIELDS.values()]
-        await graph.write(DETACH_IDENTIFIERS, uids=result.changed, types=types)
-    await _link_identifiers(graph, written)
+        await graph.write(DETACH_IDENTIFIERS, uids=rewritten, types=types)
+    await _link_identifiers(graph, [rec for rec, _ in to_write])
+    await graph.write_batches(SET_HASH, [{"uid": rec.uid, "hash": rec.content_hash} for rec, _ in to_write])
     return result
+
+
+def _history(old: dict[str, Any]) -> list[dict[str, Any]]:
+    """Earlier versions of a record; a write that never completed (no hash) is not a version."""
+    history: list[dict[str, Any]] = json.loads(old["history_json"] or "[]")
+    if old["content_hash"] is not None:
+        history.append(
+            {
+                "fields": json.loads(old["fields_json"] or "{}"),
+                "raw": json.loads(old["raw_json"] or "{}"),
+                "content_hash": old["content_hash"],
+                "until": _now(),
+                "customer_id": old["customer_id"],
+            }
+        )
+    return history
 
 
 async def _link_identifiers(graph: Graph, records: Sequence[RecordWrite]) -> None:
@@ -214,6 +232,8 @@ async def _link_identifiers(graph: Graph, records: Sequence[RecordWrite]) -> Non
             if rec.fields.get(name)
         ]
         if rows:
+            values = sorted({row["value"] for row in rows})
+            await graph.write_batches(merge_identifiers_query(label), [{"value": v} for v in values])
             await graph.write_batches(link_identifiers_query(label, rel), rows)
 
 

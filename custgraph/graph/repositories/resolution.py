@@ -77,6 +77,28 @@ async def records_of_customers(graph: Graph, customer_ids: Sequence[str]) -> lis
     )
 
 
+async def drop_orphan_customers(graph: Graph) -> int:
+    """Customers made by a resolution that was killed before any record was linked to them."""
+    rows = await graph.write(
+        "MATCH (c:Customer {origin: 'resolution'}) WHERE c.merged_into IS NULL "
+        "AND NOT EXISTS { MATCH (c)<-[:RESOLVED_TO]-(:SourceRecord) } "
+        "AND NOT EXISTS { MATCH (c)<-[:MERGED_INTO]-(:Customer) } "
+        "DETACH DELETE c RETURN count(*) AS n"
+    )
+    return int(rows[0]["n"]) if rows else 0
+
+
+async def remaining_records(graph: Graph, customer_ids: Sequence[str], excluding: Sequence[str]) -> dict[str, int]:
+    """How many records each customer holds, not counting the ``excluding`` uids."""
+    rows = await graph.read(
+        "UNWIND $ids AS id MATCH (s:SourceRecord {customer_id: id}) WHERE NOT s.uid IN $excluding "
+        "RETURN id, count(s) AS n",
+        ids=list(customer_ids),
+        excluding=list(excluding),
+    )
+    return {row["id"]: int(row["n"]) for row in rows}
+
+
 async def allocate_customer_ids(graph: Graph, count: int) -> list[str]:
     if count == 0:
         return []
@@ -91,7 +113,7 @@ async def allocate_customer_ids(graph: Graph, count: int) -> list[str]:
 CREATE_CUSTOMERS = """
 UNWIND $rows AS row
 MERGE (c:Customer {id: row.id})
-ON CREATE SET c.created_at = $now
+ON CREATE SET c.created_at = $now, c.origin = 'resolution'
 RETURN count(c) AS n
 """
 
@@ -109,13 +131,13 @@ SET s.customer_id = row.customer_id, s.outcome = row.outcome, s.score = row.scor
 RETURN count(s) AS n
 """
 
+# The records' old RESOLVED_TO edges were removed just before (DETACH_RESOLUTION): CREATE is safe.
 LINK_RESOLUTION = """
 UNWIND $rows AS row
 MATCH (s:SourceRecord {uid: row.uid})
 MATCH (c:Customer {id: row.customer_id})
-MERGE (s)-[r:RESOLVED_TO]->(c)
-SET r.score = row.score, r.rule = row.rule, r.outcome = row.outcome, r.evidence_json = row.evidence_json,
-    r.matched_uid = row.matched_uid, r.at = $now
+CREATE (s)-[r:RESOLVED_TO {score: row.score, rule: row.rule, outcome: row.outcome,
+                           evidence_json: row.evidence_json, matched_uid: row.matched_uid, at: $now}]->(c)
 RETURN count(r) AS n
 """
 

@@ -1,0 +1,139 @@
+"""Import runs against the real graph: what lands, what is reported, and re-imports that change nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from custgraph.graph.connection import Graph
+from custgraph.graph.repositories.runs import get_run
+from custgraph.ingest.run import ImportOptions, ImportSummary, run_import
+from custgraph.matching.rules import load_rules
+
+HEADER = ["客户编号", "客户姓名", "手机号", "邮箱", "出生日期", "省份", "公司名称"]
+ROWS = [
+    ["K001", "张伟", "138 1234 5678", "zhang.wei@example.com", "1985-03-02", "北京", "北京星辰科技有限公司"],
+    ["K002", "李娜", "+86 139-0000-1111", "li.na@example.com", "1990/7/8", "广东", "广州海岸贸易有限公司"],
+    ["K003", "王芳", "１３７００００２２２２", "bad-email", "1979年13月40日", "上海市", ""],
+    ["K004", "", "", "", "", "", ""],  # a key and nothing else: follow-up pool
+    ["", "无编号", "13600003333", "", "", "", ""],  # no key: rejected
+    ["K005", "", "", "", "", "浙江", ""],  # no identifier, no name: follow-up pool
+]
+
+
+def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+async def do_import(graph: Graph, path: Path, tmp_path: Path, source: str = "crm") -> ImportSummary:
+    return await run_import(
+        graph, [path], ImportOptions(source=source), load_rules(), reports_dir=tmp_path / "reports"
+    )
+
+
+async def snapshot(graph: Graph) -> list[dict]:
+    rows = await graph.read(
+        "MATCH (s:SourceRecord) OPTIONAL MATCH (s)-[r:RESOLVED_TO]->(c:Customer) "
+        "RETURN s.uid AS uid, properties(s) AS props, c.id AS customer ORDER BY uid"
+    )
+    for row in rows:
+        row["props"].pop("run_id", None)
+    return rows
+
+
+async def test_rows_land_and_problems_are_reported(clean_graph: Graph, tmp_path: Path) -> None:
+    summary = await do_import(clean_graph, write_csv(tmp_path / "crm.csv", ROWS), tmp_path)
+    assert summary.rejected == 1 and summary.follow_up == 2
+    assert summary.stored["created"] == 5
+    assert sum(summary.outcomes.values()) == 5 and summary.outcomes["unmatched"] == 2
+
+    stored = {r["uid"]: r for r in await snapshot(clean_graph)}
+    assert set(stored) == {"crm|K001", "crm|K002", "crm|K003", "crm|K004", "crm|K005"}
+    k1 = json.loads(stored["crm|K001"]["props"]["fields_json"])
+    assert k1["mobile"] == "+8613812345678" and k1["region"] == "北京市"
+    k3 = json.loads(stored["crm|K003"]["props"]["fields_json"])
+    assert k3["mobile"] == "+8613700002222"
+    assert "email" not in k3 and "birth_date" not in k3  # bad values dropped, the row still landed
+    assert json.loads(stored["crm|K003"]["props"]["raw_json"])["email"] == "bad-email"
+    assert stored["crm|K005"]["customer"] is None  # the unmatched pool has no customer
+
+    report = json.loads(summary.report_json.read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    problems = {(i["row"], i["field"]) for i in report["issues"]}
+    assert (4, "email") in problems and (4, "birth_date") in problems
+    assert any(i["row"] == 6 for i in report["issues"])  # the row without a key
+    with open(summary.report_csv, encoding="utf-8-sig") as handle:  # type: ignore[arg-type]
+        lines = list(csv.DictReader(handle))
+    assert list(lines[0]) == ["row", "source_key", "field", "value", "reason", "severity"]
+    assert any(line["field"] == "email" and line["value"] == "bad-email" for line in lines)
+
+    run = await get_run(clean_graph, summary.run_id)
+    assert run is not None and run.status == "completed" and run.counts["rejected"] == 1
+
+
+async def test_reimporting_the_same_file_changes_nothing(clean_graph: Graph, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "crm.csv", ROWS)
+    first = await do_import(clean_graph, path, tmp_path)
+    before = await snapshot(clean_graph)
+    customers = await clean_graph.read("MATCH (c:Customer) RETURN count(c) AS n")
+    second = await do_import(clean_graph, path, tmp_path)
+    assert second.stored["unchanged"] == 5 and not second.stored["created"] and not second.stored["changed"]
+    assert second.outcomes == first.outcomes
+    assert await snapshot(clean_graph) == before
+    assert await clean_graph.read("MATCH (c:Customer) RETURN count(c) AS n") == customers
+
+
+async def test_a_changed_row_keeps_its_history(clean_graph: Graph, tmp_path: Path) -> None:
+    await do_import(clean_graph, write_csv(tmp_path / "v1.csv", ROWS[:1]), tmp_path)
+    changed = [["K001", "张伟", "13812345678", "zhang.wei@newmail.cn", "1985-03-02", "北京", "北京星辰科技有限公司"]]
+    summary = await do_import(clean_graph, write_csv(tmp_path / "v2.csv", changed), tmp_path)
+    assert summary.stored["changed"] == 1
+    rows = await clean_graph.read(
+        "MATCH (s:SourceRecord {uid: 'crm|K001'}) RETURN s.fields_json AS f, s.history_json AS h, s.customer_id AS c"
+    )
+    assert json.loads(rows[0]["f"])["email"] == "zhang.wei@newmail.cn"
+    history = json.loads(rows[0]["h"])
+    assert [h["fields"]["email"] for h in history] == ["zhang.wei@example.com"]
+    assert rows[0]["c"] == history[0]["customer_id"]  # same person, same customer
+    emails = await clean_graph.read(
+        "MATCH (:SourceRecord {uid: 'crm|K001'})-[:HAS_EMAIL]->(e:Email) RETURN collect(e.value) AS v"
+    )
+    assert emails == [{"v": ["zhang.wei@newmail.cn"]}]  # the stale identifier edge is gone
+
+
+async def test_shared_identifier_nodes_link_sources(clean_graph: Graph, tmp_path: Path) -> None:
+    await do_import(clean_graph, write_csv(tmp_path / "crm.csv", ROWS[:2]), tmp_path)
+    web = [["W1", "Zhang Wei", "+86 13812345678", "ZHANG.WEI@example.com", "", "", ""]]
+    summary = await do_import(clean_graph, write_csv(tmp_path / "web.csv", web), tmp_path, source="web")
+    assert summary.outcomes["matched"] == 1
+    rows = await clean_graph.read(
+        "MATCH (m:Mobile {value: '+8613812345678'})<-[:HAS_MOBILE]-(s:SourceRecord) "
+        "RETURN collect(s.uid) AS uids, collect(DISTINCT s.customer_id) AS customers"
+    )
+    assert sorted(rows[0]["uids"]) == ["crm|K001", "web|W1"] and len(rows[0]["customers"]) == 1
+
+
+@pytest.mark.parametrize("kind", ["orders"])
+async def test_orders_attach_to_the_customer_and_sum_up(clean_graph: Graph, tmp_path: Path, kind: str) -> None:
+    await do_import(clean_graph, write_csv(tmp_path / "crm.csv", ROWS[:1]), tmp_path)
+    orders = write_csv(
+        tmp_path / "orders.csv",
+        [["A1", "2024-01-05", "张伟", "13812345678", "¥1,280.00"], ["A2", "2024-03-01", "张伟", "13812345678", "1.2万"]],
+        header=["订单号", "下单日期", "客户姓名", "手机号", "订单金额"],
+    )
+    await run_import(
+        clean_graph, [orders], ImportOptions(source="shop", kind=kind), load_rules(), reports_dir=tmp_path / "r"
+    )
+    rows = await clean_graph.read(
+        "MATCH (c:Customer)-[:PLACED]->(o:Order) RETURN c.id AS id, c.total_amount AS total, "
+        "c.order_count AS n, collect(o.order_id) AS orders"
+    )
+    assert len(rows) == 1
+    assert rows[0]["total"] == pytest.approx(13280.0) and rows[0]["n"] == 2
+    assert sorted(rows[0]["orders"]) == ["A1", "A2"]
