@@ -211,3 +211,64 @@ async def _import_batch(
     # unchanged rows keep their earlier outcome; count it so a re-run reports the same totals
     settled = [uid for uid in stored.unchanged if uid not in resolved.by_uid]
     summary.outcomes.update(stored.outcomes.get(uid, "unmatched") for uid in settled)
+
+
+@dataclass
+class PostedResult:
+    """What became of one record posted through the API."""
+
+    index: int
+    uid: str | None
+    outcome: str | None  # matched / review / new / unmatched; None when rejected
+    customer_id: str | None
+    issues: list[dict[str, object]]
+
+
+async def ingest_posted(
+    graph: Graph,
+    records: Sequence[object],
+    *,
+    source: str,
+    kind: str,
+    rules: Rules,
+    params: object = None,
+) -> tuple[ImportSummary, list[PostedResult]]:
+    """Ingest records posted through the API, logged as an import run like a file."""
+    from custgraph.ingest.api_records import records_from_dicts
+
+    blocking_names = [rule.name for rule in rules.blocking]
+    await ensure_schema(graph, blocking_names)
+    items = records_from_dicts(records, source=source, kind=kind)
+    run_id = new_run_id()
+    run = run_repo.ImportRunNode(
+        id=run_id, source=source, kind=kind, files=["api"], started_at=run_repo.now()
+    )
+    await run_repo.save_run(graph, run)
+    summary = ImportSummary(run_id=run_id)
+    report = ImportReport(run_id=run_id, source=source, files=["api"])
+    await _import_batch(graph, list(items), rules, run_id, blocking_names, summary, report, params)
+    uids = [item.uid for item in items if isinstance(item, IngestedRecord)]
+    stored = {
+        row["uid"]: row
+        for row in await graph.read(
+            "UNWIND $uids AS u MATCH (s:SourceRecord {uid: u}) "
+            "RETURN s.uid AS uid, s.customer_id AS customer_id, s.outcome AS outcome",
+            uids=uids,
+        )
+    }
+    results = []
+    for index, item in enumerate(items):
+        issues = [issue.model_dump() for issue in item.issues]
+        if isinstance(item, RejectedRow):
+            results.append(PostedResult(index, None, None, None, issues))
+            continue
+        row = stored.get(item.uid, {})
+        outcome = row.get("outcome")
+        customer = row.get("customer_id") if outcome != "unmatched" else None
+        results.append(PostedResult(index, item.uid, outcome, customer, issues))
+    summary.issues = len(report.issues)
+    run.status, run.finished_at, run.rows_done = "completed", run_repo.now(), summary.rows
+    run.counts = _counts(summary)
+    run.issues = [issue.model_dump() for issue in report.issues]
+    await run_repo.save_run(graph, run)
+    return summary, results

@@ -178,7 +178,9 @@ class _Resolver:
         candidates = self.index.candidates(rec, keys)
         # a MERGE decision reaches its partner even when they share no blocking key
         seen = {c.uid for c in candidates}
-        candidates += [self.placed[p] for p in sorted(self.merge.get(rec.uid, ())) if p in self.placed and p not in seen]
+        candidates += [
+            self.placed[p] for p in sorted(self.merge.get(rec.uid, ())) if p in self.placed and p not in seen
+        ]
         by_customer: dict[str, list[MatchRecord]] = {}
         for other in candidates:
             by_customer.setdefault(self.clusters.customer_of(other.uid), []).append(other)

@@ -8,8 +8,8 @@ See docs/matching-rules.md for every key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path

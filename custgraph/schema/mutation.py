@@ -5,10 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from custgraph.schema.customer_mutations import CustomerMutation
+from custgraph.schema.ingest import IngestMutation
 from custgraph.schema.review import ReviewMutation
 from custgraph.schema.saved_search import SavedSearchMutation
 
 
 @strawberry.type
-class Mutation(CustomerMutation, SavedSearchMutation, ReviewMutation):
+class Mutation(CustomerMutation, SavedSearchMutation, ReviewMutation, IngestMutation):
     pass

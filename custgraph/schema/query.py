@@ -9,6 +9,7 @@ from custgraph.resolvers.context import Info
 from custgraph.schema.customer import Customer
 from custgraph.schema.customer_list import CustomerListQuery
 from custgraph.schema.explain import ExplainQuery
+from custgraph.schema.ingest import ImportRunQuery
 from custgraph.schema.quality import QualityQuery
 from custgraph.schema.review import ReviewQuery
 from custgraph.schema.saved_search import SavedSearchQuery
@@ -34,5 +35,6 @@ class Query(
     ReviewQuery,
     ExplainQuery,
     QualityQuery,
+    ImportRunQuery,
 ):
     pass

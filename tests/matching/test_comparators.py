@@ -37,7 +37,12 @@ def test_distances(name: str, a: str, b: str, expected: int) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b", "min_length", "expected"),
-    [("华为", "华为技术", 2, True), ("华", "华为技术", 2, False), ("acme", "acme trading", 3, True), ("ab", "cd", 1, False)],
+    [
+        ("华为", "华为技术", 2, True),
+        ("华", "华为技术", 2, False),
+        ("acme", "acme trading", 3, True),
+        ("ab", "cd", 1, False),
+    ],
 )
 def test_contains(a: str, b: str, min_length: int, expected: bool) -> None:
     assert comparators.contains(a, b, min_length) is expected

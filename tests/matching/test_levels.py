@@ -31,7 +31,12 @@ CASES = [
     ("given_name", {"name": "王晓军"}, {"name": "WangXiaojun"}, "full_name_pinyin"),
     ("family_name", {"name": "李先生"}, {"name": "李娜"}, "exact"),
     ("given_name", {"name": "李先生"}, {"name": "李娜"}, "null"),
-    ("given_name", {"first_name": "mitchell", "last_name": "green"}, {"first_name": "green", "last_name": "mitchell"}, "swapped"),
+    (
+        "given_name",
+        {"first_name": "mitchell", "last_name": "green"},
+        {"first_name": "green", "last_name": "mitchell"},
+        "swapped",
+    ),
     ("given_name", {"first_name": "mitchell"}, {"first_name": "mitchel"}, "jaro_winkler>=0.92_pinyin"),
     ("given_name", {"first_name": "j"}, {"first_name": "john"}, "initial"),
     ("given_name", {"first_name": "john"}, {"first_name": "mary"}, "else"),
@@ -51,7 +56,12 @@ CASES = [
     # companies compare on the suffix-free key
     ("company", {"company": "华为技术有限公司"}, {"company": "华为技术有限责任公司"}, "exact"),
     ("company", {"company": "华为"}, {"company": "华为技术有限公司"}, "contains"),
-    ("company", {"company": "石家庄新锐网络科技有限公司"}, {"company": "Shijiazhuang Xinrui Network Technology Co Ltd"}, "same_start_in_pinyin"),
+    (
+        "company",
+        {"company": "石家庄新锐网络科技有限公司"},
+        {"company": "Shijiazhuang Xinrui Network Technology Co Ltd"},
+        "same_start_in_pinyin",
+    ),
     ("company", {"company": "个人"}, {"company": "个人"}, "null"),
     ("company", {"name": "深圳远航咨询有限公司"}, {"company": "深圳远航咨询"}, "exact"),  # a company's own name
     ("party", {"name": "张伟"}, {"name": "深圳远航咨询有限公司"}, "else"),

@@ -46,21 +46,61 @@ def _comparison(data: dict[str, Any], name: str) -> int:
 
 
 BAD = [
-    ("threshold above 1", lambda d: _edit(d, ["comparisons", _comparison(d, "city"), "levels", 2, "threshold"], 1.5), "threshold"),
-    ("negative edit distance", lambda d: _edit(d, ["comparisons", _comparison(d, "postal_code"), "levels", 1, "max_distance"], 0), "max_distance"),
-    ("unknown transform", lambda d: _edit(d, ["comparisons", _comparison(d, "city"), "key"], "metaphone9"), "unknown transform"),
-    ("else not last", lambda d: _edit(d, ["comparisons", _comparison(d, "gender"), "levels"], [{"type": "else"}, {"type": "exact"}]), "must be 'else'"),
-    ("duplicate labels", lambda d: _edit(d, ["comparisons", _comparison(d, "gender"), "levels"], [{"type": "exact"}, {"type": "exact"}, {"type": "else"}]), "unique"),
+    (
+        "threshold above 1",
+        lambda d: _edit(d, ["comparisons", _comparison(d, "city"), "levels", 2, "threshold"], 1.5),
+        "threshold",
+    ),
+    (
+        "negative edit distance",
+        lambda d: _edit(d, ["comparisons", _comparison(d, "postal_code"), "levels", 1, "max_distance"], 0),
+        "max_distance",
+    ),
+    (
+        "unknown transform",
+        lambda d: _edit(d, ["comparisons", _comparison(d, "city"), "key"], "metaphone9"),
+        "unknown transform",
+    ),
+    (
+        "else not last",
+        lambda d: _edit(d, ["comparisons", _comparison(d, "gender"), "levels"], [{"type": "else"}, {"type": "exact"}]),
+        "must be 'else'",
+    ),
+    (
+        "duplicate labels",
+        lambda d: _edit(
+            d,
+            ["comparisons", _comparison(d, "gender"), "levels"],
+            [{"type": "exact"}, {"type": "exact"}, {"type": "else"}],
+        ),
+        "unique",
+    ),
     ("rule names unknown level", lambda d: _edit(d, ["rules", 0, "when"], {"mobile": ["nearly"]}), "no level 'nearly'"),
-    ("rule names unknown comparison", lambda d: _edit(d, ["rules", 0, "when"], {"shoe_size": ["exact"]}), "unknown comparison"),
+    (
+        "rule names unknown comparison",
+        lambda d: _edit(d, ["rules", 0, "when"], {"shoe_size": ["exact"]}),
+        "unknown comparison",
+    ),
     ("review above matched", lambda d: _edit(d, ["bands"], {"matched": 0.6, "review": 0.8}), "must not exceed"),
     ("merge easier than match", lambda d: _edit(d, ["clustering", "merge_threshold"], 0.5), "merge_threshold"),
-    ("bad placeholder regex", lambda d: _edit(d, ["hubs", "placeholders", "mobile"], ["(unclosed"]), "regular expression"),
+    (
+        "bad placeholder regex",
+        lambda d: _edit(d, ["hubs", "placeholders", "mobile"], ["(unclosed"]),
+        "regular expression",
+    ),
     ("blocking name not identifier-safe", lambda d: _edit(d, ["blocking", 0, "name"], "Mobile Number"), "pattern"),
     ("duplicate blocking names", lambda d: _edit(d, ["blocking", 1, "name"], d["blocking"][0]["name"]), "duplicate"),
-    ("session names unknown comparison", lambda d: _edit(d, ["training", "sessions", 0, "fixed"], ["nope"]), "unknown names"),
+    (
+        "session names unknown comparison",
+        lambda d: _edit(d, ["training", "sessions", 0, "fixed"], ["nope"]),
+        "unknown names",
+    ),
     ("unknown key", lambda d: _edit(d, ["bands", "maybe"], 0.3), "extra"),
-    ("term frequency on a fuzzy level", lambda d: _edit(d, ["comparisons", _comparison(d, "city"), "levels", 2, "term_frequency"], "city"), "term_frequency"),
+    (
+        "term frequency on a fuzzy level",
+        lambda d: _edit(d, ["comparisons", _comparison(d, "city"), "levels", 2, "term_frequency"], "city"),
+        "term_frequency",
+    ),
 ]
 
 

@@ -1,0 +1,38 @@
+"""Resolvers for records posted through the API and for import runs: thin calls into ingest/ and graph/."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from custgraph.graph.repositories.resolution import load_model
+from custgraph.graph.repositories.runs import ImportRunNode, get_run
+from custgraph.ingest.run import ImportSummary, PostedResult, ingest_posted
+from custgraph.matching.rules import Rules, load_rules
+from custgraph.resolvers.context import Info
+
+MAX_POSTED = 1000  # a bigger load belongs in a file and `custgraph import`
+
+
+@lru_cache(maxsize=4)
+def rules_for(path: Path | None) -> Rules:
+    return load_rules(path)
+
+
+async def ingest_records(
+    info: Info, source: str, kind: str, records: list[Any]
+) -> tuple[ImportSummary, list[PostedResult]]:
+    context = info.context
+    return await ingest_posted(
+        context.graph,
+        records,
+        source=source,
+        kind=kind,
+        rules=rules_for(context.settings.rules_path),
+        params=await load_model(context.graph),
+    )
+
+
+async def import_run(info: Info, run_id: str) -> ImportRunNode | None:
+    return await get_run(info.context.graph, run_id)

@@ -1,0 +1,69 @@
+"""Derived keys and virtual fields: names, companies, parties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from custgraph.matching.record import MatchRecord
+
+
+@pytest.mark.parametrize(
+    ("fields", "given", "family"),
+    [
+        ({"name": "张伟"}, "伟", "张"),
+        ({"name": "欧阳娜娜"}, "娜娜", "欧阳"),
+        ({"name": "李先生"}, None, "李"),
+        ({"name": "Wei Zhang"}, "Wei", "Zhang"),
+        ({"first_name": "mitchell", "last_name": "green"}, "mitchell", "green"),
+        ({"first_name": "mitchell"}, "mitchell", None),
+        ({"name": "华为技术有限公司"}, None, None),
+    ],
+)
+def test_name_parts(fields: dict[str, Any], given: str | None, family: str | None) -> None:
+    rec = MatchRecord("s|1", "s", fields)
+    assert (rec.key("given_name"), rec.key("family_name")) == (given, family)
+
+
+@pytest.mark.parametrize(
+    ("fields", "party", "organization"),
+    [
+        ({"name": "华为技术有限公司"}, "company", "华为技术有限公司"),
+        ({"name": "张伟", "company": "华为技术有限公司"}, "person", "华为技术有限公司"),
+        ({"customer_type": "企业", "name": "通达机械"}, "company", None),
+        ({"mobile": "+8613812345678"}, None, None),
+    ],
+)
+def test_party_and_organization(fields: dict[str, Any], party: str | None, organization: str | None) -> None:
+    rec = MatchRecord("s|1", "s", fields)
+    assert rec.key("party") == party
+    assert rec.key("organization") == organization
+
+
+@pytest.mark.parametrize(
+    ("field", "transform", "value", "expected"),
+    [
+        ("name", "pinyin", "张伟", "zhangwei"),
+        ("name", "pinyin", "Zhang Wei", "zhangwei"),
+        ("name", "sorted_tokens", "Wei Zhang", "wei zhang"),
+        ("name", "soundex", "robert", "r163"),
+        ("company", "company", "上海永泰网络科技有限公司", "上海永泰网络科技"),
+        ("company", "company_core", "上海永泰网络科技有限公司", "永泰网络科技"),
+        ("city", "city", "北京市", "北京"),
+        ("city", "city_pinyin", "广州市", "guangzhou"),
+        ("national_id", "sorted_chars", "4137877", "1347778"),
+        ("birth_date", "year", "1956-04-09", "1956"),
+        ("email", "email_local", "Wang.Lei@163.com", "wang.lei"),
+    ],
+)
+def test_transforms(field: str, transform: str, value: str, expected: str) -> None:
+    assert MatchRecord("s|1", "s", {field: value}).key(field, transform) == expected
+
+
+def test_keys_are_cached_and_shared_with_reassigned_copies() -> None:
+    rec = MatchRecord("s|1", "s", {"name": "张伟"})
+    assert rec.key("full_name", "pinyin") == "zhangwei"
+    moved = rec.with_customer("C000001")
+    assert moved.customer_id == "C000001" and moved.key("full_name", "pinyin") == "zhangwei"
+    assert hash(moved) == hash(rec)

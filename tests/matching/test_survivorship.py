@@ -1,0 +1,59 @@
+"""Golden records: per-field policies pick values from a customer's source records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from custgraph.matching.record import MatchRecord
+from custgraph.matching.rules import Rules, load_rules, rules_from_dict
+from custgraph.matching.survivorship import golden_record, survivors
+
+
+def rec(uid: str, seq: int, **fields: Any) -> MatchRecord:
+    return MatchRecord(uid, uid.split("|")[0], fields, seq=seq)
+
+
+RECORDS = [
+    rec("crm|1", 1, name="张伟", mobile="+8613800001111", address="北京市朝阳区", updated_at="2024-05-01"),
+    rec("shop|1", 2, name="张伟", mobile="+8613900002222", address="北京市朝阳区建国路88号", updated_at="2023-01-01"),
+    rec("web|1", 3, name="Zhang Wei", email="zw@qq.com", updated_at="2022-06-30"),
+]
+
+
+def with_survivorship(**settings: Any) -> Rules:
+    data = load_rules().model_dump(mode="json")
+    data["survivorship"] = {**data["survivorship"], **settings}
+    return rules_from_dict(data)
+
+
+def test_default_policies() -> None:
+    golden = golden_record(RECORDS, load_rules())
+    assert golden["mobile"] == "+8613800001111"  # latest: crm|1 has the newest updated_at
+    assert golden["address"] == "北京市朝阳区"  # address is 'latest' in the shipped rules too
+    assert golden["name"] == "Zhang Wei"  # most complete: the longest value
+    assert golden["email"] == "zw@qq.com"  # the only one
+
+
+def test_most_complete_prefers_agreement_on_ties() -> None:
+    rules = with_survivorship(default="most_complete", fields={})
+    records = [rec("a|1", 1, city="北京"), rec("b|1", 2, city="上海"), rec("c|1", 3, city="北京")]
+    assert golden_record(records, rules)["city"] == "北京"
+
+
+def test_latest_falls_back_to_arrival_order() -> None:
+    rules = with_survivorship(default="latest", recency_field=None, fields={})
+    assert golden_record(RECORDS, rules)["name"] == "Zhang Wei"  # seq 3 is the last to arrive
+
+
+@pytest.mark.parametrize(("priority", "expected"), [(["shop", "crm"], "+8613900002222"), (["crm"], "+8613800001111")])
+def test_source_priority(priority: list[str], expected: str) -> None:
+    rules = with_survivorship(fields={"mobile": "source_priority"}, source_priority=priority)
+    assert golden_record(RECORDS, rules)["mobile"] == expected
+
+
+def test_provenance_and_blank_values() -> None:
+    records = [rec("a|1", 1, name="  ", email=None), rec("b|1", 2, name="李娜")]
+    chosen = survivors(records, load_rules())
+    assert chosen == {"name": ("李娜", "b|1")}
