@@ -258,6 +258,7 @@ async def load(base: str, make: Callable[[], dict[str, Any]], requests: int, con
     headers = {"X-Role": "manager", "X-User": "bench"}
     latencies: list[float] = []
     errors = 0
+    samples: set[str] = set()
     bodies = [make() for _ in range(requests)]  # bounded: exactly `requests` requests
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     for body in bodies:
@@ -270,8 +271,11 @@ async def load(base: str, make: Callable[[], dict[str, Any]], requests: int, con
             started = time.perf_counter()
             response = await client.post(f"{base}/graphql", json=body, headers=headers)
             latencies.append(time.perf_counter() - started)
-            if response.status_code != 200 or "errors" in response.json():
+            failed = response.status_code != 200 or "errors" in response.json()
+            if failed:
                 errors += 1
+                if len(samples) < 3:
+                    samples.add(response.text[:300])
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=60.0, limits=limits) as client:
@@ -283,6 +287,7 @@ async def load(base: str, make: Callable[[], dict[str, Any]], requests: int, con
         "requests": len(ms), "errors": errors, "rps": round(len(ms) / elapsed, 1),
         "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
         "p99_ms": round(percentile(ms, 99), 1), "mean_ms": round(statistics.fmean(ms), 1),
+        **({"error_samples": sorted(samples)} if samples else {}),
     }
 
 

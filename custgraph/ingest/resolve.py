@@ -201,7 +201,7 @@ async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rul
         golden = golden_record(records, rules)
         props, links = aggregate(golden, [(r.uid, row.get("kind") or "customers", dict(r.fields))
                                           for r, row in zip(records, rows, strict=True)])
-        props = {k: v for k, v in props.items() if v is not None}
+        # None removes a golden value that no remaining record supports any more (SET c += props)
         props["record_count"] = len(rows)
         company = None
         if links.company and (key := company_key(links.company)):

@@ -77,6 +77,28 @@ def common_prefix_length(a: str, b: str) -> int:
     return i
 
 
+def mask_agrees(a: str, b: str, min_visible: int) -> bool:
+    """Numbers where at least one is masked with '*' agree on every digit both show.
+
+    Compared right-aligned on digits and stars only, so "+86 138****3378" and "13812343378" line up.
+    """
+    if "*" not in a and "*" not in b:
+        return False
+    ca = [c for c in a if c.isdigit() or c == "*"]
+    cb = [c for c in b if c.isdigit() or c == "*"]
+    n = min(len(ca), len(cb))
+    if n < min_visible:
+        return False
+    visible = 0
+    for x, y in zip(ca[-n:], cb[-n:], strict=True):
+        if x == "*" or y == "*":
+            continue
+        if x != y:
+            return False
+        visible += 1
+    return visible >= min_visible
+
+
 def shares_keyword(a: str, b: str, keywords: tuple[str, ...]) -> bool:
     """Both values contain the same keyword from the list (the seeds' “包含关键词” condition)."""
     return any(k in a and k in b for k in keywords)

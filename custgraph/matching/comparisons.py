@@ -31,6 +31,9 @@ class Comparison(BaseModel):
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     field: str = Field(min_length=1)
+    # The identifier this comparison stands for, when its field is a virtual one built around it
+    # (mobile_any = the mobile, or its masked form): placeholders and priority then follow it.
+    identifier: str | None = None
     key: str = "raw"  # transform applied to the field before the levels see it
     description: str = ""
     levels: list[Level] = Field(min_length=2)
@@ -61,6 +64,10 @@ class Comparison(BaseModel):
         return self
 
     @property
+    def identity(self) -> str:
+        return self.identifier or self.field
+
+    @property
     def labels(self) -> list[str]:
         """Level labels in order, the implicit null level first."""
         return [NULL_LABEL, *(level.name for level in self.levels)]
@@ -78,6 +85,7 @@ class Comparison(BaseModel):
         return CompiledComparison(
             name=self.name,
             field=self.field,
+            identity=self.identity,
             base_key=self.key,
             labels=tuple(self.labels),
             tests=tuple(level.compile(self.field, self.key) for level in self.levels),
@@ -92,6 +100,7 @@ class CompiledComparison:
 
     name: str
     field: str
+    identity: str  # the identifier it stands for (hub counts, placeholders), usually the field
     base_key: str
     labels: tuple[str, ...]
     tests: tuple[LevelTest, ...]

@@ -218,7 +218,7 @@ def _exact_frequencies(
     hub_level = next((i for i, lv in enumerate(comparison.levels) if lv.type == "hub"), None)
     hub_mass = exact_mass = 0
     for value, count in values.items():
-        if hub_level is not None and hubs.is_hub(compiled.field, value):
+        if hub_level is not None and hubs.is_hub(compiled.identity, value):
             hub_mass += count * (count - 1)
         else:
             exact_mass += count * (count - 1)

@@ -176,6 +176,14 @@ def _city_pinyin(value: str) -> str | None:
     return name_pinyin(key) if key else None
 
 
+def _mask_key(value: str) -> str | None:
+    """First three and last four digits of a (possibly masked) 11-digit mobile: 138****3378 -> 1383378."""
+    chars = [c for c in value if c.isdigit() or c == "*"][-11:]
+    if len(chars) != 11 or "*" in chars[:3] or "*" in chars[-4:]:
+        return None
+    return "".join(chars[:3] + chars[-4:])
+
+
 def _email_local(value: str) -> str | None:
     local, _, domain = value.strip().lower().partition("@")
     return local or None if domain else None
@@ -212,6 +220,7 @@ TRANSFORMS: dict[str, Transform] = {
     "company_letters": _company_letters,
     "city": _city,
     "city_pinyin": _city_pinyin,
+    "mask_key": _mask_key,
     "email_local": _email_local,
     "email_domain": _email_domain,
     "party": _party,
@@ -277,6 +286,8 @@ VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "company_party": lambda f: "company" if _party_of(f) == "company" else None,
     "company_self": lambda f: _organization(f) if _party_of(f) == "company" else None,
     "organization": _organization,  # the company column, or a company customer's own name
+    # the mobile, or its masked form (138****3378) when a source only shows that much
+    "mobile_any": lambda f: _text(f, "mobile") or _text(f, "mobile_masked"),
     "full_address": lambda f: (
         _text(f, "address") or _join(_text(f, "address_number"), _text(f, "address_line1"), _text(f, "address_line2"))
     ),

@@ -126,7 +126,8 @@ class HubLevel(_Level):
         return "hub"
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        return lambda a, b, va, vb, hubs: va == vb and hubs.is_hub(field, va)
+        hub_field = self.field or field  # the identifier whose holders are counted
+        return lambda a, b, va, vb, hubs: va == vb and hubs.is_hub(hub_field, va)
 
 
 class CrossLevel(_Level):
@@ -268,6 +269,25 @@ class PrefixLevel(_Level):
         return test
 
 
+class MaskLevel(_Level):
+    """A masked number (138****3378) agrees with another number on every visible digit."""
+
+    type: Literal["mask"] = "mask"
+    min_visible: int = Field(6, ge=3)
+
+    def default_label(self) -> str:
+        return "mask_agrees"
+
+    def compile(self, field: str, base_key: str) -> LevelTest:
+        values, min_visible = self._values(field, base_key), self.min_visible
+
+        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
+            ka, kb = values(a, b, va, vb)
+            return ka is not None and kb is not None and comparators.mask_agrees(ka, kb, min_visible)
+
+        return test
+
+
 class InitialLevel(_Level):
     type: Literal["initial"] = "initial"
 
@@ -346,6 +366,7 @@ Level = Annotated[
     | DistanceLevel
     | ContainsLevel
     | PrefixLevel
+    | MaskLevel
     | InitialLevel
     | DateDiffLevel
     | DayMonthSwapLevel

@@ -147,12 +147,13 @@ class CompiledRules:
 def _compile(rules: Rules) -> CompiledRules:
     hubs = rules.hubs
     compiled = tuple(
-        c.compile(_placeholder_test(hubs, c.field) if c.field in hubs.placeholders else None) for c in rules.comparisons
+        c.compile(_placeholder_test(hubs, c.identity) if c.identity in hubs.placeholders else None)
+        for c in rules.comparisons
     )
     identifier_levels = []
     for field in rules.identifiers:
         for i, comparison in enumerate(rules.comparisons):
-            if comparison.field == field:
+            if comparison.identity == field:
                 exact = frozenset(
                     j for j, lv in enumerate(comparison.levels, 1) if lv.type == "exact" and not lv.own_values
                 )

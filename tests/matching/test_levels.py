@@ -51,6 +51,9 @@ CASES = [
     ("national_id", {"national_id": "5752610"}, {"national_id": "5752601"}, "damerau_levenshtein<=1"),
     ("mobile", {"mobile": "+8613812345678"}, {"mobile": "+8613812345678"}, "exact"),
     ("mobile", {"mobile": "+8613800000000"}, {"mobile": "+8613800000000"}, "null"),
+    ("mobile", {"mobile_masked": "138****3378"}, {"mobile": "+8613812343378"}, "mask_agrees"),
+    ("mobile", {"mobile_masked": "138****3378"}, {"mobile": "+8613812343379"}, "else"),
+    ("mobile", {"mobile": "+862088881234"}, {"mobile": "+862088881234"}, "hub"),  # a landline: switchboard
     ("email", {"email": "info@acme.com"}, {"email": "info@acme.com"}, "hub"),
     ("email", {"email": "wang@acme.com"}, {"email": "wang@163.com"}, "same_local_part"),
     # companies compare on the suffix-free key

@@ -1,21 +1,32 @@
 """The search log: one SearchLog node per list, search, saved-search run or export.
 
 Ids are ``RX`` + yyyymmdd + a per-day sequence of at least three digits (``RX20240701001``), handed
-out by a per-day Sequence node in the same statement that creates the entry, so concurrent
-requests (several workers) never share an id.
+out by a per-day Sequence node in the same statement that creates the entry.
+
+That node is the one hot spot of the API: every list and search call increments it. ArcadeDB does not
+serialize ``SET q.value = q.value + 1`` across concurrent transactions the way Neo4j's write lock does:
+two of them can read the same value, and the later CREATE then fails the SearchLog uniqueness
+constraint (``tests/schema/test_api_search_log.py`` shows the contention is survived). So one process
+writes its log entries one at a time (a lock per event loop), and a conflict with another worker
+process is retried, with jitter, more often than an ordinary write.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
+import weakref
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
-from custgraph.graph.connection import Graph
+from custgraph.graph.connection import RETRYABLE, Graph
 
 PREFIX = "RX"
+LOG_ATTEMPTS = 12
+_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 LOG = """
 MERGE (q:Sequence {name: $sequence})
@@ -82,13 +93,31 @@ async def log_search(
         "query": query,
         "filter_json": json.dumps(filter, ensure_ascii=False, sort_keys=True) if filter is not None else None,
     }
-    rows = await graph.write(
-        LOG,
-        sequence=f"searchlog:{day:%Y%m%d}",
-        prefix=f"{PREFIX}{day:%Y%m%d}",
-        props={k: v for k, v in props.items() if v is not None},
-    )
-    return str(rows[0]["id"])
+    params = {
+        "sequence": f"searchlog:{day:%Y%m%d}",
+        "prefix": f"{PREFIX}{day:%Y%m%d}",
+        "props": {k: v for k, v in props.items() if v is not None},
+    }
+    async with _lock():
+        for attempt in range(1, LOG_ATTEMPTS + 1):
+            try:
+                rows = await graph.write(LOG, attempts=1, **params)
+                return str(rows[0]["id"])
+            except RETRYABLE:
+                if attempt == LOG_ATTEMPTS:
+                    raise
+                # short and jittered: the other writer is one request of another worker
+                await asyncio.sleep(random.uniform(0.005, 0.02 * attempt))
+    raise AssertionError("unreachable")
+
+
+def _lock() -> asyncio.Lock:
+    """This event loop's log lock (a lock belongs to one loop; tests and workers run several)."""
+    loop = asyncio.get_running_loop()
+    lock = _LOCKS.get(loop)
+    if lock is None:
+        lock = _LOCKS[loop] = asyncio.Lock()
+    return lock
 
 
 def _where(filters: dict[str, Any]) -> tuple[str, dict[str, Any]]:
