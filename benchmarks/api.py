@@ -51,7 +51,7 @@ CHANNELS = ("官网", "展会", "电话营销", "线上广告", "转介绍", "�
 OWNERS = [f"销售{n:02d}" for n in range(50)]
 START_TIMEOUT_S = 120.0
 
-# --- the synthetic world -------------------------------------------------------------------------------------
+# --- the synthetic world ----------------------------------------------------------------------
 
 CUSTOMERS = """
 UNWIND $rows AS row
@@ -87,11 +87,12 @@ MERGE (m:Mobile {value: row.mobile})
 CREATE (s)-[:HAS_MOBILE]->(m)
 WITH c, row
 UNWIND row.interactions AS i
-CREATE (c)-[:HAD {derived: true}]->(:Interaction {uid: i.uid, interaction_type: i.type, interaction_date: i.date,
-                                                  satisfaction: i.satisfaction})
+CREATE (c)-[:HAD {derived: true}]->(:Interaction {uid: i.uid, interaction_type: i.type,
+                                                  interaction_date: i.date, satisfaction: i.satisfaction})
 WITH DISTINCT c, row
 UNWIND row.orders AS o
-CREATE (c)-[:PLACED {derived: true}]->(:Order {uid: o.uid, order_id: o.uid, order_date: o.date, amount: o.amount})
+CREATE (c)-[:PLACED {derived: true}]->(:Order {uid: o.uid, order_id: o.uid, order_date: o.date,
+                                                amount: o.amount})
 """
 
 
@@ -128,7 +129,8 @@ def people(count: int, seed: int = 42) -> Iterator[dict[str, Any]]:
     mobiles = rng.sample(range(10**8), count)
     for n in range(count):
         cid = f"C{n + 1:06d}"
-        name = rng.choices(surnames, weights)[0] + "".join(rng.choice(given) for _ in range(rng.choice((1, 2))))
+        given_name = "".join(rng.choice(given) for _ in range(rng.choice((1, 2))))
+        name = rng.choices(surnames, weights)[0] + given_name
         mobile = f"+861{rng.choice('3456789')}{rng.randint(0, 9)}{mobiles[n]:08d}"
         key, company = rng.choice(companies)
         first = _date(rng)
@@ -147,9 +149,11 @@ def people(count: int, seed: int = 42) -> Iterator[dict[str, Any]]:
                 "id": cid, "name": name, "customer_type": "person", "lifecycle": rng.choice(LIFECYCLES),
                 "industry": rng.choice(INDUSTRIES), "region": rng.choice(REGIONS), "mobile": mobile,
                 "email": f"user{n + 1}@example.com", "company": company, "first_contact": first,
-                "last_contact": last, "total_amount": sum(o["amount"] for o in orders), "order_count": len(orders),
+                "last_contact": last, "total_amount": sum(o["amount"] for o in orders),
+                "order_count": len(orders),
             },
-            "company": key, "company_name": company, "owner": rng.choice(OWNERS), "channel": rng.choice(CHANNELS),
+            "company": key, "company_name": company, "owner": rng.choice(OWNERS),
+            "channel": rng.choice(CHANNELS),
             "tags": tags, "mobile": mobile, "orders": orders,
             "interactions": [{"uid": f"HD{cid}{k}", "type": rng.choice(("电话回访", "拜访", "投诉")),
                               "date": _date(rng, 2023), "satisfaction": float(rng.randint(1, 5))}
@@ -196,12 +200,13 @@ async def build(graph: Graph, count: int) -> tuple[World, dict[str, float]]:
     return world, {k: round(v, 1) for k, v in timings.items()}
 
 
-# --- the scenarios -------------------------------------------------------------------------------------------
+# --- the scenarios ----------------------------------------------------------------------------
 
 VIEW = """
 query View($id: ID!) {
   customer(id: $id) {
-    id name customerType lifecycle industry region mobile email firstContact lastContact totalAmount orderCount
+    id name customerType lifecycle industry region mobile email firstContact lastContact
+    totalAmount orderCount
     company { name } owners { name } channels { name } tags { key }
     interactions(first: 5) { totalCount edges { node { date interactionType satisfaction } } }
     orders(first: 5) { totalCount edges { node { orderId date amount } } }
@@ -254,7 +259,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
-async def load(base: str, make: Callable[[], dict[str, Any]], requests: int, concurrency: int) -> dict[str, Any]:
+async def load(
+    base: str, make: Callable[[], dict[str, Any]], requests: int, concurrency: int
+) -> dict[str, Any]:
     headers = {"X-Role": "manager", "X-User": "bench"}
     latencies: list[float] = []
     errors = 0
@@ -291,15 +298,17 @@ async def load(base: str, make: Callable[[], dict[str, Any]], requests: int, con
     }
 
 
-# --- the server ----------------------------------------------------------------------------------------------
+# --- the server -------------------------------------------------------------------------------
 
 def start_service(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CUSTGRAPH_DATA_DIR": str(data_dir), "CUSTGRAPH_ENV": "development"}
     env.pop("NEO4J_URI", None)
-    command = [sys.executable, "-m", "custgraph.service.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
+    command = [sys.executable, "-m", "custgraph.service.cli", "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers)]
     with open(data_dir / "uvicorn.log", "wb") as log:  # the child keeps its own copy of the handle
-        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def wait_healthy(base: str, proc: subprocess.Popen[bytes]) -> None:

@@ -154,7 +154,7 @@ class PairScorer:
             out.append(
                 FieldEvidence(
                     comparison=comparison.name,
-                    field=comparison.field,
+                    field=comparison.identity,
                     level=comparison.labels[level],
                     weight=round(score.weights[i], 3),
                     value_a=va,

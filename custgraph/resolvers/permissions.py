@@ -1,6 +1,9 @@
 """Who may do what. Roles: a rep sees and edits only the customers they own (OWNED_BY an Owner whose
 name is the user) and cannot delete; a manager sees every customer and may export; an admin may do
 everything, including reading the search log.
+
+Whole fields closed to a role use BasePermission classes (a top-level FORBIDDEN error). Mutations check
+with the functions here instead, because they answer a refusal with their typed PermissionDenied.
 """
 
 from __future__ import annotations

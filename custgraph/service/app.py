@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import HTTPException  # the exception strawberry's view turns into an HTTP error
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from custgraph.graph.connection import Graph
+from custgraph.graph.connection import Graph, GraphConfig
+from custgraph.graph.repositories.search_log import log_search
 
 LOG = """
 query Log($user: String, $kind: String, $first: Int! = 50, $after: String, $since: String, $until: String) {
@@ -69,3 +72,24 @@ def test_only_admins_read_the_log(fresh_world: Graph, api: Any) -> None:
         assert body["data"] is None
         assert body["errors"][0]["message"] == "only admins may do this"
         assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN"}
+
+
+def test_concurrent_workers_get_unique_consecutive_ids(fresh_world: Graph, graph_config: GraphConfig) -> None:
+    """Two event loops with their own connections stand for two uvicorn workers logging at once."""
+
+    async def worker(count: int) -> list[str]:
+        graph = Graph.connect(graph_config)
+        try:
+            at = datetime.now(ZoneInfo("Asia/Shanghai"))
+            return list(
+                await asyncio.gather(
+                    *(log_search(graph, kind="search", user="w", result_count=0, at=at) for _ in range(count))
+                )
+            )
+        finally:
+            await graph.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ids = [i for found in pool.map(lambda n: asyncio.run(worker(n)), [15, 15]) for i in found]
+    sequence = sorted(int(i[-3:]) for i in ids)
+    assert sequence == list(range(1, 31))
