@@ -4,8 +4,10 @@
   are counted exactly from value frequencies (sum of c(c-1)/2 over values: a random sample
   rarely sees two records share a birth date); the other levels come from random record pairs.
 - m (how often matches land in each level) and the share of matches: expectation-maximisation
-  over the blocked candidate pairs. Identical comparison vectors are counted once and weighted,
-  so an iteration costs the number of distinct vectors, not pairs.
+  over the blocked candidate pairs, in Splink-style sessions: the pairs sharing an identifier
+  teach how often matches share a name, the pairs sharing a name how often they share an
+  identifier; each comparison's m pools the sessions that do not block on it. Identical comparison
+  vectors are counted once and weighted, so an iteration costs the distinct vectors, not pairs.
 - Correction 1, vetoes: pairs a veto rule (band ``new`` / ``review``) sends away are non-matches
   by policy; EM does not get to explain them as matches. Without this, colleagues who share a
   company, its address and its switchboard form a tight latent class that EM mistakes for people.

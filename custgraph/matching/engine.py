@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from custgraph.matching.bands import BAND_RANK
 from custgraph.matching.blocking import BlockIndex, blocking_keys
@@ -229,12 +229,13 @@ class _Resolver:
             theirs = self.clusters.find(option.customer)
             if theirs == mine:
                 continue
-            if strong and not self._clusters_separated(mine, theirs):
-                survivor, absorbed = self.clusters.union(mine, theirs) or (mine, theirs)
-                if not is_provisional(absorbed) and not is_provisional(survivor):
-                    self.merges.append(Merge(survivor, absorbed, rec.uid))
-            else:
+            joined = (
+                self.clusters.union(mine, theirs) if strong and not self._clusters_separated(mine, theirs) else None
+            )
+            if joined is None:
                 left.append(option)
+            elif not any(is_provisional(cid) for cid in joined):  # two customers of the graph became one
+                self.merges.append(Merge(*joined, uid=rec.uid))
         return left
 
     def _queue_reviews(self, rec: MatchRecord, options: list[_Option]) -> None:
@@ -281,7 +282,7 @@ def resolve(
     existing: Sequence[MatchRecord],
     rules: Rules,
     *,
-    params: ModelParams | None = None,
+    params: ModelParams | Mapping[str, Any] | None = None,
     decisions: Mapping[frozenset[str], Decision] | None = None,
     identifier_counts: Mapping[tuple[str, str], int] | None = None,
 ) -> ResolutionResult:
@@ -292,6 +293,8 @@ def resolve(
     an identifier key with a new record, since hub thresholds are far below the block size.
     Resolutions come back in ``new``'s order.
     """
+    if isinstance(params, Mapping):  # params as stored in the graph (ModelParams.to_dict())
+        params = ModelParams.from_dict(params)
     params = params or ModelParams.defaults(rules)
     new_uids = {r.uid for r in new}
     # a re-imported record replaces its stored copy rather than matching itself

@@ -33,7 +33,8 @@ def write_rows(path: Path) -> None:
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
             mailbox = "".join(rng.choices(string.ascii_lowercase, k=10))
             city = rng.choice(CITIES)
-            writer.writerow([f"K{i:06d}", name, f"1{rng.choice('3589')}{mobiles[i]:09d}", f"{mailbox}@example.com", city])
+            mobile = f"1{rng.choice('3589')}{mobiles[i]:09d}"
+            writer.writerow([f"K{i:06d}", name, mobile, f"{mailbox}@example.com", city])
 
 
 async def count(graph: Graph, query: str) -> int:

@@ -124,7 +124,10 @@ async def test_orders_attach_to_the_customer_and_sum_up(clean_graph: Graph, tmp_
     await do_import(clean_graph, write_csv(tmp_path / "crm.csv", ROWS[:1]), tmp_path)
     orders = write_csv(
         tmp_path / "orders.csv",
-        [["A1", "2024-01-05", "张伟", "13812345678", "¥1,280.00"], ["A2", "2024-03-01", "张伟", "13812345678", "1.2万"]],
+        [
+            ["A1", "2024-01-05", "张伟", "13812345678", "¥1,280.00"],
+            ["A2", "2024-03-01", "张伟", "13812345678", "1.2万"],
+        ],
         header=["订单号", "下单日期", "客户姓名", "手机号", "订单金额"],
     )
     await run_import(

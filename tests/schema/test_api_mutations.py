@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories.profiles import drop_derived
 
 PAYLOAD = """
 __typename
@@ -251,3 +252,12 @@ def test_unknown_customer_is_not_found_for_every_role(fresh_world: Graph, api: A
         "addTags"
     ]
     assert result["__typename"] == "NotFoundError"
+
+
+async def test_edges_people_added_survive_re_resolution(fresh_world: Graph, api: Any) -> None:
+    """Re-resolution drops a customer's derived edges (profiles.drop_derived) and rebuilds them."""
+    api.data(ADD_TAGS, {"id": "C000003", "tags": [{"name": "重点跟进"}]})
+    api.data(ASSIGN, {"id": "C000003", "owners": ["林佳怡"]})
+    await drop_derived(fresh_world, ["C000003"])
+    after = api.data('{ customer(id: "C000003") { tags { key } owners { name } } }')["customer"]
+    assert after == {"tags": [{"key": "custom:重点跟进"}], "owners": [{"name": "林佳怡"}]}
