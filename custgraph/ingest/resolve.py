@@ -139,7 +139,7 @@ async def _persist(
         summary.by_uid[res.uid] = res.outcome
         if cid:
             touched.add(cid)
-    await repo.write_resolutions(graph, rows)
+    await repo.write_resolutions(graph, rows, linked_before=previous)
     merges = [(m.survivor, m.absorbed, "matched") for m in result.merges]
     merges += await _redirect_emptied(graph, rows, previous, touched)
     await repo.merge_customers(graph, merges)

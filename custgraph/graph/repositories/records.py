@@ -63,18 +63,14 @@ DELETE r
 """
 
 
-def merge_identifiers_query(label: str) -> str:
-    # label comes from IDENTIFIER_FIELDS only
-    return f"UNWIND $rows AS row MERGE (i:{label} {{value: row.value}}) RETURN count(i) AS n"
-
-
 def link_identifiers_query(label: str, rel: str) -> str:
-    # The records were just written and their old identifier edges removed, so CREATE is safe and
-    # cheaper than MERGE; properties inline, since SET after CREATE costs ArcadeDB twice as much.
+    # label/rel come from IDENTIFIER_FIELDS only. The records were just written and their old
+    # identifier edges removed, so CREATE is safe and cheaper than MERGE; properties inline,
+    # since SET after CREATE costs ArcadeDB twice as much.
     return (
         "UNWIND $rows AS row "
         "MATCH (s:SourceRecord {uid: row.uid}) "
-        f"MATCH (i:{label} {{value: row.value}}) "
+        f"MERGE (i:{label} {{value: row.value}}) "
         f"CREATE (s)-[r:{rel} {{raw: row.raw}}]->(i) "
         "RETURN count(r) AS n"
     )
@@ -232,8 +228,6 @@ async def _link_identifiers(graph: Graph, records: Sequence[RecordWrite]) -> Non
             if rec.fields.get(name)
         ]
         if rows:
-            values = sorted({row["value"] for row in rows})
-            await graph.write_batches(merge_identifiers_query(label), [{"value": v} for v in values])
             await graph.write_batches(link_identifiers_query(label, rel), rows)
 
 

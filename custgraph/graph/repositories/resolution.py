@@ -123,27 +123,36 @@ MATCH (s:SourceRecord {uid: row.uid})-[r:RESOLVED_TO]->()
 DELETE r
 """
 
-SET_RESOLUTION = """
+SET_UNMATCHED = """
 UNWIND $rows AS row
 MATCH (s:SourceRecord {uid: row.uid})
-SET s.customer_id = row.customer_id, s.outcome = row.outcome, s.score = row.score, s.rule = row.rule,
+SET s.customer_id = null, s.outcome = row.outcome, s.score = row.score, s.rule = row.rule,
     s.matched_uid = row.matched_uid, s.evidence_json = row.evidence_json, s.resolved_at = $now
 RETURN count(s) AS n
 """
 
-# The records' old RESOLVED_TO edges were removed just before (DETACH_RESOLUTION): CREATE is safe.
+# One statement links a record and marks it resolved, so a run killed at any point leaves each
+# record either fully resolved or not at all. Old RESOLVED_TO edges were removed just before
+# (DETACH_RESOLUTION), so CREATE is safe; properties inline, since SET after CREATE costs ArcadeDB more.
 LINK_RESOLUTION = """
 UNWIND $rows AS row
 MATCH (s:SourceRecord {uid: row.uid})
 MATCH (c:Customer {id: row.customer_id})
 CREATE (s)-[r:RESOLVED_TO {score: row.score, rule: row.rule, outcome: row.outcome,
                            evidence_json: row.evidence_json, matched_uid: row.matched_uid, at: $now}]->(c)
+SET s.customer_id = row.customer_id, s.outcome = row.outcome, s.score = row.score, s.rule = row.rule,
+    s.matched_uid = row.matched_uid, s.evidence_json = row.evidence_json, s.resolved_at = $now
 RETURN count(r) AS n
 """
 
 
-async def write_resolutions(graph: Graph, rows: Sequence[dict[str, Any]]) -> None:
-    """Rows: uid, customer_id (None for the unmatched pool), outcome, score, rule, matched_uid, evidence."""
+async def write_resolutions(
+    graph: Graph, rows: Sequence[dict[str, Any]], linked_before: Iterable[str] = ()
+) -> None:
+    """Rows: uid, customer_id (None for the unmatched pool), outcome, score, rule, matched_uid, evidence.
+
+    ``linked_before``: records that may still have a RESOLVED_TO edge from an earlier resolution.
+    """
     if not rows:
         return
     prepared = [
@@ -161,9 +170,9 @@ async def write_resolutions(graph: Graph, rows: Sequence[dict[str, Any]]) -> Non
     now = _now()
     ids = sorted({r["customer_id"] for r in prepared if r["customer_id"]})
     await graph.write_batches(CREATE_CUSTOMERS, [{"id": cid} for cid in ids], now=now)
-    await graph.write_batches(DETACH_RESOLUTION, [{"uid": r["uid"]} for r in prepared])
-    await graph.write_batches(SET_RESOLUTION, prepared, now=now)
+    await graph.write_batches(DETACH_RESOLUTION, [{"uid": uid} for uid in sorted(set(linked_before))])
     await graph.write_batches(LINK_RESOLUTION, [r for r in prepared if r["customer_id"]], now=now)
+    await graph.write_batches(SET_UNMATCHED, [r for r in prepared if not r["customer_id"]], now=now)
 
 
 MERGE_CUSTOMERS = """
