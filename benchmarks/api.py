@@ -195,9 +195,12 @@ async def build(graph: Graph, count: int) -> tuple[World, dict[str, float]]:
     for chunk in _chunks([r["id"] for r in rows], INDEX_BATCH):
         await index_customers(graph, chunk)
     timings["search_index_s"] = time.perf_counter() - index_started
-    world = World(ids=[r["id"] for r in rows], names=[r["props"]["name"] for r in rows],
-                  mobiles=[r["mobile"] for r in rows], companies=[r["company_name"] for r in rows])
-    return world, {k: round(v, 1) for k, v in timings.items()}
+    return world_of(rows), {k: round(v, 1) for k, v in timings.items()}
+
+
+def world_of(rows: list[dict[str, Any]]) -> World:
+    return World(ids=[r["id"] for r in rows], names=[r["props"]["name"] for r in rows],
+                 mobiles=[r["mobile"] for r in rows], companies=[r["company_name"] for r in rows])
 
 
 # --- the scenarios ----------------------------------------------------------------------------
@@ -350,9 +353,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--heap", default="4g", help="embedded graph server heap")
+    parser.add_argument(
+        "--keep", type=Path, default=None,
+        help="build the graph in this directory and keep it; a later run with the same --customers reuses it",
+    )
     args = parser.parse_args(argv)
 
-    data_dir = Path(tempfile.mkdtemp(prefix="custgraph-bench-api-"))
+    data_dir = args.keep or Path(tempfile.mkdtemp(prefix="custgraph-bench-api-"))
+    built = data_dir / "bench-api.json"
+    reuse = built.exists() and json.loads(built.read_text())["customers"] == args.customers
+    if (data_dir / "arcadedb").exists() and not reuse:
+        raise SystemExit(f"{data_dir} holds another or an unfinished benchmark graph: remove it first")
     proc: subprocess.Popen[bytes] | None = None
     try:
         embedded.ensure_running(data_dir, heap=args.heap)
@@ -364,7 +375,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             finally:
                 await graph.close()
 
-        world, timings = asyncio.run(setup())
+        if reuse:
+            world, timings = world_of(list(people(args.customers))), {"reused": 1.0}
+        else:
+            world, timings = asyncio.run(setup())
+            built.write_text(json.dumps({"customers": args.customers}))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = start_service(data_dir, port, args.workers)
@@ -381,7 +396,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if proc is not None:
             stop_service(proc)
         embedded.stop(data_dir)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if args.keep is None:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

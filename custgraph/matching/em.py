@@ -121,12 +121,15 @@ def term_frequencies(records: Sequence[MatchRecord], rules: Rules) -> dict[str, 
     sources = {source for c in rules.comparisons for source in c.tf_sources().values()}
     out: dict[str, dict[str, Any]] = {}
     for field, transform in sorted(sources):
+        key = tf_key(field, transform)
         counts = Counter(v for v in (r.key(field, transform) for r in records) if v is not None)
         total = sum(counts.values())
-        if total:
+        if total >= rules.training.min_tf_records:
             shares = {v: c / total for v, c in counts.most_common(TF_MAX_VALUES) if c >= 2}
             mean = sum((c / total) ** 2 for c in counts.values())
-            out[tf_key(field, transform)] = {"values": shares, "default": 1 / total, "mean": mean}
+            out[key] = {"values": shares, "default": 1 / total, "mean": mean}
+        elif key in rules.term_frequencies:  # too few records to measure: the shipped shares
+            out[key] = rules.term_frequencies[key].as_params()
     return out
 
 

@@ -1,28 +1,18 @@
-"""Derived matching keys: transforms of a field value, and virtual fields built from several fields.
+"""Transforms: matching keys derived from one field value (pinyin, Soundex, suffix-free company).
 
 A level or a blocking rule names a value as ``field`` or ``field:transform`` (``given_name:pinyin``,
 ``birth_date:year``). Fields arrive already standardized; the transforms here only derive *matching*
-keys (pinyin, phonetic codes, suffix-free company names), never display values, and reuse the
-standardize package's keys (name_key, name_pinyin, company_key, city_key) so ingest and matching agree.
-Every transform maps a non-empty string to a string or None and is deterministic, so keys can be
-stored on a SourceRecord.
-
-Virtual fields smooth over the two ways sources carry a person's name: ``first_name``/``last_name``
-columns (Febrl, Western CRMs) or one ``name`` column (Chinese CRMs). ``given_name``/``family_name``
-read the columns when present and otherwise split ``name`` (张伟 -> 张 + 伟, 张先生 -> 张 only,
-"Wei Zhang" -> Zhang + Wei), so both kinds of source compare on one footing; a swapped order is
-caught by the ``cross`` level, a spelling without spaces ("WangXiaojun") by ``full_name:pinyin``.
-A ``name`` that is an organisation's (企业客户全称, "Acme Co., Ltd.") is no person name: it makes the
-record a company (``party``) and stands in for a missing ``company`` column (``organization``).
+keys, never display values, and reuse the standardize package's keys (name_key, name_pinyin,
+company_key, city_key) so ingest and matching agree. Every transform maps a non-empty string to a
+string or None and is deterministic, so keys can be stored on a SourceRecord.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
 from pypinyin import lazy_pinyin
 
@@ -198,7 +188,7 @@ def looks_like_company(value: str) -> bool:
     return _ORG_WORDS.search(unicodedata.normalize("NFKC", value)) is not None
 
 
-def _party(value: str) -> str | None:
+def party_of_value(value: str) -> str | None:
     """person / company from a customer-type value in either language."""
     return _PARTY.get(normalize_text(value).replace(" ", ""))
 
@@ -223,83 +213,8 @@ TRANSFORMS: dict[str, Transform] = {
     "mask_key": _mask_key,
     "email_local": _email_local,
     "email_domain": _email_domain,
-    "party": _party,
+    "party": party_of_value,
 }
-
-
-def _text(fields: Mapping[str, Any], name: str) -> str | None:
-    value = fields.get(name)
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _person_name(fields: Mapping[str, Any]) -> str | None:
-    """The `name` column when it names a person (not an organisation)."""
-    full = _text(fields, "name")
-    return None if full is None or looks_like_company(full) else full
-
-
-def _name_parts(fields: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """(given, family): the name columns when present, else `name` split by the standardizer."""
-    first, last = _text(fields, "first_name"), _text(fields, "last_name")
-    if first or last:
-        return first, last
-    full = _person_name(fields)
-    if full is None:
-        return None, None
-    family, given = split_person_name(full)
-    return given or None, family or None
-
-
-def _party_of(fields: Mapping[str, Any]) -> str | None:
-    declared = _text(fields, "customer_type")
-    if declared and _party(declared):
-        return _party(declared)
-    name = _text(fields, "name")
-    if name and looks_like_company(name):
-        return "company"
-    if name or _text(fields, "first_name") or _text(fields, "last_name"):
-        return "person"
-    return None
-
-
-def _organization(fields: Mapping[str, Any]) -> str | None:
-    """The company column, else a name that is an organisation's (a company customer's own name)."""
-    company = _text(fields, "company")
-    if company:
-        return company
-    name = _text(fields, "name")
-    return name if name and looks_like_company(name) else None
-
-
-def _join(*parts: str | None) -> str | None:
-    return " ".join(p for p in parts if p) or None
-
-
-VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
-    "given_name": lambda f: _name_parts(f)[0],
-    "family_name": lambda f: _name_parts(f)[1],
-    "full_name": lambda f: _person_name(f) or _join(_text(f, "first_name"), _text(f, "last_name")),
-    "party": _party_of,  # person / company: declared customer_type, else inferred from the name
-    "company_party": lambda f: "company" if _party_of(f) == "company" else None,
-    "company_self": lambda f: _organization(f) if _party_of(f) == "company" else None,
-    "organization": _organization,  # the company column, or a company customer's own name
-    # the mobile, or its masked form (138****3378) when a source only shows that much
-    "mobile_any": lambda f: _text(f, "mobile") or _text(f, "mobile_masked"),
-    "full_address": lambda f: (
-        _text(f, "address") or _join(_text(f, "address_number"), _text(f, "address_line1"), _text(f, "address_line2"))
-    ),
-}
-
-
-def raw_value(fields: Mapping[str, Any], field: str) -> str | None:
-    """A field's value as stripped text, or a virtual field; None when missing or empty."""
-    virtual = VIRTUAL_FIELDS.get(field)
-    if virtual is not None:
-        return virtual(fields)
-    return _text(fields, field)
 
 
 def parse_key_spec(spec: str) -> tuple[str, str]:

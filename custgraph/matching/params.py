@@ -62,7 +62,8 @@ class ModelParams:
         for comparison in rules.comparisons:
             labels[comparison.name] = comparison.labels[1:]
             m[comparison.name], u[comparison.name] = default_probabilities(comparison)
-        return cls(rules.prior_match_probability, labels, m, u, {"source": "defaults"})
+        tf = {key: table.as_params() for key, table in rules.term_frequencies.items()}
+        return cls(rules.prior_match_probability, labels, m, u, {"source": "defaults"}, tf)
 
     def for_comparison(self, comparison: Comparison) -> tuple[list[float], list[float]]:
         """(m, u) for a comparison's non-null levels, falling back to defaults if the levels changed."""

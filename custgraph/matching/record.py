@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from custgraph.matching.keys import TRANSFORMS, raw_value
+from custgraph.matching.keys import TRANSFORMS
+from custgraph.matching.virtual_fields import raw_value
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from custgraph.matching.bands import Bands
 from custgraph.matching.blocking import BlockingRule, CompiledBlockingRule, compile_blocking
 from custgraph.matching.combination_rules import CombinationRule, CompiledRule
 from custgraph.matching.comparisons import Comparison, CompiledComparison
 from custgraph.matching.hubs import HubSettings
+from custgraph.matching.keys import check_transform, parse_key_spec
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.survivorship import SurvivorshipSettings
 
@@ -37,6 +38,28 @@ class ClusteringSettings(BaseModel):
     merge_threshold: float = Field(0.99, gt=0, le=1)
     max_block_size: int = Field(100, ge=2)
     max_review_pairs: int = Field(3, ge=0)  # review pairs queued per record
+
+
+class TermFrequencyTable(BaseModel):
+    """Shares of the common values of one ``field:transform`` (e.g. Chinese surnames), used until
+    training measures them in the data: agreeing on 王 (7%) proves less than on a rare surname."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    values: dict[str, float]
+    default: float = Field(gt=0, lt=1)  # share of any value not listed
+
+    @field_validator("values")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(not 0 < share < 1 for share in value.values()) or sum(value.values()) > 1:
+            raise ValueError("term frequency shares must be in (0, 1) and sum to at most 1")
+        return value
+
+    def as_params(self) -> dict[str, Any]:
+        listed = sum(self.values.values())
+        mean = sum(v * v for v in self.values.values()) + (1 - listed) * self.default
+        return {"values": dict(self.values), "default": self.default, "mean": mean}
 
 
 class TrainingSession(BaseModel):
@@ -58,6 +81,7 @@ class TrainingSettings(BaseModel):
     max_iterations: int = Field(50, ge=1)
     tolerance: float = Field(1e-5, gt=0)
     min_matches: float = Field(20, ge=1)  # fewer expected matches: keep the default m values
+    min_tf_records: int = Field(500, ge=1)  # fewer records with a value: keep the default shares
     seed: int = 1
 
 
@@ -80,6 +104,8 @@ class Rules(BaseModel):
     clustering: ClusteringSettings = Field(default_factory=ClusteringSettings)
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     survivorship: SurvivorshipSettings = Field(default_factory=SurvivorshipSettings)
+    # "field:transform" -> default term frequencies (see TermFrequencyTable)
+    term_frequencies: dict[str, TermFrequencyTable] = Field(default_factory=dict)
 
     _compiled: CompiledRules | None = PrivateAttr(None)
 
@@ -93,6 +119,9 @@ class Rules(BaseModel):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} names: {dupes}")
+        for key in self.term_frequencies:
+            field, transform = parse_key_spec(key)
+            check_transform(transform)
         comparison_names = {c.name for c in self.comparisons}
         blocking_names = {b.name for b in self.blocking}
         for session in self.training.sessions:

@@ -57,8 +57,8 @@ async def list_customers(
         position = repo.Position(value=value, id=str(cid))
     graph = context.graph
     clause = await repo.prepare(graph, flt, scope_owner=context.scope_owner)
-    total = await repo.count_customers(graph, clause)
-    page = await repo.page_customers(graph, clause, order, first=first, after=position)
+    page = await repo.page_with_total(graph, clause, order, first=first, after=position)
+    total = page.total or 0
     log_id = await audit.log(
         context, kind=kind, result_count=total, filter=flt.to_json_dict(), purpose=purpose
     )

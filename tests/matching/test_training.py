@@ -73,3 +73,34 @@ def test_changed_levels_fall_back_to_defaults(trained: ModelParams, rules: Rules
     changed = Rules.model_validate(data)
     m, _ = trained.for_comparison(changed.comparisons[[c.name for c in changed.comparisons].index("gender")])
     assert len(m) == 2  # defaults for the new shape, not the trained vector of the old one
+
+
+def test_common_surnames_weigh_less_than_rare_ones(rules: Rules) -> None:
+    from custgraph.matching.hubs import HubDetector
+    from custgraph.matching.scoring import PairScorer
+
+    scorer = PairScorer(rules, ModelParams.defaults(rules), HubDetector(rules.hubs))
+
+    def family_weight(family: str) -> float:
+        a = MatchRecord("a|1", "a", {"name": family + "伟"})
+        b = MatchRecord("b|1", "b", {"name": family + "芳"})
+        index = [c.name for c in rules.comparisons].index("family_name")
+        return scorer.score(a, b).weights[index]
+
+    assert family_weight("王") < family_weight("罗") < family_weight("谢") < family_weight("欧阳")
+
+
+def test_resolve_accepts_stored_params(trained: ModelParams, rules: Rules) -> None:
+    records = febrl_sample(100)
+    from_dict = resolve(records, [], rules, params=trained.to_dict())
+    direct = resolve(records, [], rules, params=trained)
+    assert [r.customer_id for r in from_dict.resolutions] == [r.customer_id for r in direct.resolutions]
+
+
+def test_bad_term_frequency_table_is_rejected(rules: Rules) -> None:
+    from pydantic import ValidationError
+
+    data = rules.model_dump(mode="json")
+    data["term_frequencies"]["family_name:name"]["values"]["王"] = 1.5
+    with pytest.raises(ValidationError, match="term frequency shares"):
+        Rules.model_validate(data)

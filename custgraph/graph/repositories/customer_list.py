@@ -7,6 +7,7 @@ a constant (see customer_filter.SORT_KEYS) so the comparison is total on Neo4j a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from custgraph.graph.connection import Graph
 from custgraph.graph.models import CustomerNode
 from custgraph.graph.repositories.customer_filter import (
+    ANCHOR_ALL,
     SORT_KEYS,
     Clause,
     CustomerFilter,
@@ -39,6 +41,7 @@ class CustomerPage:
     customers: list[CustomerNode]
     positions: list[Position]  # one per customer, for its cursor
     has_next: bool
+    total: int | None = None  # set by page_with_total
 
 
 async def _anchor_tag(graph: Graph, tags: TagCondition) -> tuple[bool, str | None]:
@@ -73,16 +76,62 @@ async def page_customers(
     """Up to ``first`` customers after ``after`` in ``order`` (ties broken by id, same direction)."""
     if clause is None:
         return CustomerPage([], [], False)
-    prop, missing = SORT_KEYS[order.field]
-    direction, compare = ("DESC", "<") if order.descending else ("ASC", ">")
-    # prop comes from SORT_KEYS, direction/compare are the two literals above
-    query = f"{clause.cypher()} WITH c, coalesce(c.`{prop}`, $missing) AS sk "
-    params = {**clause.params, "missing": missing, "limit": first + 1}
+    query, params = _sorted(clause, order, first)
+    compare = "<" if order.descending else ">"
     if after is not None:
         query += f"WHERE sk {compare} $after_value OR (sk = $after_value AND c.id {compare} $after_id) "
         params.update(after_value=after.value, after_id=after.id)
-    query += f"RETURN properties(c) AS props, sk ORDER BY sk {direction}, c.id {direction} LIMIT $limit"
+    query += f"RETURN properties(c) AS props, sk ORDER BY {_order_by(order)} LIMIT $limit"
+    return _page(await graph.read(query, **params), first)
+
+
+async def page_with_total(
+    graph: Graph, clause: Clause | None, order: CustomerOrder, *, first: int, after: Position | None = None
+) -> CustomerPage:
+    """A page and the total of the whole list, in as few graph passes as the filter allows.
+
+    An anchored filter (an owner, a tag, a channel) matches few enough customers to evaluate it once,
+    sort the matches and slice the page out in the same statement (half the work of counting and
+    paging separately). An unanchored one may match every customer: collecting them all costs more
+    than two separate passes, which then run concurrently.
+    """
+    if clause is None:
+        return CustomerPage([], [], False, 0)
+    if clause.match == ANCHOR_ALL:
+        total, page = await asyncio.gather(
+            count_customers(graph, clause), page_customers(graph, clause, order, first=first, after=after)
+        )
+        page.total = total
+        return page
+    query, params = _sorted(clause, order, first)
+    compare = "<" if order.descending else ">"
+    # the keyset condition is applied to the sorted list, so the total still counts every match
+    query += (
+        f"WITH c, sk ORDER BY {_order_by(order)} WITH collect({{c: c, sk: sk}}) AS rows "
+        "RETURN size(rows) AS total, [r IN [r IN rows WHERE $after_id IS NULL "
+        f"OR r.sk {compare} $after_value OR (r.sk = $after_value AND r.c.id {compare} $after_id)][0..$limit] "
+        "| {props: properties(r.c), sk: r.sk}] AS page"
+    )
+    params.update(after_value=after.value if after else None, after_id=after.id if after else None)
     rows = await graph.read(query, **params)
+    page = _page(rows[0]["page"] if rows else [], first)
+    page.total = int(rows[0]["total"]) if rows else 0
+    return page
+
+
+def _sorted(clause: Clause, order: CustomerOrder, first: int) -> tuple[str, dict[str, Any]]:
+    prop, missing = SORT_KEYS[order.field]
+    # prop comes from SORT_KEYS; everything else is a parameter
+    query = f"{clause.cypher()} WITH c, coalesce(c.`{prop}`, $missing) AS sk "
+    return query, {**clause.params, "missing": missing, "limit": first + 1}
+
+
+def _order_by(order: CustomerOrder) -> str:
+    direction = "DESC" if order.descending else "ASC"  # one of two literals
+    return f"sk {direction}, c.id {direction}"
+
+
+def _page(rows: list[dict[str, Any]], first: int) -> CustomerPage:
     kept = rows[:first]
     return CustomerPage(
         customers=[CustomerNode.model_validate(row["props"]) for row in kept],

@@ -1,0 +1,93 @@
+"""Virtual fields: values built from several canonical fields, usable wherever a field is named.
+
+They smooth over the two ways sources carry a person's name: ``first_name``/``last_name`` columns
+(Febrl, Western CRMs) or one ``name`` column (Chinese CRMs). ``given_name``/``family_name`` read the
+columns when present and otherwise split ``name`` (张伟 -> 张 + 伟, 张先生 -> 张 only, "Wei Zhang" ->
+Zhang + Wei), so both kinds of source compare on one footing; a swapped order is caught by the
+``cross`` level, a spelling without spaces ("WangXiaojun") by ``full_name:pinyin``. A ``name`` that
+is an organisation's (企业客户全称, "Acme Co., Ltd.") is no person name: it makes the record a company
+(``party``) and stands in for a missing ``company`` column (``organization``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from custgraph.matching.keys import looks_like_company, party_of_value
+from custgraph.matching.standardize import split_person_name
+
+
+def _text(fields: Mapping[str, Any], name: str) -> str | None:
+    value = fields.get(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _person_name(fields: Mapping[str, Any]) -> str | None:
+    """The `name` column when it names a person (not an organisation)."""
+    full = _text(fields, "name")
+    return None if full is None or looks_like_company(full) else full
+
+
+def _name_parts(fields: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(given, family): the name columns when present, else `name` split by the standardizer."""
+    first, last = _text(fields, "first_name"), _text(fields, "last_name")
+    if first or last:
+        return first, last
+    full = _person_name(fields)
+    if full is None:
+        return None, None
+    family, given = split_person_name(full)
+    return given or None, family or None
+
+
+def _party_of(fields: Mapping[str, Any]) -> str | None:
+    declared = _text(fields, "customer_type")
+    if declared and party_of_value(declared):
+        return party_of_value(declared)
+    name = _text(fields, "name")
+    if name and looks_like_company(name):
+        return "company"
+    if name or _text(fields, "first_name") or _text(fields, "last_name"):
+        return "person"
+    return None
+
+
+def _organization(fields: Mapping[str, Any]) -> str | None:
+    """The company column, else a name that is an organisation's (a company customer's own name)."""
+    company = _text(fields, "company")
+    if company:
+        return company
+    name = _text(fields, "name")
+    return name if name and looks_like_company(name) else None
+
+
+def _join(*parts: str | None) -> str | None:
+    return " ".join(p for p in parts if p) or None
+
+
+VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+    "given_name": lambda f: _name_parts(f)[0],
+    "family_name": lambda f: _name_parts(f)[1],
+    "full_name": lambda f: _person_name(f) or _join(_text(f, "first_name"), _text(f, "last_name")),
+    "party": _party_of,  # person / company: declared customer_type, else inferred from the name
+    "company_party": lambda f: "company" if _party_of(f) == "company" else None,
+    "company_self": lambda f: _organization(f) if _party_of(f) == "company" else None,
+    "organization": _organization,  # the company column, or a company customer's own name
+    # the mobile, or its masked form (138****3378) when a source only shows that much
+    "mobile_any": lambda f: _text(f, "mobile") or _text(f, "mobile_masked"),
+    "full_address": lambda f: (
+        _text(f, "address") or _join(_text(f, "address_number"), _text(f, "address_line1"), _text(f, "address_line2"))
+    ),
+}
+
+
+def raw_value(fields: Mapping[str, Any], field: str) -> str | None:
+    """A field's value as stripped text, or a virtual field; None when missing or empty."""
+    virtual = VIRTUAL_FIELDS.get(field)
+    if virtual is not None:
+        return virtual(fields)
+    return _text(fields, field)
