@@ -122,8 +122,8 @@ def chinese_crm(work: Path, seed: int, entities: int) -> dict:
         truth = {(r["source"], r["source_key"]): r["entity"] for r in csv.DictReader(handle)}
     imports = [
         (out / "crm_export.xlsx", "crm_export", MAPPINGS / "crm_export.yaml", "customers"),
-        (out / "webform.jsonl", "webform", MAPPINGS / "webform.yaml", "customers"),
         (out / "orders.csv", "orders", MAPPINGS / "orders.yaml", "orders"),
+        (out / "webform.jsonl", "webform", MAPPINGS / "webform.yaml", "customers"),
     ]
     result = run_set("chinese_crm", imports, truth, work)
     return {**result, "seed": seed, "entities": entities}

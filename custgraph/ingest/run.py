@@ -24,6 +24,7 @@ from custgraph.ingest.models import IngestedRecord, RejectedRow
 from custgraph.ingest.reading import iter_records
 from custgraph.ingest.report import ImportReport
 from custgraph.ingest.resolve import OUTCOMES, record_blocking, resolve_pending
+from custgraph.ingest.training import train_for_import
 from custgraph.matching.rules import Rules
 
 BATCH_ROWS = 5000
@@ -38,6 +39,7 @@ class ImportOptions:
     mapping: object | None = None  # a loaded MappingProfile
     sheet: str | None = None
     batch_rows: int = BATCH_ROWS
+    train: bool = True  # re-estimate the matching model on this file and the graph before resolving
 
 
 @dataclass
@@ -134,6 +136,8 @@ async def run_import(
         resumed_from=stale[-1] if stale else None,
     )
     await run_repo.save_run(graph, run)
+    if options.train:
+        params = await train_for_import(graph, paths, options, rules) or params
     summary = ImportSummary(run_id=run_id)
     report = ImportReport(run_id=run_id, source=options.source, files=[str(p) for p in paths])
     try:

@@ -23,7 +23,7 @@ from custgraph.ingest.fields import (
 )
 from custgraph.ingest.mapping import ResolvedMapping
 from custgraph.ingest.models import IngestedRecord, Issue, RejectedRow, Status
-from custgraph.matching.standardize import InvalidValue, standardize_field
+from custgraph.matching.standardize import InvalidValue, masked_mobile, standardize_field
 
 KEY_FIELD = "source_key"  # Issue.field for problems with the row key, which is no canonical field
 FOLLOW_UP_REASON = "no identifier (mobile, phone, email, national_id, credit_code) nor name: follow-up pool"
@@ -51,6 +51,9 @@ def content_hash(fields: dict[str, Any], extra: dict[str, str]) -> str:
     """sha256 of the canonical JSON of (fields, extra): equal content gives an equal hash, in any order."""
     return hashlib.sha256(_CANONICAL_JSON.encode([fields, extra]).encode("utf-8")).hexdigest()
 
+
+MASKABLE = frozenset({"mobile", "phone"})
+MASKED_REASON = "masked mobile (middle digits hidden): kept as mobile_masked for matching, not as an identifier"
 
 Outcome = tuple[Any, str | None]  # (JSON-friendly value, None) or (None, why the value is unusable)
 
@@ -178,7 +181,12 @@ class RecordBuilder:
                 value, reason = outcome = standardize(field, text, fmt)
                 memo.put(text, outcome)
             if reason is not None:
-                issues.append(_issue(row, field, text, reason))
+                if field in MASKABLE and (masked := masked_mobile(text)):
+                    # kept for matching only: its visible digits agree or disagree with full numbers
+                    fields["mobile_masked"] = masked
+                    issues.append(_issue(row, field, text, MASKED_REASON, "warning"))
+                else:
+                    issues.append(_issue(row, field, text, reason))
             elif value is not None:
                 fields[field] = value
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -56,32 +57,23 @@ class Loaders:
         def loader(fn: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
             return DataLoader(load_fn=fn, max_batch_size=MAX_BATCH)
 
-        async def customers(ids: list[str]) -> dict[str, CustomerNode]:
-            return await edges.customers(graph, ids, owner=owner)
-
-        def per_customer(fetch: Callable[[Graph, Sequence[str]], Awaitable[dict[str, Any]]]) -> Any:
-            async def run(ids: list[str]) -> dict[str, Any]:
-                return await fetch(graph, ids)
-
-            return run
-
-        async def interaction_pages(keys: Sequence[PageKey]) -> list[EdgePage]:
-            return await edges.interaction_pages(graph, keys)
-
-        async def order_pages(keys: Sequence[PageKey]) -> list[EdgePage]:
-            return await edges.order_pages(graph, keys)
+        def each(
+            fetch: Callable[..., Awaitable[dict[str, Any]]], missing: Callable[[], Any], **kw: Any
+        ) -> Any:
+            """A loader over one per-customer batch read (customer_edges), ``missing()`` for ids without."""
+            return loader(_by_key(partial(fetch, graph, **kw), missing))
 
         return cls(
-            customer=loader(_by_key(customers, lambda: None)),
-            company=loader(_by_key(per_customer(edges.companies), lambda: None)),
-            tags=loader(_by_key(per_customer(edges.tags), list)),
-            owners=loader(_by_key(per_customer(edges.owners), list)),
-            channels=loader(_by_key(per_customer(edges.channels), list)),
-            records=loader(_by_key(per_customer(edges.records), list)),
-            contacts=loader(_by_key(per_customer(edges.contacts), list)),
-            related=loader(_by_key(per_customer(edges.related), list)),
-            interactions=loader(interaction_pages),
-            orders=loader(order_pages),
+            customer=each(edges.customers, lambda: None, owner=owner),
+            company=each(edges.companies, lambda: None),
+            tags=each(edges.tags, list),
+            owners=each(edges.owners, list),
+            channels=each(edges.channels, list),
+            records=each(edges.records, list),
+            contacts=each(edges.contacts, list),
+            related=each(edges.related, list),
+            interactions=loader(partial(edges.interaction_pages, graph)),
+            orders=loader(partial(edges.order_pages, graph)),
         )
 
     def clear(self) -> None:

@@ -80,3 +80,15 @@ def test_key_index() -> None:
     assert index.check(_record("C1", 4, "a")) == (2, True)  # identical: skipped, row 2 stays the reference
     assert index.check(_record("C1", 5, "b")) == (2, False)  # changed: row 5 is now the reference
     assert index.check(_record("C1", 6, "b")) == (5, True)
+
+
+def test_masked_mobile_is_kept_for_matching_only(tmp_path) -> None:
+    from custgraph.ingest.reading import iter_records
+
+    path = tmp_path / "orders.csv"
+    path.write_text("订单号,客户姓名,手机号\nA1,张伟,138****5678\nA2,李娜,not a phone\n", encoding="utf-8")
+    masked, broken = list(iter_records(path, source="shop", kind="orders"))
+    assert masked.fields["mobile_masked"] == "138****5678" and "mobile" not in masked.fields
+    assert [(i.field, i.severity) for i in masked.issues] == [("mobile", "warning")]
+    assert "mobile_masked" not in broken.fields
+    assert [(i.field, i.severity) for i in broken.issues] == [("mobile", "error")]

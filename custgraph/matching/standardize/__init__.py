@@ -30,7 +30,7 @@ from .identifiers import (
 from .lifecycle import standardize_lifecycle
 from .names import name_key, name_pinyin, normalize_name, split_person_name
 from .numbers import standardize_int, standardize_satisfaction
-from .phones import phone_digits, standardize_mobile, standardize_phone
+from .phones import masked_mobile, phone_digits, standardize_mobile, standardize_phone
 from .postal import standardize_postal_code
 from .regions import (
     city_key,
@@ -58,6 +58,7 @@ __all__ = [
     "email_domain",
     "make_credit_code",
     "make_national_id",
+    "masked_mobile",
     "name_key",
     "name_pinyin",
     "national_id_birth_date",

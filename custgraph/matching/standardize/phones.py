@@ -96,3 +96,17 @@ def phone_digits(raw: object) -> str | None:
         return None
     digits = "".join(ch for ch in drop_float_suffix(text) if "0" <= ch <= "9")
     return digits or None
+
+
+_MASKED_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9][0-9])[*＊xX]{4}([0-9]{4})")
+
+
+def masked_mobile(raw: object) -> str | None:
+    """A CN mobile with its middle four digits hidden (138****5678), as shop and call-center exports
+    often show it. Not an identifier, but its visible digits still count as matching evidence.
+    Returns the canonical masked form, or None when the value is not a masked mobile."""
+    if raw is None:
+        return None
+    text = _SEPARATORS.sub("", clean_text(str(raw)))
+    match = _MASKED_MOBILE.fullmatch(text)
+    return f"{match.group(1)}****{match.group(2)}" if match else None

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custgraph.matching.standardize import InvalidValue, phone_digits, standardize_mobile, standardize_phone
+from custgraph.matching.standardize import (
+    InvalidValue,
+    masked_mobile,
+    phone_digits,
+    standardize_mobile,
+    standardize_phone,
+)
 
 FAST = settings(max_examples=200, deadline=None)
 FULL_WIDTH = str.maketrans("0123456789+", "０１２３４５６７８９＋")
@@ -126,3 +132,20 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
     except InvalidValue:
         return
     assert result is None or (result.startswith("+") and result[1:].isdigit())
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("138****5678", "138****5678"),
+        ("+86 138-****-5678", "138****5678"),
+        ("138xxxx5678", "138****5678"),
+        ("１３８＊＊＊＊５６７８", "138****5678"),
+        ("13812345678", None),  # a full number is not masked
+        ("010****1234", None),  # only mobiles: a masked landline says too little
+        ("138***5678", None),
+        (None, None),
+    ],
+)
+def test_masked_mobile(raw: object, expected: str | None) -> None:
+    assert masked_mobile(raw) == expected
