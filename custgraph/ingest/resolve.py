@@ -17,6 +17,7 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import records as record_repo
 from custgraph.graph.repositories import resolution as repo
+from custgraph.graph.repositories.search_index import index_customers
 from custgraph.ingest.profile import aggregate
 from custgraph.matching.blocking import blocking_keys
 from custgraph.matching.engine import ResolutionResult, resolve
@@ -145,6 +146,7 @@ async def _persist(
     await repo.merge_customers(graph, merges)
     absorbed = {a for _, a, _ in merges}
     await profile_repo.drop_derived(graph, sorted(absorbed))
+    await index_customers(graph, sorted(absorbed))  # merged-away customers drop out of search
     touched = (touched - absorbed) | {s for s, _, _ in merges}
     await repo.upsert_review_items(
         graph,
@@ -224,3 +226,4 @@ async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rul
             )
         )
     await profile_repo.write_profiles(graph, profiles)
+    await index_customers(graph, [p.id for p in profiles])

@@ -91,3 +91,13 @@ def test_reps_may_not_ingest(client: TestClient) -> None:
 def test_unknown_run_is_null(client: TestClient) -> None:
     body = client.post("/graphql", json={"query": RUN, "variables": {"id": "IR-missing"}}).json()
     assert body == {"data": {"importRun": None}}
+
+
+def test_ingested_customers_are_searchable(client: TestClient) -> None:
+    record = {"id": "S1", "name": "欧阳明", "mobile": "13912348765", "company": "杭州云栖科技有限公司"}
+    [posted] = post(client, [record])["records"]
+    query = "query S($q: String!) { search(query: $q, first: 5) { score customer { id } } }"
+    for text in ("欧阳明", "8765", "云栖科技"):
+        body = client.post("/graphql", json={"query": query, "variables": {"q": text}}).json()
+        assert "errors" not in body, body
+        assert posted["customerId"] in [hit["customer"]["id"] for hit in body["data"]["search"]], text

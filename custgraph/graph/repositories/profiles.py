@@ -1,7 +1,8 @@
 """Write golden customers: their properties and the edges derived from their records.
 
 Derived edges carry ``derived = true`` and are rebuilt on every re-resolution; edges added by
-people through the API (a tag, an owner) have no such flag and are left alone.
+people through the API (a tag, an owner) carry ``derived = false`` and are left alone, even when the
+records would imply the same edge (ON CREATE: a person's edge never turns into a derived one).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ MERGE (co:Company {key: row.key})
 SET co.name = coalesce(co.name, row.name), co.credit_code = coalesce(row.credit_code, co.credit_code),
     co.industry = coalesce(row.industry, co.industry)
 WITH co, row MATCH (c:Customer {id: row.id})
-MERGE (c)-[r:WORKS_AT]->(co) SET r.derived = true
+MERGE (c)-[r:WORKS_AT]->(co) ON CREATE SET r.derived = true
 RETURN count(r) AS n
 """
 
@@ -36,7 +37,7 @@ def _link_named(label: str, key: str, rel: str) -> str:
     # label/key/rel are constants of this module
     return (
         f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) SET x += row.props "
-        f"WITH x, row MATCH (c:Customer {{id: row.id}}) MERGE (c)-[r:{rel}]->(x) SET r.derived = true "
+        f"WITH x, row MATCH (c:Customer {{id: row.id}}) MERGE (c)-[r:{rel}]->(x) ON CREATE SET r.derived = true "
         "RETURN count(r) AS n"
     )
 
