@@ -12,6 +12,7 @@ Every source record is kept in the graph; this only decides what the golden view
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from custgraph.matching.rules import Rules
 
 Policy = Literal["latest", "most_complete", "source_priority"]
+HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class SurvivorshipSettings(BaseModel):
@@ -33,6 +35,9 @@ class SurvivorshipSettings(BaseModel):
     fields: dict[str, Policy] = Field(default_factory=dict)
     source_priority: list[str] = Field(default_factory=list)
     recency_field: str | None = "updated_at"  # an ISO date/time field ordering records for 'latest'
+    # Under most_complete, a value in Chinese characters beats a romanized one (李云 over "liyun"):
+    # length is no measure of content across scripts, and the hanzi spelling is the one people use.
+    prefer_han: list[str] = Field(default_factory=lambda: ["name", "first_name", "last_name", "company"])
 
     def policy(self, field: str) -> Policy:
         return self.fields.get(field, self.default)
@@ -67,7 +72,16 @@ def survivors(records: Sequence[MatchRecord], rules: Rules) -> dict[str, tuple[A
             rec, value = max(trusted, key=lambda h: recency(h[0]))
         else:
             votes = Counter(str(v).strip() for _, v in holders)
-            rec, value = max(holders, key=lambda h: (len(str(h[1]).strip()), votes[str(h[1]).strip()], recency(h[0])))
+            han_first = name in settings.prefer_han
+            rec, value = max(
+                holders,
+                key=lambda h: (
+                    han_first and bool(HAN.search(str(h[1]))),
+                    len(str(h[1]).strip()),
+                    votes[str(h[1]).strip()],
+                    recency(h[0]),
+                ),
+            )
         out[name] = (value, rec.uid)
     return out
 

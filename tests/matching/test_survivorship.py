@@ -32,7 +32,7 @@ def test_default_policies() -> None:
     golden = golden_record(RECORDS, load_rules())
     assert golden["mobile"] == "+8613800001111"  # latest: crm|1 has the newest updated_at
     assert golden["address"] == "北京市朝阳区"  # address is 'latest' in the shipped rules too
-    assert golden["name"] == "Zhang Wei"  # most complete: the longest value
+    assert golden["name"] == "张伟"  # most complete, hanzi before romanized spellings (prefer_han)
     assert golden["email"] == "zw@qq.com"  # the only one
 
 
@@ -57,3 +57,17 @@ def test_provenance_and_blank_values() -> None:
     records = [rec("a|1", 1, name="  ", email=None), rec("b|1", 2, name="李娜")]
     chosen = survivors(records, load_rules())
     assert chosen == {"name": ("李娜", "b|1")}
+
+
+def test_most_complete_prefers_hanzi_names_over_romanized() -> None:
+    from custgraph.matching.rules import load_rules
+    from custgraph.matching.survivorship import golden_record
+
+    records = [
+        MatchRecord("web|1", "web", {"name": "liyun", "city": "广州"}, seq=1),
+        MatchRecord("crm|1", "crm", {"name": "李云", "city": "广州市"}, seq=2),
+        MatchRecord("shop|1", "shop", {"name": "Li Yun"}, seq=3),
+    ]
+    golden = golden_record(records, load_rules())
+    assert golden["name"] == "李云"
+    assert golden["city"] == "广州市"  # other fields: still the most complete value

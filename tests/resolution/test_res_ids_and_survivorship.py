@@ -75,7 +75,7 @@ async def test_res_golden_fields_follow_the_shipped_policies(
     golden = await _golden(clean_graph, placed["crm|1"])
     assert golden["email"] == "new@huawei.com"  # email: latest
     assert golden["company"] == "华为技术有限公司"  # default most_complete: the fuller name
-    assert golden["name"] == "Zhang Wei"  # most_complete: the longer spelling
+    assert golden["name"] == "张伟"  # most_complete, hanzi before the romanized spelling
 
 
 async def test_res_golden_fields_follow_a_configured_source_priority(
