@@ -9,6 +9,8 @@ from .text import clean_text, to_simplified
 
 # After NFKC the full-width ，；｜ are already their ASCII forms; 、 and line breaks are not.
 _SEPARATORS = re.compile(r"[,;|、\n\r]+")
+# Chinese sheets often separate tags with spaces ("老客户 重点关注"): when a piece has Chinese words,
+# its spaces separate tags; in Latin tags ("key account") a space is part of the tag.
 
 
 def _pieces(raw: object) -> Iterable[str]:
@@ -35,11 +37,23 @@ def standardize_tags(raw: object) -> list[str] | None:
     tags: list[str] = []
     for piece in _pieces(raw):
         for part in _SEPARATORS.split(clean_text(piece) or ""):
-            tag = clean_text(part)
-            if tag is None:
-                continue
-            tag = to_simplified(tag)
-            if tag.casefold() not in seen:
-                seen.add(tag.casefold())
-                tags.append(tag)
+            for word in _split_spaced_cjk(part):
+                tag = clean_text(word)
+                if tag is None:
+                    continue
+                tag = to_simplified(tag)
+                if tag.casefold() not in seen:
+                    seen.add(tag.casefold())
+                    tags.append(tag)
     return tags or None
+
+
+def _split_spaced_cjk(part: str) -> list[str]:
+    """Split on spaces next to a Chinese character; keep Latin multi-word tags whole."""
+    words = part.split()
+    if len(words) < 2 or not any(_HAN.search(w) for w in words):
+        return [part]
+    return words
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")

@@ -88,7 +88,9 @@ def test_satisfaction_invalid(raw: object, reason: str) -> None:
         (" VIP ,vip, Vip ", ["VIP"]),  # repeats dropped, first spelling kept
         ("重點客戶", ["重点客户"]),
         ("無, 重点客户, -", ["重点客户"]),  # placeholders are not tags
-        ("high  value", ["high value"]),
+        ("high  value", ["high value"]),  # a Latin tag keeps its spaces
+        ("近30天未互动 老客户", ["近30天未互动", "老客户"]),  # spaces between Chinese tags separate them
+        ("VIP 老客户", ["VIP", "老客户"]),
         (["x, y", "X", None, "z"], ["x", "y", "z"]),
         (("a",), ["a"]),
         (None, None),
