@@ -29,6 +29,7 @@ class Clusters:
         self._parent: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}
         self._record_cluster: dict[str, str] = {}
+        self._identifiers: dict[str, dict[str, set[str]]] = {}  # root -> field -> values
         self._next_provisional = 1
 
     def new_cluster(self) -> str:
@@ -42,11 +43,23 @@ class Clusters:
             self._parent[cid] = cid
             self._members[cid] = []
 
-    def add(self, uid: str, cid: str) -> None:
+    def add(self, uid: str, cid: str, identifiers: dict[str, str] | None = None) -> None:
+        """Place record ``uid`` in cluster ``cid``, with its cannot-link identifier values."""
         self._ensure(cid)
         root = self.find(cid)
         self._record_cluster[uid] = root
         self._members[root].append(uid)
+        if identifiers:
+            held = self._identifiers.setdefault(root, {})
+            for field, value in identifiers.items():
+                held.setdefault(field, set()).add(value)
+
+    def conflicts(self, a: str, b: str, identifiers: dict[str, str] | None = None) -> bool:
+        """Clusters ``a`` and ``b`` (or cluster ``a`` and a record's ``identifiers`` when ``b`` is
+        empty) hold different values of one cannot-link identifier, and no value in common."""
+        left = self._identifiers.get(self.find(a), {})
+        right = self._identifiers.get(self.find(b), {}) if b else {k: {v} for k, v in (identifiers or {}).items()}
+        return any(field in right and values.isdisjoint(right[field]) for field, values in left.items())
 
     def __contains__(self, uid: str) -> bool:
         return uid in self._record_cluster
@@ -74,4 +87,8 @@ class Clusters:
         survivor, absorbed = (ra, rb) if age_key(ra) <= age_key(rb) else (rb, ra)
         self._parent[absorbed] = survivor
         self._members[survivor].extend(self._members.pop(absorbed))
+        moved = self._identifiers.pop(absorbed, {})
+        held = self._identifiers.setdefault(survivor, {})
+        for field, values in moved.items():
+            held.setdefault(field, set()).update(values)
         return survivor, absorbed

@@ -154,10 +154,15 @@ class _Resolver:
     def place_existing(self, rec: MatchRecord) -> None:
         if rec.customer_id is None:
             return  # unmatched-pool records have nothing to match on
-        self.clusters.add(rec.uid, rec.customer_id)
+        self.clusters.add(rec.uid, rec.customer_id, self._cannot_link(rec))
         self.index.add(rec, blocking_keys(rec, self.rules))
         self.hubs.add(rec, count=self.count_existing)
         self.placed[rec.uid] = rec
+
+    def _cannot_link(self, rec: MatchRecord) -> dict[str, str]:
+        settings = self.rules.clustering
+        valid = self.rules.hubs.valid_identifier
+        return {f: v for f in settings.cannot_link if settings.cannot_link_value(f, v := valid(rec, f)) and v}
 
     def _separated(self, uid: str, customer: str) -> bool:
         partners = self.separate.get(uid)
@@ -192,13 +197,14 @@ class _Resolver:
         ]
         ranked = sorted(options, key=_Option.rank_key)
         best = ranked[0] if ranked else None
+        identifiers = self._cannot_link(rec)
         if best is not None and best.score.band == "matched":
             customer, outcome = best.customer, "matched"
-            self.clusters.add(rec.uid, customer)
+            self.clusters.add(rec.uid, customer, identifiers)
             others = self._merge_others(rec, ranked[1:])
         else:
             customer, outcome = self.clusters.new_cluster(), ("review" if best is not None else "new")
-            self.clusters.add(rec.uid, customer)
+            self.clusters.add(rec.uid, customer, identifiers)
             others = ranked
         self._queue_reviews(rec, others)
         self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
@@ -229,9 +235,8 @@ class _Resolver:
             theirs = self.clusters.find(option.customer)
             if theirs == mine:
                 continue
-            joined = (
-                self.clusters.union(mine, theirs) if strong and not self._clusters_separated(mine, theirs) else None
-            )
+            joinable = strong and not self._clusters_separated(mine, theirs)
+            joined = self.clusters.union(mine, theirs) if joinable and not self.clusters.conflicts(mine, theirs) else None
             if joined is None:
                 left.append(option)
             elif not any(is_provisional(cid) for cid in joined):  # two customers of the graph became one

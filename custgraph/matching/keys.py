@@ -24,11 +24,14 @@ from custgraph.matching.standardize import (
     name_pinyin,
     split_person_name,
 )
+from custgraph.matching.standardize._data import load_table, string_list
+from custgraph.matching.standardize.names import has_cjk_honorific
 from custgraph.matching.standardize.text import to_simplified
 
 Transform = Callable[[str], str | None]
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_ALL_HAN = re.compile(r"[\u3400-\u9fff]+")
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 _NON_DIGIT = re.compile(r"\D+")
@@ -184,8 +187,24 @@ def _email_domain(value: str) -> str | None:
     return domain or None
 
 
+@lru_cache(maxsize=1)
+def _trade_word_end() -> re.Pattern[str]:
+    table = load_table("std_company_suffixes.yaml")
+    words = sorted(string_list(table, "cjk_trade_words", source="std_company_suffixes.yaml"), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+
+
+@lru_cache(maxsize=65536)
 def looks_like_company(value: str) -> bool:
-    return _ORG_WORDS.search(unicodedata.normalize("NFKC", value)) is not None
+    """An organisation's name rather than a person's: a legal form or organisation word (公司, Ltd),
+    or, for a han-only name, a length or a trade-word ending no person name has (华盛教育科技, 永泰服饰)."""
+    text = unicodedata.normalize("NFKC", value)
+    if _ORG_WORDS.search(text):
+        return True
+    core = _SPACES.sub("", text)
+    if not _ALL_HAN.fullmatch(core) or has_cjk_honorific(core):
+        return False
+    return len(core) >= 5 or (len(core) >= 4 and _trade_word_end().search(core) is not None)
 
 
 def party_of_value(value: str) -> str | None:

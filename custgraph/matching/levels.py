@@ -20,7 +20,7 @@ from typing import Annotated, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from custgraph.matching import comparators
-from custgraph.matching.keys import check_transform
+from custgraph.matching.keys import check_transform, has_han
 from custgraph.matching.record import MatchRecord
 
 
@@ -130,11 +130,18 @@ class HubLevel(_Level):
         return lambda a, b, va, vb, hubs: va == vb and hubs.is_hub(hub_field, va)
 
 
+def _in_hanzi(rec: MatchRecord, field: str) -> bool:
+    raw = rec.key(field, "raw")
+    return raw is not None and has_han(raw)
+
+
 class CrossLevel(_Level):
     """Columns reversed: this field of one record agrees with ``other_field`` of the other (swapped names).
 
     Both crossings must agree where both can be tested: given=Wei/family=Zhang against
     given=Zhang/family=Wei is a swap; "Kai Chen" against 夏晨 shares one syllable, which is not.
+    Two names both written in hanzi are never swapped (Chinese script puts the family name first),
+    so 肖先生 against 高晓 is no swap although 肖 and 晓 are both "xiao".
     """
 
     type: Literal["cross"] = "cross"
@@ -153,6 +160,8 @@ class CrossLevel(_Level):
             return x == y if threshold >= 1 else jw(x, y) >= threshold
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
+            if _in_hanzi(a, this) and _in_hanzi(b, this):
+                return False
             tested = False
             for x, y in ((a.key(this, key), b.key(other, key)), (b.key(this, key), a.key(other, key))):
                 if x is not None and y is not None:

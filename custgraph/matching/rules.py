@@ -8,9 +8,11 @@ See docs/matching-rules.md for every key.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +32,15 @@ from custgraph.matching.survivorship import SurvivorshipSettings
 DEFAULT_RULES_RESOURCE = "rules.default.yaml"
 
 
+@lru_cache(maxsize=64)
+def _compiled_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _fullmatch(pattern: str, value: str) -> bool:
+    return _compiled_pattern(pattern).fullmatch(value) is not None
+
+
 class ClusteringSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -38,6 +49,25 @@ class ClusteringSettings(BaseModel):
     merge_threshold: float = Field(0.99, gt=0, le=1)
     max_block_size: int = Field(100, ge=2)
     max_review_pairs: int = Field(3, ge=0)  # review pairs queued per record
+    # Identifiers one customer never holds two different values of (one person, one ID card; one
+    # company, one credit code), each with the pattern of the values that qualify: only a value
+    # whose checksum the standardizer verified is trusted; a free-form number may carry a typo.
+    # Clusters holding different qualifying values are never merged.
+    cannot_link: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("cannot_link")
+    @classmethod
+    def _patterns_compile(cls, value: dict[str, str]) -> dict[str, str]:
+        for field, pattern in value.items():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"cannot_link.{field}: bad pattern: {exc}") from exc
+        return value
+
+    def cannot_link_value(self, field: str, value: str | None) -> bool:
+        pattern = self.cannot_link.get(field)
+        return value is not None and pattern is not None and _fullmatch(pattern, value)
 
 
 class TermFrequencyTable(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 
 from custgraph.matching.keys import looks_like_company, party_of_value
 from custgraph.matching.standardize import split_person_name
+from custgraph.matching.standardize.regions import city_from_address
 
 
 def _text(fields: Mapping[str, Any], name: str) -> str | None:
@@ -26,10 +27,20 @@ def _text(fields: Mapping[str, Any], name: str) -> str | None:
     return text or None
 
 
+def _declared_party(fields: Mapping[str, Any]) -> str | None:
+    declared = _text(fields, "customer_type")
+    return party_of_value(declared) if declared else None
+
+
+def _names_organisation(fields: Mapping[str, Any], name: str) -> bool:
+    """A declared company's name is its own, whatever it looks like (华信供应链管理 is no 华 + 信供应链管理)."""
+    return _declared_party(fields) == "company" or looks_like_company(name)
+
+
 def _person_name(fields: Mapping[str, Any]) -> str | None:
     """The `name` column when it names a person (not an organisation)."""
     full = _text(fields, "name")
-    return None if full is None or looks_like_company(full) else full
+    return None if full is None or _names_organisation(fields, full) else full
 
 
 def _name_parts(fields: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -45,9 +56,9 @@ def _name_parts(fields: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 
 def _party_of(fields: Mapping[str, Any]) -> str | None:
-    declared = _text(fields, "customer_type")
-    if declared and party_of_value(declared):
-        return party_of_value(declared)
+    declared = _declared_party(fields)
+    if declared:
+        return declared
     name = _text(fields, "name")
     if name and looks_like_company(name):
         return "company"
@@ -62,7 +73,12 @@ def _organization(fields: Mapping[str, Any]) -> str | None:
     if company:
         return company
     name = _text(fields, "name")
-    return name if name and looks_like_company(name) else None
+    return name if name and _names_organisation(fields, name) else None
+
+
+def _city_of_address(fields: Mapping[str, Any]) -> str | None:
+    address = _text(fields, "address")
+    return city_from_address(address) if address else None
 
 
 def _join(*parts: str | None) -> str | None:
@@ -79,6 +95,8 @@ VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "organization": _organization,  # the company column, or a company customer's own name
     # the mobile, or its masked form (138****3378) when a source only shows that much
     "mobile_any": lambda f: _text(f, "mobile") or _text(f, "mobile_masked"),
+    # the city column, else the city an address starts with (orders carry only an address)
+    "city_any": lambda f: _text(f, "city") or _city_of_address(f),
     "full_address": lambda f: (
         _text(f, "address") or _join(_text(f, "address_number"), _text(f, "address_line1"), _text(f, "address_line2"))
     ),

@@ -78,6 +78,27 @@ def test_new_record_proving_two_customers_one_merges_into_the_older_id(rules: Ru
     assert [(m.survivor, m.absorbed, m.uid) for m in result.merges] == [("C000099", "C000123", "web|1")]
 
 
+def test_clusters_with_different_credit_codes_never_merge(rules: Rules) -> None:
+    """One brand in two cities, and an order that fits both (one's mobile, the other's mailbox):
+    two checksummed credit codes prove two companies, so the order joins one and they stay apart."""
+    nanjing = dict(customer_type="company", name="南京聚源食品有限公司", address="江苏省南京市鼓楼区建设路331号")
+    zhengzhou = dict(customer_type="company", name="郑州聚源食品有限公司", address="河南省郑州市二七区新华路617号")
+    existing = [
+        rec("crm|1", 1, "C000001", **nanjing, mobile="+8615859826575", email="juyuan_food@163.com",
+            credit_code="913201066824299702"),
+        rec("shop|1", 2, "C000001", name="聚源食品有限公司", mobile="+8615859826575"),
+        rec("crm|2", 3, "C000002", **zhengzhou, mobile="+8613497313357", credit_code="914101031518340611"),
+    ]
+    order = rec("shop|2", 4, name="聚源食品有限公司", mobile="+8613497313357", email="juyuan_food@163.com")
+    apart = resolve([order], existing, rules)
+    assert customers(apart) == {"shop|2": "C000002"} and apart.merges == []
+    # without the credit codes nothing tells the two apart: the same order merges them
+    plain = [rec(r.uid, r.seq, r.customer_id, **{k: v for k, v in r.fields.items() if k != "credit_code"})
+             for r in existing]  # fmt: skip
+    merged = resolve([order], plain, rules)
+    assert [(m.survivor, m.absorbed) for m in merged.merges] == [("C000001", "C000002")]
+
+
 def test_separate_decision_keeps_records_apart(rules: Rules) -> None:
     a = rec("crm|1", 1, **ZHANG)
     b = rec("web|1", 2, name="张伟", mobile="+8613812345678")

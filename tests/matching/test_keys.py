@@ -19,6 +19,8 @@ from custgraph.matching.record import MatchRecord
         ({"first_name": "mitchell", "last_name": "green"}, "mitchell", "green"),
         ({"first_name": "mitchell"}, "mitchell", None),
         ({"name": "华为技术有限公司"}, None, None),
+        ({"customer_type": "company", "name": "华信供应链管理"}, None, None),  # not 华 + 信供应链管理
+        ({"name": "华盛投资管理"}, None, None),
     ],
 )
 def test_name_parts(fields: dict[str, Any], given: str | None, family: str | None) -> None:
@@ -31,7 +33,14 @@ def test_name_parts(fields: dict[str, Any], given: str | None, family: str | Non
     [
         ({"name": "华为技术有限公司"}, "company", "华为技术有限公司"),
         ({"name": "张伟", "company": "华为技术有限公司"}, "person", "华为技术有限公司"),
-        ({"customer_type": "企业", "name": "通达机械"}, "company", None),
+        # a declared company's name is its own, even without a legal form
+        ({"customer_type": "企业", "name": "通达机械"}, "company", "通达机械"),
+        ({"customer_type": "company", "name": "华信供应链管理"}, "company", "华信供应链管理"),
+        # a han-only name no person has: too long, or a trade word at the end
+        ({"name": "南京银河教育科技"}, "company", "南京银河教育科技"),
+        ({"name": "永泰服饰"}, "company", "永泰服饰"),
+        ({"name": "欧阳娜娜"}, "person", None),
+        ({"name": "金女士"}, "person", None),
         ({"mobile": "+8613812345678"}, None, None),
     ],
 )
@@ -67,3 +76,21 @@ def test_keys_are_cached_and_shared_with_reassigned_copies() -> None:
     moved = rec.with_customer("C000001")
     assert moved.customer_id == "C000001" and moved.key("full_name", "pinyin") == "zhangwei"
     assert hash(moved) == hash(rec)
+
+
+@pytest.mark.parametrize(
+    ("fields", "city"),
+    [
+        ({"city": "深圳市", "address": "北京市朝阳区"}, "深圳市"),  # the column wins
+        ({"address": "广东省深圳市南山区新华路434号"}, "深圳"),
+        ({"address": "杭州西湖区东风路492号"}, "杭州"),
+        ({"address": "重庆市渝北区建设路10号"}, "重庆"),
+        ({"address": "江蘇省南京市玄武區人民路376號"}, "南京"),
+        ({"address": "朝阳区建国路88号"}, None),  # a district, not the city 朝阳
+        ({"address": "槐荫区文化路698号"}, None),
+        ({"address": "242 Harbour Road, London"}, "London"),
+        ({"address": "12 Main Street"}, None),
+    ],
+)
+def test_city_any_reads_the_address(fields: dict[str, Any], city: str | None) -> None:
+    assert MatchRecord("s|1", "s", fields).key("city_any", "raw") == city

@@ -41,6 +41,9 @@ CASES = [
     ("given_name", {"first_name": "j"}, {"first_name": "john"}, "initial"),
     ("given_name", {"first_name": "john"}, {"first_name": "mary"}, "else"),
     ("given_name", {"name": "Kai Chen"}, {"name": "夏晨"}, "else"),  # one shared syllable is no swap
+    # two hanzi names are never swapped: 肖 and 晓 are both "xiao", yet 肖先生 is not 高晓 reversed
+    ("family_name", {"name": "肖先生"}, {"name": "高晓"}, "else"),
+    ("family_name", {"name": "Gao Xiao"}, {"name": "高晓"}, "swapped"),
     # dates
     ("birth_date", {"birth_date": "1956-04-09"}, {"birth_date": "1956-04-09"}, "exact"),
     ("birth_date", {"birth_date": "1956-04-09"}, {"birth_date": "1956-04-90"}, "damerau_levenshtein<=1"),

@@ -61,6 +61,11 @@ def _strip_cjk_honorific(name: str) -> tuple[str, bool]:
     return name, False
 
 
+def has_cjk_honorific(name: str) -> bool:
+    """张先生, 王总: a Chinese name written with a title after it."""
+    return _strip_cjk_honorific(name)[1]
+
+
 def _strip_latin_titles(tokens: list[str]) -> tuple[list[str], bool]:
     """Drop leading titles (Mr, Dr.) and trailing suffixes (Jr., III); never the last remaining token."""
     vocab = _vocab()

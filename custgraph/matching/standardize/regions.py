@@ -188,6 +188,51 @@ def region_from_address(raw: object) -> str | None:
 
 
 @cache
+def _address_cities() -> tuple[tuple[str, str], ...]:
+    """(spelling at the start of an address, city short name), longest first."""
+    starts: dict[str, str] = {}
+    for province in provinces():
+        if province.name.endswith("市"):  # 北京市朝阳区 -> 北京
+            starts[province.name] = starts[province.short] = province.short
+        for city in province.cities:
+            starts[city + "市"] = starts[city] = city
+    return tuple(sorted(starts.items(), key=lambda item: -len(item[0])))
+
+
+_DISTRICT_AFTER = re.compile(r"^[^\d号路街道]{1,5}?[区县旗]")
+_LATIN_TAIL = re.compile(r",\s*([A-Za-z][A-Za-z .'-]{1,40})$")
+
+
+def _without_province(text: str) -> str:
+    for spelling, province in _address_prefixes():
+        # a municipality (北京市) is its own city; "深圳市" entries are cities, not provinces
+        if not spelling.endswith("市") and not province.name.endswith("市") and text.startswith(spelling):
+            return text[len(spelling) :]
+    return text
+
+
+def city_from_address(raw: object) -> str | None:
+    """The city an address names, else None.
+
+    ``广东省深圳市南山区...`` / ``深圳南山区...`` -> ``深圳``; ``242 Harbour Road, London`` -> ``London``.
+    After an optional province, a Chinese city counts with its 市, or bare when a district follows
+    (``杭州西湖区``), so the district 朝阳区 is no city 朝阳, and an address that starts with its
+    district (``槐荫区文化路...``) names no city.
+    """
+    text = clean_text(raw)
+    if text is None:
+        return None
+    if not has_cjk(text):
+        tail = _LATIN_TAIL.search(text)
+        return tail.group(1).strip() if tail else None
+    text = _without_province(to_simplified(text).replace(" ", ""))
+    for start, city in _address_cities():
+        if text.startswith(start):
+            return city if start.endswith("市") or _DISTRICT_AFTER.match(text[len(start) :]) else None
+    return None
+
+
+@cache
 def company_place_names() -> tuple[str, ...]:
     """Place names that may be stripped from a company name, longest first (see ``regions.yaml``)."""
     names: set[str] = set()
