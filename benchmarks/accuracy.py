@@ -78,8 +78,14 @@ def score(links: Path, truth: dict[tuple[str, str], str]) -> dict[str, float | i
     precision = tp / len(p) if p else 0.0
     recall = tp / len(t) if t else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 5), "recall": round(recall, 5), "f1": round(f1, 5),
-            "predicted_pairs": len(p), "true_pairs": len(t), "records": len(truth)}
+    return {
+        "precision": round(precision, 5),
+        "recall": round(recall, 5),
+        "f1": round(f1, 5),
+        "predicted_pairs": len(p),
+        "true_pairs": len(t),
+        "records": len(truth),
+    }
 
 
 def run_set(name: str, imports: list[tuple[Path, str, Path, str]], truth: dict, work: Path) -> dict:
@@ -89,8 +95,13 @@ def run_set(name: str, imports: list[tuple[Path, str, Path, str]], truth: dict, 
     started = time.perf_counter()
     try:
         for path, source, mapping, kind in imports:
-            subprocess.run([*CLI, "import", str(path), "--source", source, "--mapping", str(mapping),
-                            "--kind", kind], env=env, check=True, capture_output=True, text=True)
+            subprocess.run(
+                [*CLI, "import", str(path), "--source", source, "--mapping", str(mapping), "--kind", kind],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
         links = work / f"{name}-links.csv"
         subprocess.run([*CLI, "export", "links", "--out", str(links)], env=env, check=True, capture_output=True)
         seconds = time.perf_counter() - started
@@ -104,8 +115,7 @@ def febrl4(work: Path) -> dict:
     b = trimmed_copy(febrl_dir() / "dataset4b.csv", work / "dataset4b.csv")
     mapping = MAPPINGS / "febrl.yaml"
     truth = febrl_truth([(a, "febrl_a"), (b, "febrl_b")])
-    return run_set("febrl4", [(a, "febrl_a", mapping, "customers"), (b, "febrl_b", mapping, "customers")],
-                   truth, work)
+    return run_set("febrl4", [(a, "febrl_a", mapping, "customers"), (b, "febrl_b", mapping, "customers")], truth, work)
 
 
 def febrl3(work: Path) -> dict:
@@ -116,8 +126,20 @@ def febrl3(work: Path) -> dict:
 
 def chinese_crm(work: Path, seed: int, entities: int) -> dict:
     out = work / "chinese"
-    subprocess.run([sys.executable, str(HERE / "gen_chinese_crm.py"), "--seed", str(seed), "--entities",
-                    str(entities), "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "gen_chinese_crm.py"),
+            "--seed",
+            str(seed),
+            "--entities",
+            str(entities),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     with open(out / "truth.csv", newline="", encoding="utf-8") as handle:
         truth = {(r["source"], r["source_key"]): r["entity"] for r in csv.DictReader(handle)}
     imports = [

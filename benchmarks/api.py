@@ -135,8 +135,10 @@ def people(count: int, seed: int = 42) -> Iterator[dict[str, Any]]:
         key, company = rng.choice(companies)
         first = _date(rng)
         last = max(first, _date(rng, 2023))
-        orders = [{"uid": f"SO{cid}{k}", "date": _date(rng, 2022), "amount": float(rng.randint(1, 200) * 100)}
-                  for k in range(rng.randint(0, 2))]
+        orders = [
+            {"uid": f"SO{cid}{k}", "date": _date(rng, 2022), "amount": float(rng.randint(1, 200) * 100)}
+            for k in range(rng.randint(0, 2))
+        ]
         value = rng.choices(("high", "medium", "low"), (1, 1, 1))[0]
         tags = [f"value:{value}"]
         if rng.random() < 0.2:
@@ -146,18 +148,36 @@ def people(count: int, seed: int = 42) -> Iterator[dict[str, Any]]:
         yield {
             "id": cid,
             "props": {
-                "id": cid, "name": name, "customer_type": "person", "lifecycle": rng.choice(LIFECYCLES),
-                "industry": rng.choice(INDUSTRIES), "region": rng.choice(REGIONS), "mobile": mobile,
-                "email": f"user{n + 1}@example.com", "company": company, "first_contact": first,
-                "last_contact": last, "total_amount": sum(o["amount"] for o in orders),
+                "id": cid,
+                "name": name,
+                "customer_type": "person",
+                "lifecycle": rng.choice(LIFECYCLES),
+                "industry": rng.choice(INDUSTRIES),
+                "region": rng.choice(REGIONS),
+                "mobile": mobile,
+                "email": f"user{n + 1}@example.com",
+                "company": company,
+                "first_contact": first,
+                "last_contact": last,
+                "total_amount": sum(o["amount"] for o in orders),
                 "order_count": len(orders),
             },
-            "company": key, "company_name": company, "owner": rng.choice(OWNERS),
+            "company": key,
+            "company_name": company,
+            "owner": rng.choice(OWNERS),
             "channel": rng.choice(CHANNELS),
-            "tags": tags, "mobile": mobile, "orders": orders,
-            "interactions": [{"uid": f"HD{cid}{k}", "type": rng.choice(("电话回访", "拜访", "投诉")),
-                              "date": _date(rng, 2023), "satisfaction": float(rng.randint(1, 5))}
-                             for k in range(rng.randint(1, 3))],
+            "tags": tags,
+            "mobile": mobile,
+            "orders": orders,
+            "interactions": [
+                {
+                    "uid": f"HD{cid}{k}",
+                    "type": rng.choice(("电话回访", "拜访", "投诉")),
+                    "date": _date(rng, 2023),
+                    "satisfaction": float(rng.randint(1, 5)),
+                }
+                for k in range(rng.randint(1, 3))
+            ],
         }
 
 
@@ -172,9 +192,19 @@ async def build(graph: Graph, count: int) -> tuple[World, dict[str, float]]:
     await ensure_schema(graph)
     rows = list(people(count))
     companies = {(r["company"], r["company_name"]) for r in rows}
-    await graph.write(TAGS, rows=[{"key": f"{d}:{n}", "name": n, "dimension": d}
-                                  for d, n in (("value", "high"), ("value", "medium"), ("value", "low"),
-                                               ("custom", "流失风险"), ("custom", "VIP"))])
+    await graph.write(
+        TAGS,
+        rows=[
+            {"key": f"{d}:{n}", "name": n, "dimension": d}
+            for d, n in (
+                ("value", "high"),
+                ("value", "medium"),
+                ("value", "low"),
+                ("custom", "流失风险"),
+                ("custom", "VIP"),
+            )
+        ],
+    )
     await graph.write(NAMED["Owner"], rows=OWNERS)
     await graph.write(NAMED["Channel"], rows=list(CHANNELS))
     for chunk in _chunks(sorted(companies), BATCH):
@@ -183,13 +213,21 @@ async def build(graph: Graph, count: int) -> tuple[World, dict[str, float]]:
         await graph.write(CUSTOMERS, rows=[{"props": r["props"]} for r in chunk])
     timings["customers_s"] = time.perf_counter() - started
     for chunk in _chunks(rows, BATCH):
-        await graph.write(EDGES, rows=[{k: r[k] for k in ("id", "owner", "channel", "company", "tags")}
-                                       for r in chunk])
+        await graph.write(EDGES, rows=[{k: r[k] for k in ("id", "owner", "channel", "company", "tags")} for r in chunk])
     for chunk in _chunks(rows, BATCH // 2):
-        await graph.write(ACTIVITY, rows=[
-            {"id": r["id"], "mobile": r["mobile"], "interactions": r["interactions"], "orders": r["orders"],
-             "fields": json.dumps({"name": r["props"]["name"], "mobile": r["mobile"]}, ensure_ascii=False)}
-            for r in chunk])
+        await graph.write(
+            ACTIVITY,
+            rows=[
+                {
+                    "id": r["id"],
+                    "mobile": r["mobile"],
+                    "interactions": r["interactions"],
+                    "orders": r["orders"],
+                    "fields": json.dumps({"name": r["props"]["name"], "mobile": r["mobile"]}, ensure_ascii=False),
+                }
+                for r in chunk
+            ],
+        )
     timings["edges_s"] = time.perf_counter() - started - timings["customers_s"]
     index_started = time.perf_counter()
     for chunk in _chunks([r["id"] for r in rows], INDEX_BATCH):
@@ -199,8 +237,12 @@ async def build(graph: Graph, count: int) -> tuple[World, dict[str, float]]:
 
 
 def world_of(rows: list[dict[str, Any]]) -> World:
-    return World(ids=[r["id"] for r in rows], names=[r["props"]["name"] for r in rows],
-                 mobiles=[r["mobile"] for r in rows], companies=[r["company_name"] for r in rows])
+    return World(
+        ids=[r["id"] for r in rows],
+        names=[r["props"]["name"] for r in rows],
+        mobiles=[r["mobile"] for r in rows],
+        companies=[r["company_name"] for r in rows],
+    )
 
 
 # --- the scenarios ----------------------------------------------------------------------------
@@ -262,9 +304,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
-async def load(
-    base: str, make: Callable[[], dict[str, Any]], requests: int, concurrency: int
-) -> dict[str, Any]:
+async def load(base: str, make: Callable[[], dict[str, Any]], requests: int, concurrency: int) -> dict[str, Any]:
     headers = {"X-Role": "manager", "X-User": "bench"}
     latencies: list[float] = []
     errors = 0
@@ -294,24 +334,37 @@ async def load(
         elapsed = time.perf_counter() - started
     ms = [1000 * v for v in latencies]
     return {
-        "requests": len(ms), "errors": errors, "rps": round(len(ms) / elapsed, 1),
-        "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
-        "p99_ms": round(percentile(ms, 99), 1), "mean_ms": round(statistics.fmean(ms), 1),
+        "requests": len(ms),
+        "errors": errors,
+        "rps": round(len(ms) / elapsed, 1),
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+        "mean_ms": round(statistics.fmean(ms), 1),
         **({"error_samples": sorted(samples)} if samples else {}),
     }
 
 
 # --- the server -------------------------------------------------------------------------------
 
+
 def start_service(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CUSTGRAPH_DATA_DIR": str(data_dir), "CUSTGRAPH_ENV": "development"}
     env.pop("NEO4J_URI", None)
-    command = [sys.executable, "-m", "custgraph.service.cli", "serve", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "custgraph.service.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     with open(data_dir / "uvicorn.log", "wb") as log:  # the child keeps its own copy of the handle
-        return subprocess.Popen(
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_healthy(base: str, proc: subprocess.Popen[bytes]) -> None:
@@ -354,7 +407,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--heap", default="4g", help="embedded graph server heap")
     parser.add_argument(
-        "--keep", type=Path, default=None,
+        "--keep",
+        type=Path,
+        default=None,
         help="build the graph in this directory and keep it; a later run with the same --customers reuses it",
     )
     args = parser.parse_args(argv)
@@ -386,9 +441,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         wait_healthy(base, proc)
         results = asyncio.run(measure(base, world, args.requests, args.concurrency))
         report = {
-            "benchmark": "graphql_api", "customers": args.customers, "workers": args.workers,
-            "concurrency": args.concurrency, "server": "arcadedb (embedded)", "cpus": os.cpu_count(),
-            "setup_seconds": timings, "scenarios": results,
+            "benchmark": "graphql_api",
+            "customers": args.customers,
+            "workers": args.workers,
+            "concurrency": args.concurrency,
+            "server": "arcadedb (embedded)",
+            "cpus": os.cpu_count(),
+            "setup_seconds": timings,
+            "scenarios": results,
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return report

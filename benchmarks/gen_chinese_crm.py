@@ -36,8 +36,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--dirt-scale", type=float, default=1.0, help="multiply every dirt rate (0 = clean)")
     parser.add_argument("--dirt", type=Path, help="JSON object of dirt rates overriding the defaults")
-    parser.add_argument("--sources", default=",".join(DEFAULT_SOURCES),
-                        help=f"comma-separated, from {', '.join(SOURCES)}")
+    parser.add_argument(
+        "--sources", default=",".join(DEFAULT_SOURCES), help=f"comma-separated, from {', '.join(SOURCES)}"
+    )
     return parser.parse_args(argv)
 
 

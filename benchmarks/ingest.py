@@ -50,16 +50,28 @@ def write_file(path: Path, rows: int, seed: int) -> None:
             email = rng.choice([f"{mailbox}@example.com", f"{mailbox.upper()}@EXAMPLE.COM"])
             first = f"202{rng.randint(0, 4)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             amount = rng.choice([f"¥{rng.randint(100, 99999):,}", f"{rng.randint(1, 50) / 10}万", ""])
-            writer.writerow([f"K{i:07d}", name, mobile, email, rng.choice(REGIONS), rng.choice(CITIES),
-                             rng.choice(INDUSTRIES), first, amount])
+            writer.writerow(
+                [
+                    f"K{i:07d}",
+                    name,
+                    mobile,
+                    email,
+                    rng.choice(REGIONS),
+                    rng.choice(CITIES),
+                    rng.choice(INDUSTRIES),
+                    first,
+                    amount,
+                ]
+            )
 
 
 async def import_once(data_dir: Path, path: Path) -> tuple[float, str]:
     graph = Graph.connect(GraphConfig(uri=None, data_dir=data_dir))
     try:
         started = time.perf_counter()
-        summary = await run_import(graph, [path], ImportOptions(source="bench"), load_rules(),
-                                   reports_dir=data_dir / "reports")
+        summary = await run_import(
+            graph, [path], ImportOptions(source="bench"), load_rules(), reports_dir=data_dir / "reports"
+        )
         return time.perf_counter() - started, summary.line()
     finally:
         await graph.close()
@@ -84,16 +96,21 @@ def main() -> None:
             reimport_s, reline = asyncio.run(import_once(data_dir, path))
         finally:
             embedded.stop(data_dir)
-    print(json.dumps({
-        "benchmark": "ingest",
-        "rows": args.rows,
-        "read_rows_per_s": round(read / read_s, 1),
-        "import_rows_per_s": round(args.rows / import_s, 1),
-        "import_seconds": round(import_s, 1),
-        "reimport_rows_per_s": round(args.rows / reimport_s, 1),
-        "summary": line,
-        "reimport_summary": reline,
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "benchmark": "ingest",
+                "rows": args.rows,
+                "read_rows_per_s": round(read / read_s, 1),
+                "import_rows_per_s": round(args.rows / import_s, 1),
+                "import_seconds": round(import_s, 1),
+                "reimport_rows_per_s": round(args.rows / reimport_s, 1),
+                "summary": line,
+                "reimport_summary": reline,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -127,7 +127,10 @@ def febrl_batches(files: Sequence[tuple[str, str]]) -> tuple[list[list[MatchReco
 
 
 def chinese_crm_batches(
-    seed: int = 1, entities: int = 3000, masked: bool = False, order: Sequence[str] = ("crm_export", "orders", "webform")
+    seed: int = 1,
+    entities: int = 3000,
+    masked: bool = False,
+    order: Sequence[str] = ("crm_export", "orders", "webform"),
 ) -> tuple[list[list[MatchRecord]], dict[str, str]]:
     """The project's Chinese multi-source CRM benchmark (benchmarks/gen_chinese_crm.py), read and
     standardized by the real ingest code, one batch per file in the order an import would take.

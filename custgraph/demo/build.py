@@ -34,9 +34,7 @@ def demo_set() -> GeneratedSet:
 
 def examples_set() -> GeneratedSet:
     """A small sample where every common kind of dirt shows up a few times."""
-    dirt = replace(
-        DirtConfig().scaled(1.5), exact_duplicate_row=0.04, duplicate_entry=0.06, placeholder_mobile=0.05
-    )
+    dirt = replace(DirtConfig().scaled(1.5), exact_duplicate_row=0.04, duplicate_entry=0.06, placeholder_mobile=0.05)
     reach = Reach(crm_person=0.95, crm_company=1.0, webform_prospect=0.9, webform_other=0.55)
     return generate(EXAMPLES_SEED, EXAMPLES_ENTITIES, dirt=dirt, english_share=0.1, reach=reach)
 

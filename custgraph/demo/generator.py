@@ -25,7 +25,13 @@ from custgraph.demo.plan import Reach
 from custgraph.demo.world import build_world
 
 __all__ = [
-    "DEFAULT_SOURCES", "SOURCES", "DirtConfig", "GeneratedSet", "Reach", "SourceRecord", "SourceTable",
+    "DEFAULT_SOURCES",
+    "SOURCES",
+    "DirtConfig",
+    "GeneratedSet",
+    "Reach",
+    "SourceRecord",
+    "SourceTable",
     "generate",
 ]
 
@@ -67,7 +73,14 @@ def generate(
         if not 0.0 <= share <= 1.0:
             raise ValueError(f"{name} must be in [0, 1]")
     dirt = dirt if dirt is not None else DirtConfig()
-    world = build_world(_rng(seed, "world"), n_entities, dirt, sources=tuple(sources),
-                        company_share=company_share, english_share=english_share, reach=reach or Reach())
+    world = build_world(
+        _rng(seed, "world"),
+        n_entities,
+        dirt,
+        sources=tuple(sources),
+        company_share=company_share,
+        english_share=english_share,
+        reach=reach or Reach(),
+    )
     tables = {name: SOURCES[name](_rng(seed, name), world, dirt) for name in sources}
     return GeneratedSet(seed=seed, dirt=dirt, world=world, tables=tables)

@@ -16,8 +16,18 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 # Prefixes of mainland mobile numbers actually in use.
 MOBILE_PREFIXES: tuple[str, ...] = (
-    *(f"13{d}" for d in "0123456789"), *(f"15{d}" for d in "012356789"), "166", "171", "173",
-    *(f"17{d}" for d in "5678"), *(f"18{d}" for d in "0123456789"), "191", "193", "195", "198", "199",
+    *(f"13{d}" for d in "0123456789"),
+    *(f"15{d}" for d in "012356789"),
+    "166",
+    "171",
+    "173",
+    *(f"17{d}" for d in "5678"),
+    *(f"18{d}" for d in "0123456789"),
+    "191",
+    "193",
+    "195",
+    "198",
+    "199",
 )
 PLACEHOLDER_MOBILES = ("13800000000", "13888888888")
 
@@ -44,11 +54,7 @@ def credit_code_check(first17: str) -> str:
 
 def credit_code_valid(value: str) -> bool:
     v = value.strip().upper()
-    return (
-        len(v) == 18
-        and all(c in _USCC_CHARSET for c in v)
-        and credit_code_check(v[:17]) == v[17]
-    )
+    return len(v) == 18 and all(c in _USCC_CHARSET for c in v) and credit_code_check(v[:17]) == v[17]
 
 
 def make_credit_code(rng: random.Random, division: str) -> str:

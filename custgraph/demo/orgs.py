@@ -42,17 +42,25 @@ def make_orgs(rng: random.Random, count: int) -> list[Org]:
         building = f"{brand}{rng.choice(OFFICE_BUILDINGS)}"
         floor = rng.randrange(2, 32)
         room = f"{floor}层{floor:d}{rng.randrange(1, 20):02d}室"
-        orgs.append(Org(
-            id=f"O{len(orgs) + 1:05d}",
-            brand=brand, brand_py=brand_py, sector=sector, sector_en=sector_en, industry=industry,
-            city=city, district=district, division=division,
-            suffix="股份有限公司" if rng.random() < 0.15 else "有限公司",
-            city_in_parens=rng.random() < 0.25,
-            credit_code=ids.make_credit_code(rng, division),
-            switchboard=ids.make_landline(rng, city.area_code),
-            domain=domain,
-            address=f"{full_place(city, district)}{street(rng)}{building}{room}",
-        ))
+        orgs.append(
+            Org(
+                id=f"O{len(orgs) + 1:05d}",
+                brand=brand,
+                brand_py=brand_py,
+                sector=sector,
+                sector_en=sector_en,
+                industry=industry,
+                city=city,
+                district=district,
+                division=division,
+                suffix="股份有限公司" if rng.random() < 0.15 else "有限公司",
+                city_in_parens=rng.random() < 0.25,
+                credit_code=ids.make_credit_code(rng, division),
+                switchboard=ids.make_landline(rng, city.area_code),
+                domain=domain,
+                address=f"{full_place(city, district)}{street(rng)}{building}{room}",
+            )
+        )
     return orgs
 
 

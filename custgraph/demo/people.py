@@ -103,10 +103,15 @@ class Registry:
         if domain == "qq.com" and rng.random() < 0.6:
             return self._claim(str(rng.randrange(10**7, 3 * 10**9)), domain)
         given = "".join(name.given_py)
-        local = rng.choice([
-            f"{name.surname_py}{given}", f"{given}.{name.surname_py}", f"{name.surname_py}_{given}",
-            f"{name.surname_py}{given}{birth:%y}", f"{name.surname_py}{given}{birth:%m%d}",
-        ])
+        local = rng.choice(
+            [
+                f"{name.surname_py}{given}",
+                f"{given}.{name.surname_py}",
+                f"{name.surname_py}_{given}",
+                f"{name.surname_py}{given}{birth:%y}",
+                f"{name.surname_py}{given}{birth:%m%d}",
+            ]
+        )
         return self._claim(local, domain)
 
     def work_email(self, name: PersonName, org: Org) -> str:
@@ -114,8 +119,11 @@ class Registry:
             local = f"{_ascii(name.given)}.{_ascii(name.surname)}"
         else:
             initials = "".join(p[0] for p in name.given_py)
-            local = self._rng.choice([
-                f"{name.surname_py}{initials}", f"{''.join(name.given_py)}.{name.surname_py}",
-                f"{name.surname_py}.{''.join(name.given_py)}",
-            ])
+            local = self._rng.choice(
+                [
+                    f"{name.surname_py}{initials}",
+                    f"{''.join(name.given_py)}.{name.surname_py}",
+                    f"{name.surname_py}.{''.join(name.given_py)}",
+                ]
+            )
         return self._claim(local, org.domain)

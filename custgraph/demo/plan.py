@@ -103,10 +103,13 @@ def set_traps(rng: random.Random, entities: list[Entity], dirt: DirtConfig) -> N
         k = min(len(candidates), max(3, round(dirt.placeholder_mobile * len(persons))))
         for e in rng.sample(candidates, k):
             e.plan.placeholder_mobile = True
-    _share(rng, [e for e in persons if e.plan.in_crm and not e.plan.placeholder_mobile],
-           dirt.shared_switchboard, "switchboard")
-    _share(rng, [e for e in persons if e.plan.in_crm or e.plan.webform_times],
-           dirt.shared_info_email, "info_email")
+    _share(
+        rng,
+        [e for e in persons if e.plan.in_crm and not e.plan.placeholder_mobile],
+        dirt.shared_switchboard,
+        "switchboard",
+    )
+    _share(rng, [e for e in persons if e.plan.in_crm or e.plan.webform_times], dirt.shared_info_email, "info_email")
 
 
 def _share(rng: random.Random, people: list[Entity], rate: float, flag: str) -> None:

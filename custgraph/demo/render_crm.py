@@ -16,8 +16,24 @@ from custgraph.demo.vocab_business import OWNERS
 
 SOURCE = "crm_export"
 COLUMNS = (
-    "客户编号", "客户姓名", "客户类型", "手机号", "邮箱", "身份证号", "公司名称", "统一社会信用代码", "行业",
-    "省份", "城市", "详细地址", "负责人", "来源渠道", "首次接触日期", "客户状态", "标签", "备注",
+    "客户编号",
+    "客户姓名",
+    "客户类型",
+    "手机号",
+    "邮箱",
+    "身份证号",
+    "公司名称",
+    "统一社会信用代码",
+    "行业",
+    "省份",
+    "城市",
+    "详细地址",
+    "负责人",
+    "来源渠道",
+    "首次接触日期",
+    "客户状态",
+    "标签",
+    "备注",
 )
 _TAG_SEPARATORS = ("、", "、", ",", ";", " ", "，")
 
@@ -34,8 +50,16 @@ def render(rng: random.Random, world: World, dirt: DirtConfig) -> SourceTable:
             drafts.append(replace(draft, dirt=(*draft.dirt, "duplicate_entry")))
         if e.plan.crm_reentry and e.mobile_changed_on:
             drafts.append(_draft(d, e, e.mobile_changed_on, reentry=True))
-    return assemble(rng, dirt, name=SOURCE, fmt="xlsx", columns=COLUMNS, key_column="客户编号", drafts=drafts,
-                    key_of=lambda i, draft: f"KH{draft.when:%y}{i:05d}")
+    return assemble(
+        rng,
+        dirt,
+        name=SOURCE,
+        fmt="xlsx",
+        columns=COLUMNS,
+        key_column="客户编号",
+        drafts=drafts,
+        key_of=lambda i, draft: f"KH{draft.when:%y}{i:05d}",
+    )
 
 
 def _draft(d: Dirtier, e: Entity, day: date, *, reentry: bool) -> Draft:

@@ -14,8 +14,17 @@ from custgraph.demo.vocab_business import EVENTS, INTERACTION_NOTES, INTERACTION
 
 SOURCE = "interactions"
 COLUMNS = (
-    "互动编号", "互动日期", "客户姓名", "手机号", "邮箱", "公司名称", "互动类型", "活动名称", "沟通内容",
-    "满意度", "跟进人",
+    "互动编号",
+    "互动日期",
+    "客户姓名",
+    "手机号",
+    "邮箱",
+    "公司名称",
+    "互动类型",
+    "活动名称",
+    "沟通内容",
+    "满意度",
+    "跟进人",
 )
 
 
@@ -27,8 +36,16 @@ def render(rng: random.Random, world: World, dirt: DirtConfig) -> SourceTable:
         for _ in range(e.plan.n_interactions):
             day = e.first_contact + timedelta(days=rng.randrange(span))
             drafts.append(_draft(d, e, day))
-    return assemble(rng, dirt, name=SOURCE, fmt="csv", columns=COLUMNS, key_column="互动编号", drafts=drafts,
-                    key_of=lambda i, draft: f"HD{draft.when:%Y%m}{i:05d}")
+    return assemble(
+        rng,
+        dirt,
+        name=SOURCE,
+        fmt="csv",
+        columns=COLUMNS,
+        key_column="互动编号",
+        drafts=drafts,
+        key_of=lambda i, draft: f"HD{draft.when:%Y%m}{i:05d}",
+    )
 
 
 def _satisfaction(d: Dirtier, kind: str) -> str:

@@ -14,7 +14,15 @@ from custgraph.demo.vocab_business import ORDER_STATUSES, PAYMENTS, PRODUCTS
 
 SOURCE = "orders"
 COLUMNS = (
-    "订单号", "下单日期", "客户姓名", "手机号", "收货地址", "商品", "数量", "订单金额(元)", "支付方式",
+    "订单号",
+    "下单日期",
+    "客户姓名",
+    "手机号",
+    "收货地址",
+    "商品",
+    "数量",
+    "订单金额(元)",
+    "支付方式",
     "订单状态",
 )
 _LAST_ORDER_BEFORE = {"成交": 0, "潜在": 0, "沉默": 100, "流失": 200}  # days before the export
@@ -26,16 +34,25 @@ def render(rng: random.Random, world: World, dirt: DirtConfig) -> SourceTable:
     for e in world.entities:
         for when in _order_times(rng, e):
             drafts.append(_draft(d, e, when))
-    return assemble(rng, dirt, name=SOURCE, fmt="csv", columns=COLUMNS, key_column="订单号", drafts=drafts,
-                    key_of=lambda i, draft: f"SO{draft.when:%Y%m%d}{i:05d}")
+    return assemble(
+        rng,
+        dirt,
+        name=SOURCE,
+        fmt="csv",
+        columns=COLUMNS,
+        key_column="订单号",
+        drafts=drafts,
+        key_of=lambda i, draft: f"SO{draft.when:%Y%m%d}{i:05d}",
+    )
 
 
 def _order_times(rng: random.Random, e: Entity) -> list[datetime]:
     end = EXPORT_DAY - timedelta(days=_LAST_ORDER_BEFORE[e.lifecycle])
     start = min(e.first_contact + timedelta(days=3), end - timedelta(days=30))
     days = [start + timedelta(days=rng.randrange((end - start).days)) for _ in range(e.plan.n_orders)]
-    return sorted(datetime.combine(day, time(rng.randrange(7, 24), rng.randrange(60), rng.randrange(60)))
-                  for day in days)
+    return sorted(
+        datetime.combine(day, time(rng.randrange(7, 24), rng.randrange(60), rng.randrange(60))) for day in days
+    )
 
 
 def _draft(d: Dirtier, e: Entity, when: datetime) -> Draft:

@@ -28,8 +28,16 @@ def render(rng: random.Random, world: World, dirt: DirtConfig) -> SourceTable:
                 again = when + timedelta(seconds=d.rng.randrange(2, 40))
                 row = {**draft.row, "submitted_at": f"{again:%Y-%m-%d %H:%M:%S}"}
                 drafts.append(Draft(e.id, again, row, (*draft.dirt, "duplicate_entry")))
-    return assemble(rng, dirt, name=SOURCE, fmt="jsonl", columns=COLUMNS, key_column="id", drafts=drafts,
-                    key_of=lambda i, draft: f"wf-{draft.when:%Y%m%d}-{i:05d}")
+    return assemble(
+        rng,
+        dirt,
+        name=SOURCE,
+        fmt="jsonl",
+        columns=COLUMNS,
+        key_column="id",
+        drafts=drafts,
+        key_of=lambda i, draft: f"wf-{draft.when:%Y%m%d}-{i:05d}",
+    )
 
 
 def _draft(d: Dirtier, e: Entity, when: datetime) -> Draft:
@@ -50,7 +58,8 @@ def _draft(d: Dirtier, e: Entity, when: datetime) -> Draft:
         "email": email,
         "company": d.company(employer) if employer and (e.kind == "company" or d.chance(0.75)) else "",
         "city": d.city(*((employer.city, employer.district) if employer else (e.city, e.district)))
-        if d.chance(0.8) else "",
+        if d.chance(0.8)
+        else "",
         "message": d.rng.choice(MESSAGES_EN if english else MESSAGES_ZH),
         "submitted_at": d.moment(when),
     }

@@ -54,8 +54,7 @@ def pinyin_form(rng: random.Random, name: PersonName) -> str:
 def english_form(rng: random.Random, name: PersonName) -> str:
     """John Smith -> Smith John / SMITH, John / john smith / J. Smith."""
     first, last = name.given, name.surname
-    return rng.choice([f"{last} {first}", f"{last.upper()}, {first}", f"{first} {last}".lower(),
-                       f"{first[0]}. {last}"])
+    return rng.choice([f"{last} {first}", f"{last.upper()}, {first}", f"{first} {last}".lower(), f"{first[0]}. {last}"])
 
 
 def typo_name(rng: random.Random, name: PersonName) -> str | None:
@@ -64,7 +63,7 @@ def typo_name(rng: random.Random, name: PersonName) -> str | None:
     for i, ch in enumerate(name.given):
         for alt in _GROUP_OF.get(ch, ch):
             if alt != ch:
-                options.append(name.surname + name.given[:i] + alt + name.given[i + 1:])
+                options.append(name.surname + name.given[:i] + alt + name.given[i + 1 :])
     if name.surname in SURNAME_HOMOPHONES:
         options.append(SURNAME_HOMOPHONES[name.surname] + name.given)
     return rng.choice(options) if options else None
@@ -90,13 +89,18 @@ def phone_form(rng: random.Random, number: str) -> tuple[str, str]:
     if number.startswith("+"):  # E.164 abroad
         cc_len = 1 if number.startswith("+1") else 3 if number.startswith(("+852",)) else 2
         cc, local = number[1 : 1 + cc_len], number[1 + cc_len :]
-        return rng.choice([
-            (f"+{cc} {local[:4]} {local[4:]}", "phone_spaces"), (f"00{cc}{local}", "phone_0086"),
-            (local, "phone_local"),
-        ])
+        return rng.choice(
+            [
+                (f"+{cc} {local[:4]} {local[4:]}", "phone_spaces"),
+                (f"00{cc}{local}", "phone_0086"),
+                (local, "phone_local"),
+            ]
+        )
     m = number
-    kind = _pick(rng, [("phone_spaces", 25), ("phone_dashes", 20), ("phone_plus86", 25), ("phone_0086", 10),
-                       ("phone_fullwidth", 15)])
+    kind = _pick(
+        rng,
+        [("phone_spaces", 25), ("phone_dashes", 20), ("phone_plus86", 25), ("phone_0086", 10), ("phone_fullwidth", 15)],
+    )
     if kind == "phone_spaces":
         return f"{m[:3]} {m[3:7]} {m[7:]}", kind
     if kind == "phone_dashes":
@@ -112,16 +116,21 @@ def phone_form(rng: random.Random, number: str) -> tuple[str, str]:
 def landline_form(rng: random.Random, number: str) -> str:
     """010-88886666 as people write it: (010)88886666, 010 8888 6666, 01088886666, 010-88886666转801."""
     area, local = number.split("-")
-    return rng.choice([
-        number, number, f"({area}){local}", f"{area} {local[:4]} {local[4:]}", f"{area}{local}",
-        f"{number}转{rng.randrange(100, 900)}",
-    ])
+    return rng.choice(
+        [
+            number,
+            number,
+            f"({area}){local}",
+            f"{area} {local[:4]} {local[4:]}",
+            f"{area}{local}",
+            f"{number}转{rng.randrange(100, 900)}",
+        ]
+    )
 
 
 def email_form(rng: random.Random, email: str) -> tuple[str, str]:
     local, domain = email.split("@")
-    kind = _pick(rng, [("email_case", 45), ("email_whitespace", 25), ("email_typo", 20),
-                       ("email_fullwidth_at", 10)])
+    kind = _pick(rng, [("email_case", 45), ("email_whitespace", 25), ("email_typo", 20), ("email_fullwidth_at", 10)])
     if kind == "email_case":
         forms = [email.upper(), f"{local.capitalize()}@{domain}", f"{local}@{domain.upper()}"]
         return rng.choice(forms), kind
@@ -138,8 +147,11 @@ def email_form(rng: random.Random, email: str) -> tuple[str, str]:
 def company_form(rng: random.Random, org: Org, *, english: bool) -> tuple[str, str]:
     core = f"{org.brand}{org.sector}"
     options: list[tuple[str, int]] = [
-        ("company_no_suffix", 15), ("company_china_insert", 8), ("company_no_city", 15),
-        ("company_short", 12), ("traditional_chars", 7),
+        ("company_no_suffix", 15),
+        ("company_china_insert", 8),
+        ("company_no_city", 15),
+        ("company_short", 12),
+        ("traditional_chars", 7),
     ]
     if org.suffix == "有限公司":
         options.append(("company_suffix", 25))
@@ -166,8 +178,13 @@ def company_form(rng: random.Random, org: Org, *, english: bool) -> tuple[str, s
 
 
 def city_form(rng: random.Random, city: City, district: str) -> tuple[str, str]:
-    options = [("region_short", 40), ("region_english", 25), ("region_with_district", 10),
-               ("traditional_chars", 5), ("region_province_city", 0 if city.municipality else 10)]
+    options = [
+        ("region_short", 40),
+        ("region_english", 25),
+        ("region_with_district", 10),
+        ("traditional_chars", 5),
+        ("region_province_city", 0 if city.municipality else 10),
+    ]
     kind = _pick(rng, options)
     if kind == "region_short":
         return city.short, kind
@@ -187,11 +204,17 @@ def address_form(rng: random.Random, address: str, city: City) -> tuple[str, str
     if kind == "address_partial":
         head = city.name if city.municipality else city.province + city.name
         rest = address.removeprefix(head)
-        return rng.choice([address.removeprefix(city.province) if not city.municipality else rest,
-                           city.short + rest, rest]), kind
+        return rng.choice(
+            [address.removeprefix(city.province) if not city.municipality else rest, city.short + rest, rest]
+        ), kind
     if kind == "address_format":
-        return rng.choice([address.replace("层", "楼").replace("室", ""), address.replace("号", "号 "),
-                           address.replace("单元", "-").replace("栋", "-")]), kind
+        return rng.choice(
+            [
+                address.replace("层", "楼").replace("室", ""),
+                address.replace("号", "号 "),
+                address.replace("单元", "-").replace("栋", "-"),
+            ]
+        ), kind
     return traditional(address), kind
 
 
@@ -199,14 +222,26 @@ def address_form(rng: random.Random, address: str, city: City) -> tuple[str, str
 
 
 def date_form(rng: random.Random, day: date) -> str:
-    return rng.choice([f"{day.year}/{day.month}/{day.day}", f"{day.year}年{day.month}月{day.day}日",
-                       f"{day:%Y%m%d}", f"{day:%Y.%m.%d}"])
+    return rng.choice(
+        [
+            f"{day.year}/{day.month}/{day.day}",
+            f"{day.year}年{day.month}月{day.day}日",
+            f"{day:%Y%m%d}",
+            f"{day:%Y.%m.%d}",
+        ]
+    )
 
 
 def datetime_form(rng: random.Random, moment: datetime) -> str:
     y, m, d = moment.year, moment.month, moment.day
-    return rng.choice([f"{moment:%Y-%m-%dT%H:%M:%S}+08:00", f"{y}/{m}/{d} {moment:%H:%M}",
-                       f"{y}年{m}月{d}日 {moment:%H:%M}", f"{moment:%Y-%m-%d}"])
+    return rng.choice(
+        [
+            f"{moment:%Y-%m-%dT%H:%M:%S}+08:00",
+            f"{y}/{m}/{d} {moment:%H:%M}",
+            f"{y}年{m}月{d}日 {moment:%H:%M}",
+            f"{moment:%Y-%m-%d}",
+        ]
+    )
 
 
 def amount_form(rng: random.Random, yuan: int) -> str:
@@ -220,4 +255,4 @@ def mistype(rng: random.Random, value: str, alphabet: str) -> str:
     """One character of the body replaced by another of the alphabet: the checksum no longer holds."""
     i = rng.randrange(len(value) - 1)
     alt = rng.choice([c for c in alphabet if c != value[i]])
-    return value[:i] + alt + value[i + 1:]
+    return value[:i] + alt + value[i + 1 :]

@@ -94,9 +94,24 @@ def _commercial(rng: random.Random, entity: Entity) -> None:
 
 
 def _blank_entity(kind: str, person: PersonName, gender: str, city: City, district: str) -> Entity:
-    return Entity(id="", kind=kind, person=person, gender=gender, city=city, district=district, address="",
-                  mobiles=(), email="", owner="", channel="", lifecycle="", tags=(),
-                  first_contact=FIRST_DAY, industry="", note="")
+    return Entity(
+        id="",
+        kind=kind,
+        person=person,
+        gender=gender,
+        city=city,
+        district=district,
+        address="",
+        mobiles=(),
+        email="",
+        owner="",
+        channel="",
+        lifecycle="",
+        tags=(),
+        first_contact=FIRST_DAY,
+        industry="",
+        note="",
+    )
 
 
 def _person(
@@ -145,8 +160,7 @@ def _person(
     e.industry = employer.industry if employer else (rng.choice(SECTORS)[2] if rng.random() < 0.4 else "")
     if not city.abroad and rng.random() < dirt.changed_mobile:
         e.mobiles += (registry.mobile(),)
-        e.mobile_changed_on = _between(rng, e.first_contact + timedelta(days=45),
-                                       EXPORT_DAY - timedelta(days=40))
+        e.mobile_changed_on = _between(rng, e.first_contact + timedelta(days=45), EXPORT_DAY - timedelta(days=40))
     return e
 
 

@@ -91,7 +91,9 @@ class Graph:
             try:
                 records, _, _ = await asyncio.wait_for(
                     self.driver.execute_query(
-                        cast(LiteralString, query), params, database_=self.database,
+                        cast(LiteralString, query),
+                        params,
+                        database_=self.database,
                         routing_=RoutingControl.WRITE,
                     ),
                     self.query_timeout,
@@ -105,8 +107,12 @@ class Graph:
         raise AssertionError("unreachable")
 
     async def write_batches(
-        self, query: str, rows: Sequence[dict[str, Any]] | Iterable[dict[str, Any]], *,
-        batch_size: int = DEFAULT_BATCH, **params: Any,
+        self,
+        query: str,
+        rows: Sequence[dict[str, Any]] | Iterable[dict[str, Any]],
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        **params: Any,
     ) -> int:
         """Send ``rows`` as ``$rows`` in chunks; each chunk is one idempotent UNWIND statement."""
         chunk: list[dict[str, Any]] = []

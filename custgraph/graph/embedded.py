@@ -111,9 +111,7 @@ def read_state(data_dir: Path) -> ServerInfo | None:
 def answers(info: ServerInfo, timeout: float = 5.0) -> bool:
     """True when the database itself answers a query (the Bolt port opens before it exists)."""
     try:
-        with GraphDatabase.driver(
-            info.uri, auth=(USER, info.password), connection_timeout=timeout
-        ) as driver:
+        with GraphDatabase.driver(info.uri, auth=(USER, info.password), connection_timeout=timeout) as driver:
             # session.run, not execute_query: the latter retries for 30 s on its own
             with driver.session(database=DATABASE) as session:
                 record = session.run("RETURN 1 AS one").single()

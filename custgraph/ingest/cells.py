@@ -7,8 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 # str.strip() with no argument misses zero-width characters that web forms and Word paste into cells,
 # and the NUL bytes some exporters pad fields with.
-_STRIP = "\x00 \t\r\n\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+_STRIP = (
+    "\x00 \t\r\n\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff"
+)
 
 # Floats above this are not exact integers any more; print them as floats rather than invent digits.
 _EXACT_FLOAT_INT = 2**53

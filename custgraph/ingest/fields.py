@@ -8,22 +8,59 @@ Kind = Literal["customers", "orders", "interactions"]
 KINDS: tuple[str, ...] = get_args(Kind)
 
 CUSTOMER_FIELDS: tuple[str, ...] = (
-    "name", "first_name", "last_name", "gender", "birth_date", "customer_type", "company", "title",
-    "mobile", "phone", "email", "national_id", "credit_code",
-    "address", "address_number", "address_line1", "address_line2", "city", "region", "postal_code", "country",
-    "industry", "channel", "owner", "first_contact", "last_contact", "total_amount", "order_count",
-    "lifecycle", "tags", "notes", "consent_marketing",
+    "name",
+    "first_name",
+    "last_name",
+    "gender",
+    "birth_date",
+    "customer_type",
+    "company",
+    "title",
+    "mobile",
+    "phone",
+    "email",
+    "national_id",
+    "credit_code",
+    "address",
+    "address_number",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "industry",
+    "channel",
+    "owner",
+    "first_contact",
+    "last_contact",
+    "total_amount",
+    "order_count",
+    "lifecycle",
+    "tags",
+    "notes",
+    "consent_marketing",
 )
 
 # Order and interaction rows also describe the customer they belong to, so they carry every customer
 # field. `customer_key` is the customer's own key in the same source (客户编号 in an order export): it lets
 # the writer link the order to `source|customer_key` without any matching.
 ORDER_FIELDS: tuple[str, ...] = (
-    *CUSTOMER_FIELDS, "customer_key", "order_id", "order_date", "amount", "product",
+    *CUSTOMER_FIELDS,
+    "customer_key",
+    "order_id",
+    "order_date",
+    "amount",
+    "product",
 )
 INTERACTION_FIELDS: tuple[str, ...] = (
-    *CUSTOMER_FIELDS, "customer_key",
-    "interaction_id", "interaction_date", "interaction_type", "content", "satisfaction",
+    *CUSTOMER_FIELDS,
+    "customer_key",
+    "interaction_id",
+    "interaction_date",
+    "interaction_type",
+    "content",
+    "satisfaction",
 )
 
 FIELDS_BY_KIND: dict[str, frozenset[str]] = {

@@ -163,7 +163,9 @@ class ResolvedMapping:
     def to_profile(self, source: str | None = None) -> MappingProfile:
         """The mapping as a profile, e.g. to save what the synonym table recognised and edit it."""
         return MappingProfile(
-            source=source, kind=self.kind, key=self.key_header,
+            source=source,
+            kind=self.kind,
+            key=self.key_header,
             columns={rule.header: ColumnSpec(field=rule.field, format=rule.fmt) for rule in self.rules},
         )
 
@@ -234,11 +236,15 @@ def resolve_mapping(
         key_field = KEY_FIELD_BY_KIND[kind]
         key_index = next((rule.index for rule in rules.values() if rule.field == key_field), None)
     if key_index is None:
-        issues.append(Issue(
-            row=0, field="", severity="warning",
-            reason="no key column: row numbers identify the rows, so a re-import of an edited file cannot "
-            "update them; name one with 'key:' in a mapping",
-        ))
+        issues.append(
+            Issue(
+                row=0,
+                field="",
+                severity="warning",
+                reason="no key column: row numbers identify the rows, so a re-import of an edited file cannot "
+                "update them; name one with 'key:' in a mapping",
+            )
+        )
 
     ordered = [rules[index] for index in sorted(rules)]
     key_header = headers[key_index] if key_index is not None else None
@@ -272,20 +278,29 @@ def _detect(
         elif entry not in allowed:
             elsewhere.append(f"{header!r} ({entry})")
         elif entry in taken:
-            issues.append(Issue(
-                row=0, field=entry, value=header, severity="warning",
-                reason=f"column {header!r} also means {entry}; the first such column is used, this one "
-                "is kept as an extra attribute",
-            ))
+            issues.append(
+                Issue(
+                    row=0,
+                    field=entry,
+                    value=header,
+                    severity="warning",
+                    reason=f"column {header!r} also means {entry}; the first such column is used, this one "
+                    "is kept as an extra attribute",
+                )
+            )
         else:
             taken.add(entry)
             rules[index] = FieldRule(index, header, entry)
     if elsewhere:
-        issues.append(Issue(
-            row=0, field="", severity="warning",
-            reason=f"columns {', '.join(elsewhere)} are not {kind} fields and are kept as extra attributes; "
-            "is --kind right?",
-        ))
+        issues.append(
+            Issue(
+                row=0,
+                field="",
+                severity="warning",
+                reason=f"columns {', '.join(elsewhere)} are not {kind} fields and are kept as extra attributes; "
+                "is --kind right?",
+            )
+        )
     # customers: 客户编号 before a generic 编号. Orders and interactions: their own number column first
     # (the caller's fallback), a generic id column only when the file has no such column.
     if customer_keys:

@@ -110,14 +110,21 @@ def aggregate(golden: dict[str, Any], records: Sequence[tuple[str, str, dict[str
         if kind == "orders":
             amount = _decimal(fields.get("amount"))
             order_total += amount or 0
-            links.orders.append({"uid": uid, **{k: fields.get(k) for k in ("order_id", "order_date", "product")},
-                                 "amount": float(amount) if amount is not None else None})
+            links.orders.append(
+                {
+                    "uid": uid,
+                    **{k: fields.get(k) for k in ("order_id", "order_date", "product")},
+                    "amount": float(amount) if amount is not None else None,
+                }
+            )
             if fields.get("order_date"):
                 dates.append(str(fields["order_date"]))
         elif kind == "interactions":
             links.interactions.append(
-                {"uid": uid, **{k: fields.get(k) for k in
-                                ("interaction_type", "interaction_date", "content", "satisfaction")}}
+                {
+                    "uid": uid,
+                    **{k: fields.get(k) for k in ("interaction_type", "interaction_date", "content", "satisfaction")},
+                }
             )
             if fields.get("interaction_date"):
                 dates.append(str(fields["interaction_date"]))
@@ -129,6 +136,6 @@ def aggregate(golden: dict[str, Any], records: Sequence[tuple[str, str, dict[str
         props["total_amount"] = float(total) if total is not None else None
         props["order_count"] = int(golden["order_count"]) if golden.get("order_count") not in (None, "") else None
     if dates:
-        props["first_contact"] = min([*dates, *( [props["first_contact"]] if props.get("first_contact") else [])])
-        props["last_contact"] = max([*dates, *( [props["last_contact"]] if props.get("last_contact") else [])])
+        props["first_contact"] = min([*dates, *([props["first_contact"]] if props.get("first_contact") else [])])
+        props["last_contact"] = max([*dates, *([props["last_contact"]] if props.get("last_contact") else [])])
     return props, links

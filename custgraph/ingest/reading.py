@@ -53,7 +53,11 @@ def iter_records(
         raise
     check_replacement = table.encoding is not None and table.encoding.replaced > 0
     builder = RecordBuilder(
-        source=source, kind=kind, mapping=resolved, headers=table.headers, file_name=path.name,
+        source=source,
+        kind=kind,
+        mapping=resolved,
+        headers=table.headers,
+        file_name=path.name,
         check_replacement=check_replacement,
     )
     if report is not None:

@@ -38,9 +38,7 @@ class ReportedIssue(BaseModel):
 
 
 class ImportReport:
-    def __init__(
-        self, *, run_id: str | None = None, source: str | None = None, files: list[str] | None = None
-    ) -> None:
+    def __init__(self, *, run_id: str | None = None, source: str | None = None, files: list[str] | None = None) -> None:
         self.run_id = run_id
         self.source = source
         self.paths = list(files or [])  # every file of the run, as given
@@ -68,10 +66,17 @@ class ImportReport:
             self.add_issue(issue, source_key=item.source_key)
 
     def add_issue(self, issue: Issue, *, source_key: str | None = None) -> None:
-        self.issues.append(ReportedIssue.model_construct(
-            file=self._file, row=issue.row, source_key=source_key, field=issue.field, value=issue.value,
-            reason=issue.reason, severity=issue.severity,
-        ))
+        self.issues.append(
+            ReportedIssue.model_construct(
+                file=self._file,
+                row=issue.row,
+                source_key=source_key,
+                field=issue.field,
+                value=issue.value,
+                reason=issue.reason,
+                severity=issue.severity,
+            )
+        )
 
     def add_duplicate(self, record: IngestedRecord, issue: Issue) -> None:
         """A row skipped because an earlier row has the same key and content."""
@@ -131,7 +136,7 @@ class ImportReport:
             writer = csv.writer(fh)
             writer.writerow(CSV_COLUMNS)
             for issue in self.ordered_issues():
-                writer.writerow([
-                    issue.row, issue.source_key or "", issue.field, issue.value, issue.reason, issue.severity
-                ])
+                writer.writerow(
+                    [issue.row, issue.source_key or "", issue.field, issue.value, issue.reason, issue.severity]
+                )
         return path

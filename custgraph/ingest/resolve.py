@@ -51,9 +51,7 @@ def record_blocking(source: str, uid: str, fields: dict[str, Any], rules: Rules)
     return blocking_keys(MatchRecord(uid=uid, source=source, fields=fields), rules)
 
 
-async def resolve_pending(
-    graph: Graph, uids: Sequence[str], rules: Rules, *, params: Any = None
-) -> ResolveSummary:
+async def resolve_pending(graph: Graph, uids: Sequence[str], rules: Rules, *, params: Any = None) -> ResolveSummary:
     """Resolve these stored records (new, changed or left unresolved by a killed run)."""
     summary = ResolveSummary()
     if not uids:
@@ -80,16 +78,12 @@ async def resolve_pending(
     )
     existing_counts = {k: max(0, n - batch_counts.get(k, 0)) for k, n in counts.items()}
     decisions = await repo.decisions_for(graph, sorted(pending_uids))
-    result = resolve(
-        pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts
-    )
+    result = resolve(pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts)
     await _persist(graph, result, rules, summary, previous)
     return summary
 
 
-async def _reusable_ids(
-    graph: Graph, result: ResolutionResult, previous: dict[str, str]
-) -> dict[str, str]:
+async def _reusable_ids(graph: Graph, result: ResolutionResult, previous: dict[str, str]) -> dict[str, str]:
     """Provisional clusters that are exactly a re-resolved customer keep that customer's id.
 
     A changed row that still stands alone must not get a new id: ids are stable.
@@ -115,8 +109,7 @@ async def _persist(
 ) -> None:
     reuse = await _reusable_ids(graph, result, previous)
     provisional = sorted(
-        {r.customer_id for r in result.resolutions if r.customer_id and r.customer_id.startswith("new:")}
-        - set(reuse),
+        {r.customer_id for r in result.resolutions if r.customer_id and r.customer_id.startswith("new:")} - set(reuse),
         key=lambda p: int(p.split(":", 1)[1]),
     )
     real = dict(zip(provisional, await repo.allocate_customer_ids(graph, len(provisional)), strict=True))
@@ -201,8 +194,10 @@ async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rul
             continue
         records = [to_match_record(r) for r in rows]
         golden = golden_record(records, rules)
-        props, links = aggregate(golden, [(r.uid, row.get("kind") or "customers", dict(r.fields))
-                                          for r, row in zip(records, rows, strict=True)])
+        props, links = aggregate(
+            golden,
+            [(r.uid, row.get("kind") or "customers", dict(r.fields)) for r, row in zip(records, rows, strict=True)],
+        )
         # None removes a golden value that no remaining record supports any more (SET c += props)
         props["record_count"] = len(rows)
         company = None

@@ -143,7 +143,11 @@ async def run_import(
     try:
         for path in paths:
             items = iter_records(
-                path, source=options.source, kind=options.kind, mapping=options.mapping, sheet=options.sheet,
+                path,
+                source=options.source,
+                kind=options.kind,
+                mapping=options.mapping,
+                sheet=options.sheet,
                 report=report,
             )
             for batch in _batches(items, options.batch_rows):
@@ -244,9 +248,7 @@ async def ingest_posted(
     await ensure_schema(graph, blocking_names)
     items = records_from_dicts(records, source=source, kind=kind)
     run_id = new_run_id()
-    run = run_repo.ImportRunNode(
-        id=run_id, source=source, kind=kind, files=["api"], started_at=run_repo.now()
-    )
+    run = run_repo.ImportRunNode(id=run_id, source=source, kind=kind, files=["api"], started_at=run_repo.now())
     await run_repo.save_run(graph, run)
     summary = ImportSummary(run_id=run_id)
     report = ImportReport(run_id=run_id, source=source, files=["api"])

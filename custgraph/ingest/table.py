@@ -49,10 +49,15 @@ def unique_headers(labels: list[str], row: int) -> tuple[list[str], list[Issue]]
             n = 2
             while f"{name}_{n}" in taken:
                 n += 1
-            issues.append(Issue(
-                row=row, field=f"{name}_{n}", value=name, severity="warning",
-                reason=f"duplicate header {name!r} in column {index + 1}, kept as {name}_{n}",
-            ))
+            issues.append(
+                Issue(
+                    row=row,
+                    field=f"{name}_{n}",
+                    value=name,
+                    severity="warning",
+                    reason=f"duplicate header {name!r} in column {index + 1}, kept as {name}_{n}",
+                )
+            )
             name = f"{name}_{n}"
         taken.add(name)
         headers.append(name)
@@ -84,11 +89,16 @@ class Table:
         self.header_row: int
         self._locate_header(is_header or looks_like_header)
         if self.encoding is not None and self.encoding.replaced:
-            self.issues.insert(0, Issue(
-                row=0, field="", severity="warning",
-                reason=f"{self.encoding.replaced} invalid byte sequence(s) for {self.encoding.name} were "
-                "replaced by \ufffd; check the file's encoding",
-            ))
+            self.issues.insert(
+                0,
+                Issue(
+                    row=0,
+                    field="",
+                    severity="warning",
+                    reason=f"{self.encoding.replaced} invalid byte sequence(s) for {self.encoding.name} were "
+                    "replaced by \ufffd; check the file's encoding",
+                ),
+            )
 
     # -- subclass interface -------------------------------------------------------------------------------
 
@@ -131,10 +141,14 @@ class Table:
         header_row, header_cells, _ = scanned[chosen or 0]
         skipped = [str(row) for row, _, _ in scanned if row < header_row]
         if skipped:
-            self.issues.append(Issue(
-                row=header_row, field="", severity="warning",
-                reason=f"header found on row {header_row}; rows above it were skipped: {', '.join(skipped)}",
-            ))
+            self.issues.append(
+                Issue(
+                    row=header_row,
+                    field="",
+                    severity="warning",
+                    reason=f"header found on row {header_row}; rows above it were skipped: {', '.join(skipped)}",
+                )
+            )
         labels = self._header_labels(header_row, header_cells)
         self._pending = [item for item in self._pending if item[0] > header_row]
         for _ in range(self._header_depth(header_row)):

@@ -35,8 +35,9 @@ LIMIT $limit
 def _incoming(paths: Sequence[Path], options: Any) -> list[MatchRecord]:
     sample: list[MatchRecord] = []
     for path in paths:
-        items = iter_records(path, source=options.source, kind=options.kind, mapping=options.mapping,
-                             sheet=options.sheet)
+        items = iter_records(
+            path, source=options.source, kind=options.kind, mapping=options.mapping, sheet=options.sheet
+        )
         for item in islice(items, SAMPLE_NEW - len(sample)):
             if isinstance(item, IngestedRecord):
                 sample.append(MatchRecord(item.uid, item.source, item.fields, None, len(sample)))
@@ -45,9 +46,7 @@ def _incoming(paths: Sequence[Path], options: Any) -> list[MatchRecord]:
     return sample
 
 
-async def train_for_import(
-    graph: Graph, paths: Sequence[Path], options: Any, rules: Rules
-) -> dict[str, Any] | None:
+async def train_for_import(graph: Graph, paths: Sequence[Path], options: Any, rules: Rules) -> dict[str, Any] | None:
     """Train on this import and what the graph holds; None when there is too little to learn from."""
     rows = await graph.read(SAMPLE_EXISTING_QUERY, limit=SAMPLE_EXISTING)
     existing = [

@@ -118,7 +118,13 @@ class RecordBuilder:
     """Builds records for one file. Construct once per file; `build` is the per-row hot path."""
 
     def __init__(
-        self, *, source: str, kind: str, mapping: ResolvedMapping, headers: list[str], file_name: str,
+        self,
+        *,
+        source: str,
+        kind: str,
+        mapping: ResolvedMapping,
+        headers: list[str],
+        file_name: str,
         check_replacement: bool = False,
     ) -> None:
         self.source = source
@@ -218,9 +224,17 @@ class RecordBuilder:
             status = "ok"
 
         return IngestedRecord.model_construct(
-            source=self.source, source_key=source_key, row=row, kind=self.kind,
-            fields=fields, raw=raw, extra=extra, missing=missing, status=status,
-            content_hash=content_hash(fields, extra), issues=issues,
+            source=self.source,
+            source_key=source_key,
+            row=row,
+            kind=self.kind,
+            fields=fields,
+            raw=raw,
+            extra=extra,
+            missing=missing,
+            status=status,
+            content_hash=content_hash(fields, extra),
+            issues=issues,
         )
 
     def rejected(self, row: int, reason: str) -> RejectedRow:

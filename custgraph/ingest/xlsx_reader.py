@@ -53,12 +53,16 @@ def _merged_ranges(sheet: Any) -> list[CellRange]:
                 for m in _MERGE_REF.finditer(data):
                     first_col, first_row, last_col, last_row = m.groups()
                     if last_col is not None:
-                        ranges.append((
-                            int(first_row), column_index_from_string(first_col.decode()),
-                            int(last_row), column_index_from_string(last_col.decode()),
-                        ))
+                        ranges.append(
+                            (
+                                int(first_row),
+                                column_index_from_string(first_col.decode()),
+                                int(last_row),
+                                column_index_from_string(last_col.decode()),
+                            )
+                        )
                     last = m.end()
-            carry = data[max(last, len(data) - 512):]  # a tag cut in two by the chunk boundary
+            carry = data[max(last, len(data) - 512) :]  # a tag cut in two by the chunk boundary
     return ranges
 
 

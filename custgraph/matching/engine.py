@@ -236,7 +236,9 @@ class _Resolver:
             if theirs == mine:
                 continue
             joinable = strong and not self._clusters_separated(mine, theirs)
-            joined = self.clusters.union(mine, theirs) if joinable and not self.clusters.conflicts(mine, theirs) else None
+            # two checksummed IDs of one kind prove two customers, whatever the record shares with both
+            joinable = joinable and not self.clusters.conflicts(mine, theirs)
+            joined = self.clusters.union(mine, theirs) if joinable else None
             if joined is None:
                 left.append(option)
             elif not any(is_provisional(cid) for cid in joined):  # two customers of the graph became one

@@ -27,9 +27,7 @@ class Change:
     notes: list[str] = field(default_factory=list)
 
 
-async def refresh(
-    graph: Graph, customer_ids: Sequence[str], rules: Rules, *, shrunk: Sequence[str] = ()
-) -> None:
+async def refresh(graph: Graph, customer_ids: Sequence[str], rules: Rules, *, shrunk: Sequence[str] = ()) -> None:
     """Recompute golden profiles. Customers that lost records are cleared first: refresh_profiles
     only sets the fields that have a value, so a field only the departed records had would stay."""
     if shrunk:

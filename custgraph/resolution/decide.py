@@ -56,22 +56,43 @@ async def decide_review(
         change = Change("none", [c for c in (a.customer_id, b.customer_id) if c], message=UNPLACED)
     elif decision == "MERGE":
         change = await merge_customers(
-            graph, a.customer_id, b.customer_id, by=by, rules=rules, reason="review", note=note,
-            review_key=key, ip=ip,
+            graph,
+            a.customer_id,
+            b.customer_id,
+            by=by,
+            rules=rules,
+            reason="review",
+            note=note,
+            review_key=key,
+            ip=ip,
         )
     elif a.customer_id == b.customer_id:
         later = max((a, b), key=lambda p: (p.seq, p.uid))
         change = await move_out(
-            graph, later.customer_id or "", [later.uid], by=by, rules=rules, reason="review", note=note,
-            review_key=key, ip=ip,
+            graph,
+            later.customer_id or "",
+            [later.uid],
+            by=by,
+            rules=rules,
+            reason="review",
+            note=note,
+            review_key=key,
+            ip=ip,
         )
     else:
         change = Change("none", [a.customer_id, b.customer_id], message="already in different customers")
     # recorded last: a failure above leaves the item open, and deciding it again finishes the job
     event_id = change.event.id if change.event else None
     await review_repo.set_decisions(
-        graph, [(item.uid_a, item.uid_b)], decision,  # type: ignore[arg-type]  # checked above
-        by=by, at=merge_repo.now(), note=note, origin="review", event_id=event_id, ip=ip,
+        graph,
+        [(item.uid_a, item.uid_b)],
+        decision,  # type: ignore[arg-type]  # checked above
+        by=by,
+        at=merge_repo.now(),
+        note=note,
+        origin="review",
+        event_id=event_id,
+        ip=ip,
     )
     updated = (await review_repo.get_items(graph, [key]))[key]
     return Decided(updated, change)

@@ -46,16 +46,32 @@ async def merge_customers(
     moving = await merge_repo.attached(graph, absorbed)
     at = merge_repo.now()
     event = MergeEventNode(
-        id=await merge_repo.new_event_id(graph), kind="merge", at=at, by=by, ip=ip, reason=reason, note=note,
-        survivor=survivor, absorbed=[absorbed], record_uids=[r.uid for r in moving], review_key=review_key,
+        id=await merge_repo.new_event_id(graph),
+        kind="merge",
+        at=at,
+        by=by,
+        ip=ip,
+        reason=reason,
+        note=note,
+        survivor=survivor,
+        absorbed=[absorbed],
+        record_uids=[r.uid for r in moving],
+        review_key=review_key,
     )
     # A person saying "one customer" overrides earlier SEPARATE decisions between the two: lift
     # them, or re-resolving one of those records would tear the customer apart again.
     keys = [pair_key(a.uid, b.uid) for a in kept for b in moving]
     separated = await review_repo.separated_keys(graph, keys) if keys else []
     await review_repo.set_decisions(
-        graph, separated, None, by=by, at=at, note=f"lifted by merge {event.id}", origin="merge",
-        event_id=event.id, ip=ip,
+        graph,
+        separated,
+        None,
+        by=by,
+        at=at,
+        note=f"lifted by merge {event.id}",
+        origin="merge",
+        event_id=event.id,
+        ip=ip,
     )
     await merge_repo.save_event(graph, event)
     await merge_repo.mark_merged(
@@ -68,14 +84,18 @@ async def merge_customers(
                 "uid": r.uid,
                 "from": absorbed,
                 "to": survivor,
-                "props": {"moved_from": absorbed, "moved_path": [*r.moved_path, absorbed], "at": at, "by": by,
-                          "event_id": event.id, "split_from": None},
+                "props": {
+                    "moved_from": absorbed,
+                    "moved_path": [*r.moved_path, absorbed],
+                    "at": at,
+                    "by": by,
+                    "event_id": event.id,
+                    "split_from": None,
+                },
             }
             for r in moving
         ],
     )
     await profile_repo.drop_derived(graph, [absorbed])
     await refresh(graph, [survivor], rules)
-    return Change(
-        "merge", [survivor], event, message=f"merged {absorbed} into {survivor}", lifted_pairs=len(separated)
-    )
+    return Change("merge", [survivor], event, message=f"merged {absorbed} into {survivor}", lifted_pairs=len(separated))

@@ -129,8 +129,13 @@ async def _failures(graph: Graph, total: int) -> tuple[list[FieldFailure], Count
         for name in names:
             invalid[name].add(uid)
     failures = [
-        FieldFailure(name, len(missing[name]), len(invalid[name]), len(missing[name] | invalid[name]),
-                     _share(len(missing[name] | invalid[name]), total))
+        FieldFailure(
+            name,
+            len(missing[name]),
+            len(invalid[name]),
+            len(missing[name] | invalid[name]),
+            _share(len(missing[name] | invalid[name]), total),
+        )
         for name in sorted(set(missing) | set(invalid))
     ]
     failures.sort(key=lambda f: (-f.rate, f.field))
@@ -160,9 +165,7 @@ async def _recurring(graph: Graph) -> Recurring:
     repeated.sort(key=lambda r: (-r.merges, r.customer_id))
     reopened = await repo.reflagged_reviews(graph)
     changed_by_source, top = await repo.changed_records(graph, TOP)
-    most_changed = [
-        ChangedRecord(r["uid"], r["customer_id"], len(json.loads(r["history_json"]))) for r in top
-    ]
+    most_changed = [ChangedRecord(r["uid"], r["customer_id"], len(json.loads(r["history_json"]))) for r in top]
     most_changed.sort(key=lambda c: (-c.versions, c.uid))
     return Recurring(
         customers_merged_repeatedly=repeated[:TOP],
@@ -181,9 +184,7 @@ async def quality_report(graph: Graph) -> QualityReport:
     sources = _sources(sources_rows, incomplete)
     counts = await repo.completeness(graph, PROFILE_FIELDS)
     active = counts.pop("active", 0)
-    completeness = [
-        FieldCompleteness(f, counts.get(f, 0), _share(counts.get(f, 0), active)) for f in PROFILE_FIELDS
-    ]
+    completeness = [FieldCompleteness(f, counts.get(f, 0), _share(counts.get(f, 0), active)) for f in PROFILE_FIELDS]
     return QualityReport(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         records=total,
@@ -196,8 +197,9 @@ async def quality_report(graph: Graph) -> QualityReport:
 
 
 def render_text(report: QualityReport) -> str:
-    lines = [f"data quality at {report.generated_at}: {report.records} records, "
-             f"{report.active_customers} active customers"]
+    lines = [
+        f"data quality at {report.generated_at}: {report.records} records, {report.active_customers} active customers"
+    ]
     lines.append("field failures (missing or failed standardization):")
     for f in report.field_failures or []:
         lines.append(f"  {f.field:<16} {f.rate:7.2%}  missing={f.missing} invalid={f.invalid}")

@@ -72,8 +72,11 @@ async def views(graph: Graph, items: Sequence[ReviewItemNode]) -> list[ReviewVie
     records = await review_repo.records_by_uid(graph, [u for i in items for u in (i.uid_a, i.uid_b)])
     return [
         ReviewView(
-            item, records.get(item.uid_a), records.get(item.uid_b),
-            ev.informative(ev.parse(item.evidence_json)), _evidence_uid(item, records),
+            item,
+            records.get(item.uid_a),
+            records.get(item.uid_b),
+            ev.informative(ev.parse(item.evidence_json)),
+            _evidence_uid(item, records),
         )
         for item in items
     ]

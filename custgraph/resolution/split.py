@@ -33,8 +33,15 @@ def cross_pairs(parts: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
 async def _separate(graph: Graph, parts: Mapping[str, Sequence[str]], event: MergeEventNode) -> int:
     pairs = cross_pairs(parts)
     await review_repo.set_decisions(
-        graph, pairs, "SEPARATE", by=event.by, at=event.at, note=event.note, origin="split",
-        event_id=event.id, ip=event.ip,
+        graph,
+        pairs,
+        "SEPARATE",
+        by=event.by,
+        at=event.at,
+        note=event.note,
+        origin="split",
+        event_id=event.id,
+        ip=event.ip,
     )
     return len(pairs)
 
@@ -59,8 +66,17 @@ async def move_out(
     new_id = (await allocate_customer_ids(graph, 1))[0]
     at = merge_repo.now()
     event = MergeEventNode(
-        id=await merge_repo.new_event_id(graph), kind="split", at=at, by=by, ip=ip, reason=reason, note=note,
-        survivor=customer_id, created=[new_id], record_uids=sorted(uids), review_key=review_key,
+        id=await merge_repo.new_event_id(graph),
+        kind="split",
+        at=at,
+        by=by,
+        ip=ip,
+        reason=reason,
+        note=note,
+        survivor=customer_id,
+        created=[new_id],
+        record_uids=sorted(uids),
+        review_key=review_key,
     )
     await merge_repo.create_customer(graph, new_id, at=at, by=by, split_from=customer_id)
     await merge_repo.save_event(graph, event)
@@ -69,8 +85,14 @@ async def move_out(
         parts = {customer_id: list(separate_from), new_id: list(uids)}
         separated = await _separate(graph, parts, event)
     # the records leave their merge history behind: the new customer was never merged into
-    props = {"moved_from": None, "moved_path": None, "split_from": customer_id, "at": at, "by": by,
-             "event_id": event.id}
+    props = {
+        "moved_from": None,
+        "moved_path": None,
+        "split_from": customer_id,
+        "at": at,
+        "by": by,
+        "event_id": event.id,
+    }
     rows = [{"uid": u, "from": customer_id, "to": new_id, "props": props} for u in uids]
     await merge_repo.move_records(graph, rows)
     await refresh(graph, [customer_id, new_id], rules, shrunk=[customer_id])
@@ -106,9 +128,7 @@ async def split_records(
     )
 
 
-def _returning(
-    records: Sequence[Attached], absorbed: set[str]
-) -> tuple[dict[str, list[Attached]], list[str]]:
+def _returning(records: Sequence[Attached], absorbed: set[str]) -> tuple[dict[str, list[Attached]], list[str]]:
     """Records whose last move came from an absorbed customer go back there; the rest stay."""
     back: dict[str, list[Attached]] = defaultdict(list)
     stay: list[str] = []
@@ -144,8 +164,16 @@ async def split_customer(
     at = merge_repo.now()
     moved = sorted(r.uid for recs in back.values() for r in recs)
     event = MergeEventNode(
-        id=await merge_repo.new_event_id(graph), kind="unmerge", at=at, by=by, ip=ip, reason="split",
-        note=note, survivor=customer_id, absorbed=revived, record_uids=moved,
+        id=await merge_repo.new_event_id(graph),
+        kind="unmerge",
+        at=at,
+        by=by,
+        ip=ip,
+        reason="split",
+        note=note,
+        survivor=customer_id,
+        absorbed=revived,
+        record_uids=moved,
     )
     await merge_repo.save_event(graph, event)
     await merge_repo.revive(graph, survivor=customer_id, absorbed=revived, at=at, by=by)
@@ -153,8 +181,14 @@ async def split_customer(
     for target, recs in back.items():
         for rec in recs:
             path = rec.moved_path[:-1]
-            props = {"moved_from": path[-1] if path else None, "moved_path": path or None, "at": at, "by": by,
-                     "event_id": event.id, "split_from": customer_id}
+            props = {
+                "moved_from": path[-1] if path else None,
+                "moved_path": path or None,
+                "at": at,
+                "by": by,
+                "event_id": event.id,
+                "split_from": customer_id,
+            }
             rows.append({"uid": rec.uid, "from": customer_id, "to": target, "props": props})
     await merge_repo.move_records(graph, rows)
     parts = {customer_id: stay, **{cid: [r.uid for r in recs] for cid, recs in back.items()}}
@@ -165,6 +199,10 @@ async def split_customer(
     left = sorted(absorbed - set(back))
     notes = [f"{cid} stays merged: none of its records are here any more" for cid in left]
     return Change(
-        "unmerge", [customer_id, *revived], event,
-        message=f"split {customer_id}: {', '.join(revived)} restored", separated_pairs=separated, notes=notes,
+        "unmerge",
+        [customer_id, *revived],
+        event,
+        message=f"split {customer_id}: {', '.join(revived)} restored",
+        separated_pairs=separated,
+        notes=notes,
     )

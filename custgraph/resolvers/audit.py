@@ -25,7 +25,14 @@ async def log(
     purpose: str | None = None,
 ) -> str:
     return await log_search(
-        context.graph, kind=kind, user=context.user, role=context.role, ip=context.ip,
-        at=local_now(context.settings.timezone), result_count=result_count, filter=filter, query=query,
+        context.graph,
+        kind=kind,
+        user=context.user,
+        role=context.role,
+        ip=context.ip,
+        at=local_now(context.settings.timezone),
+        result_count=result_count,
+        filter=filter,
+        query=query,
         purpose=purpose,
     )

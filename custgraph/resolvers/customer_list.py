@@ -59,9 +59,7 @@ async def list_customers(
     clause = await repo.prepare(graph, flt, scope_owner=context.scope_owner)
     page = await repo.page_with_total(graph, clause, order, first=first, after=position)
     total = page.total or 0
-    log_id = await audit.log(
-        context, kind=kind, result_count=total, filter=flt.to_json_dict(), purpose=purpose
-    )
+    log_id = await audit.log(context, kind=kind, result_count=total, filter=flt.to_json_dict(), purpose=purpose)
     return CustomerListPage(
         customers=page.customers,
         cursors=[cursors.encode(kind_of_cursor, p.value, p.id) for p in page.positions],

@@ -98,8 +98,11 @@ async def create_customer(context: Context, data: dict[str, Any]) -> CustomerNod
 
 
 async def _edit(
-    context: Context, customer_id: str, change: Callable[[CustomerNode], Awaitable[Refusal | None]],
-    *, reindex: bool = False,
+    context: Context,
+    customer_id: str,
+    change: Callable[[CustomerNode], Awaitable[Refusal | None]],
+    *,
+    reindex: bool = False,
 ) -> CustomerNode | Refusal:
     node = await _editable(context, customer_id)
     if not isinstance(node, CustomerNode):
@@ -137,8 +140,11 @@ async def add_interaction(
 
     async def change(node: CustomerNode) -> None:
         props = {
-            "interaction_type": valid.interaction_type, "interaction_date": valid.date,
-            "content": valid.content, "satisfaction": valid.satisfaction, "source": "api",
+            "interaction_type": valid.interaction_type,
+            "interaction_date": valid.date,
+            "content": valid.content,
+            "satisfaction": valid.satisfaction,
+            "source": "api",
         }
         uid = f"api|interaction|{uuid.uuid4().hex}"
         event = writes.Event(uid, {k: v for k, v in props.items() if v is not None}, str(valid.date))
@@ -162,8 +168,13 @@ async def add_order(
         placed_by = await writes.order_placed_by(context.graph, uid)
         if placed_by and placed_by != [node.id]:
             return ValidationError.single("orderId", "this order id belongs to another customer")
-        props = {"order_id": valid.order_id, "order_date": valid.date, "amount": valid.amount,
-                 "product": valid.product, "source": "api"}
+        props = {
+            "order_id": valid.order_id,
+            "order_date": valid.date,
+            "amount": valid.amount,
+            "product": valid.product,
+            "source": "api",
+        }
         event = writes.Event(uid, {k: v for k, v in props.items() if v is not None}, str(valid.date))
         order, fresh = await writes.add_order(context.graph, node.id, event, valid.amount, context.user)
         created.update(order)

@@ -57,9 +57,7 @@ class Loaders:
         def loader(fn: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
             return DataLoader(load_fn=fn, max_batch_size=MAX_BATCH)
 
-        def each(
-            fetch: Callable[..., Awaitable[dict[str, Any]]], missing: Callable[[], Any], **kw: Any
-        ) -> Any:
+        def each(fetch: Callable[..., Awaitable[dict[str, Any]]], missing: Callable[[], Any], **kw: Any) -> Any:
             """A loader over one per-customer batch read (customer_edges), ``missing()`` for ids without."""
             return loader(_by_key(partial(fetch, graph, **kw), missing))
 

@@ -73,25 +73,28 @@ async def review_item(info: Info, key: str) -> queue.ReviewView | None:
 
 async def decide_review(info: Info, key: str, decision: str, note: str | None) -> decide.Decided | Refusal:
     ctx = info.context
-    return await _mutate(ctx, lambda: decide.decide_review(
-        ctx.graph, key, decision, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip
-    ))
+    return await _mutate(
+        ctx,
+        lambda: decide.decide_review(ctx.graph, key, decision, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip),
+    )
 
 
 async def split_customer(info: Info, customer_id: str, note: str | None) -> Change | Refusal:
     ctx = info.context
-    return await _mutate(ctx, lambda: split.split_customer(
-        ctx.graph, customer_id, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip
-    ))
+    return await _mutate(
+        ctx,
+        lambda: split.split_customer(ctx.graph, customer_id, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip),
+    )
 
 
-async def split_records(
-    info: Info, customer_id: str, uids: Sequence[str], note: str | None
-) -> Change | Refusal:
+async def split_records(info: Info, customer_id: str, uids: Sequence[str], note: str | None) -> Change | Refusal:
     ctx = info.context
-    return await _mutate(ctx, lambda: split.split_records(
-        ctx.graph, customer_id, uids, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip
-    ))
+    return await _mutate(
+        ctx,
+        lambda: split.split_records(
+            ctx.graph, customer_id, uids, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip
+        ),
+    )
 
 
 async def explain_customer(info: Info, customer_id: str) -> explain.CustomerExplanation | None:

@@ -23,7 +23,10 @@ async def create(context: Context, name: str, flt: CustomerFilter, order: Custom
     if await repo.name_taken(context.graph, context.user, clean):
         raise NameTaken(clean)
     return await repo.create_saved_search(
-        context.graph, user=context.user, name=clean, filter=flt.to_json_dict(),
+        context.graph,
+        user=context.user,
+        name=clean,
+        filter=flt.to_json_dict(),
         order=order.model_dump(mode="json"),
     )
 
@@ -52,9 +55,7 @@ async def run(
         order = CustomerOrder.model_validate(found.order) if found.order else CustomerOrder()
     except ValueError:
         raise BadRequest(f"saved search {search_id} no longer matches the filter format") from None
-    return await list_customers(
-        context, flt, order, first=first, after=after, purpose=purpose, kind="saved_search"
-    )
+    return await list_customers(context, flt, order, first=first, after=after, purpose=purpose, kind="saved_search")
 
 
 async def delete(context: Context, search_id: str) -> bool:

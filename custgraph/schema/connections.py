@@ -37,9 +37,7 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def connection(
-    nodes: list[T], cursors: list[str], *, total: int, has_next: bool, has_previous: bool
-) -> Connection[T]:
+def connection(nodes: list[T], cursors: list[str], *, total: int, has_next: bool, has_previous: bool) -> Connection[T]:
     return Connection(
         edges=[Edge(cursor=c, node=n) for n, c in zip(nodes, cursors, strict=True)],
         page_info=PageInfo(

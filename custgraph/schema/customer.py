@@ -34,9 +34,7 @@ def _reason(kind: str, value: str, full: bool) -> RelationReason:
     return RelationReason(kind=kind, value=shown, description=text)
 
 
-@strawberry.federation.type(
-    keys=["id"], description="One real person or company, resolved from source records."
-)
+@strawberry.federation.type(keys=["id"], description="One real person or company, resolved from source records.")
 class Customer:
     node: strawberry.Private[CustomerNode]
 
@@ -166,17 +164,20 @@ class Customer:
         return connection(
             [Interaction.from_record(p) for p in page.items],
             [resolve.edge_cursor(p) for p in page.positions],
-            total=page.total, has_next=page.has_next, has_previous=after is not None,
+            total=page.total,
+            has_next=page.has_next,
+            has_previous=after is not None,
         )
 
     @strawberry.field(description="Orders, newest first.")
-    async def orders(
-        self, info: Info, first: int = DEFAULT_EDGE_PAGE, after: str | None = None
-    ) -> Connection[Order]:
+    async def orders(self, info: Info, first: int = DEFAULT_EDGE_PAGE, after: str | None = None) -> Connection[Order]:
         page = await resolve.edge_page(info, "orders", self.node.id, first, after)
         return connection(
-            [Order.from_record(p) for p in page.items], [resolve.edge_cursor(p) for p in page.positions],
-            total=page.total, has_next=page.has_next, has_previous=after is not None,
+            [Order.from_record(p) for p in page.items],
+            [resolve.edge_cursor(p) for p in page.positions],
+            total=page.total,
+            has_next=page.has_next,
+            has_previous=after is not None,
         )
 
     @strawberry.field(description="Every source record resolved to this customer, with provenance and match.")

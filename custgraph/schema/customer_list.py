@@ -18,8 +18,11 @@ PURPOSE = "Why you search (客户回访, 营销推送 ...); kept in the search l
 
 def customer_connection(page: CustomerListPage) -> Connection[Customer]:
     return connection(
-        [Customer.from_record(n) for n in page.customers], page.cursors,
-        total=page.total, has_next=page.has_next, has_previous=page.has_previous,
+        [Customer.from_record(n) for n in page.customers],
+        page.cursors,
+        total=page.total,
+        has_next=page.has_next,
+        has_previous=page.has_previous,
     )
 
 

@@ -129,19 +129,27 @@ def _customer(result: CustomerNode | Any) -> Any:
 class CustomerMutation:
     @strawberry.mutation(description="Create a customer by hand (API source).")
     async def create_customer(
-        self, info: Info, input: CreateCustomerInput  # noqa: A002
+        self,
+        info: Info,
+        input: CreateCustomerInput,  # noqa: A002
     ) -> CreateCustomerResult:
         return _customer(await resolve.create_customer(info.context, sent(input)))
 
     @strawberry.mutation(description="Change profile fields of a customer you may edit.")
     async def update_customer(
-        self, info: Info, id: strawberry.ID, input: UpdateCustomerInput  # noqa: A002
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: UpdateCustomerInput,  # noqa: A002
     ) -> UpdateCustomerResult:
         return _customer(await resolve.update_customer(info.context, str(id), sent(input)))
 
     @strawberry.mutation(description="Record a visit, call, complaint or event; widens the contact dates.")
     async def add_interaction(
-        self, info: Info, customer_id: strawberry.ID, input: InteractionInput  # noqa: A002
+        self,
+        info: Info,
+        customer_id: strawberry.ID,
+        input: InteractionInput,  # noqa: A002
     ) -> AddInteractionResult:
         result = await resolve.add_interaction(info.context, str(customer_id), sent(input))
         if isinstance(result, tuple):
@@ -153,7 +161,10 @@ class CustomerMutation:
 
     @strawberry.mutation(description="Record an order; adds to the total and order count once per order id.")
     async def add_order(
-        self, info: Info, customer_id: strawberry.ID, input: OrderInput  # noqa: A002
+        self,
+        info: Info,
+        customer_id: strawberry.ID,
+        input: OrderInput,  # noqa: A002
     ) -> AddOrderResult:
         result = await resolve.add_order(info.context, str(customer_id), sent(input))
         if isinstance(result, tuple):

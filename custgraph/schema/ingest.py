@@ -33,8 +33,11 @@ class RowIssue:
     @classmethod
     def from_dict(cls, data: dict) -> RowIssue:
         return cls(
-            row=int(data.get("row", 0)), field=str(data.get("field", "")), value=str(data.get("value", "")),
-            reason=str(data.get("reason", "")), severity=str(data.get("severity", "error")),
+            row=int(data.get("row", 0)),
+            field=str(data.get("field", "")),
+            value=str(data.get("value", "")),
+            reason=str(data.get("reason", "")),
+            severity=str(data.get("severity", "error")),
         )
 
 
@@ -137,7 +140,9 @@ class IngestMutation:
             summary=summary.line(),
             records=[
                 PostedRecord(
-                    index=r.index, uid=r.uid, outcome=r.outcome,
+                    index=r.index,
+                    uid=r.uid,
+                    outcome=r.outcome,
                     customer_id=strawberry.ID(r.customer_id) if r.customer_id else None,
                     issues=[RowIssue.from_dict(i) for i in r.issues],
                 )

@@ -73,9 +73,7 @@ class CostContext:
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any]) -> None:
         self.schema = schema
         self.variables = variables
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
     def selection_cost(self, selections: SelectionSetNode | None, parent: Any) -> int:
         if selections is None:
@@ -166,8 +164,9 @@ class QueryCostLimiter(SchemaExtension):
                     f"query cost {cost} is over the limit of {self.max_cost}: ask for fewer items "
                     "(a smaller `first`) or fewer nested lists"
                 )
-                error = GraphQLError(message, extensions={"code": "QUERY_TOO_EXPENSIVE", "cost": cost,
-                                                           "maxCost": self.max_cost})
+                error = GraphQLError(
+                    message, extensions={"code": "QUERY_TOO_EXPENSIVE", "cost": cost, "maxCost": self.max_cost}
+                )
                 context.result = GraphQLExecutionResult(data=None, errors=[error])
         yield
 

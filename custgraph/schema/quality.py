@@ -85,9 +85,7 @@ class QualityReport:
             sources=[SourceQuality(**vars(s)) for s in r.sources],
             completeness=[FieldCompleteness(**vars(c)) for c in r.completeness],
             recurring=RecurringDuplicates(
-                customers_merged_repeatedly=[
-                    RepeatedMerge(**vars(m)) for m in rec.customers_merged_repeatedly
-                ],
+                customers_merged_repeatedly=[RepeatedMerge(**vars(m)) for m in rec.customers_merged_repeatedly],
                 reopened_reviews=rec.reopened_reviews,
                 reopened_review_keys=rec.reopened_review_keys,
                 changed_records=rec.changed_records,

@@ -64,8 +64,12 @@ class Interaction:
     def from_record(cls, props: dict[str, Any]) -> Interaction:
         node = InteractionNode.model_validate(props)
         return cls(
-            uid=node.uid, interaction_type=node.interaction_type, date=node.interaction_date,
-            content=node.content, satisfaction=node.satisfaction, source=node.source,
+            uid=node.uid,
+            interaction_type=node.interaction_type,
+            date=node.interaction_date,
+            content=node.content,
+            satisfaction=node.satisfaction,
+            source=node.source,
         )
 
 
@@ -82,8 +86,12 @@ class Order:
     def from_record(cls, props: dict[str, Any]) -> Order:
         node = OrderNode.model_validate(props)
         return cls(
-            uid=node.uid, order_id=node.order_id, date=node.order_date, amount=node.amount,
-            product=node.product, source=node.source,
+            uid=node.uid,
+            order_id=node.order_id,
+            date=node.order_date,
+            amount=node.amount,
+            product=node.product,
+            source=node.source,
         )
 
 

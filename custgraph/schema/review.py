@@ -63,8 +63,14 @@ class Evidence:
         if masked:
             a, b = masked_value(e.field, a), masked_value(e.field, b)
         return cls(
-            comparison=e.comparison, field=e.field, level=e.level, weight=e.weight, value_a=a, value_b=b,
-            similarity=e.similarity, compared_with=e.uid_b,
+            comparison=e.comparison,
+            field=e.field,
+            level=e.level,
+            weight=e.weight,
+            value_a=a,
+            value_b=b,
+            similarity=e.similarity,
+            compared_with=e.uid_b,
         )
 
 
@@ -218,8 +224,10 @@ class ReviewItemConnection:
     @classmethod
     def from_record(cls, page: ReviewPage) -> ReviewItemConnection:
         return cls(
-            nodes=[ReviewItem.from_record(v) for v in page.items], total_count=page.total,
-            end_cursor=page.end_cursor, has_next_page=page.has_next,
+            nodes=[ReviewItem.from_record(v) for v in page.items],
+            total_count=page.total,
+            end_cursor=page.end_cursor,
+            has_next_page=page.has_next,
         )
 
 
@@ -237,9 +245,13 @@ class CustomerChange:
     async def build(cls, info: Info, change: Change) -> CustomerChange:
         nodes = await resolve.customers(info, change.customers)
         return cls(
-            kind=change.kind, message=change.message, customers=[Customer.from_record(n) for n in nodes],
+            kind=change.kind,
+            message=change.message,
+            customers=[Customer.from_record(n) for n in nodes],
             event=MergeEvent.from_record(change.event) if change.event else None,
-            separated_pairs=change.separated_pairs, lifted_pairs=change.lifted_pairs, notes=change.notes,
+            separated_pairs=change.separated_pairs,
+            lifted_pairs=change.lifted_pairs,
+            notes=change.notes,
         )
 
 
@@ -298,14 +310,16 @@ class ReviewMutation:
         "records; the parts are kept apart from then on.",
     )
     async def split_customer(
-        self, info: Info, id: strawberry.ID, note: str | None = None  # noqa: A002
+        self,
+        info: Info,
+        id: strawberry.ID,
+        note: str | None = None,  # noqa: A002
     ) -> SplitCustomerResult:
         change = await resolve.split_customer(info, str(id), note)
         return await CustomerChange.build(info, change) if isinstance(change, Change) else change
 
     @strawberry.mutation(
-        description="Move these records of a customer to a new customer, kept apart from the others from now "
-        "on.",
+        description="Move these records of a customer to a new customer, kept apart from the others from now on.",
     )
     async def split_records(
         self, info: Info, customer_id: strawberry.ID, uids: list[str], note: str | None = None

@@ -29,8 +29,12 @@ class SavedSearch:
     @classmethod
     def from_record(cls, node: SavedSearchNode) -> SavedSearch:
         return cls(
-            id=strawberry.ID(node.id), name=node.name, user=node.user, filter=node.filter,
-            order_by=node.order, created_at=node.created_at,
+            id=strawberry.ID(node.id),
+            name=node.name,
+            user=node.user,
+            filter=node.filter,
+            order_by=node.order,
+            created_at=node.created_at,
         )
 
 
@@ -51,12 +55,8 @@ class DeletedPayload:
     id: strawberry.ID
 
 
-CreateSavedSearchResult = Annotated[
-    SavedSearchPayload | ValidationError, strawberry.union("CreateSavedSearchResult")
-]
-DeleteSavedSearchResult = Annotated[
-    DeletedPayload | NotFoundError, strawberry.union("DeleteSavedSearchResult")
-]
+CreateSavedSearchResult = Annotated[SavedSearchPayload | ValidationError, strawberry.union("CreateSavedSearchResult")]
+DeleteSavedSearchResult = Annotated[DeletedPayload | NotFoundError, strawberry.union("DeleteSavedSearchResult")]
 
 
 @strawberry.type
@@ -82,7 +82,9 @@ class SavedSearchQuery:
 class SavedSearchMutation:
     @strawberry.mutation(description="Save the current filter under a name (unique per user).")
     async def create_saved_search(
-        self, info: Info, input: SavedSearchInput  # noqa: A002
+        self,
+        info: Info,
+        input: SavedSearchInput,  # noqa: A002
     ) -> CreateSavedSearchResult:
         flt, order = to_filter(input.filter), to_order(input.order_by)
         try:

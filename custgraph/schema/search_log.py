@@ -30,8 +30,15 @@ class SearchLogEntry:
     @classmethod
     def from_record(cls, entry: Entry) -> SearchLogEntry:
         return cls(
-            id=strawberry.ID(entry.id), kind=entry.kind, filter=entry.filter, query=entry.query,
-            user=entry.user, role=entry.role, ip=entry.ip, at=entry.at, result_count=entry.result_count,
+            id=strawberry.ID(entry.id),
+            kind=entry.kind,
+            filter=entry.filter,
+            query=entry.query,
+            user=entry.user,
+            role=entry.role,
+            ip=entry.ip,
+            at=entry.at,
+            result_count=entry.result_count,
             purpose=entry.purpose,
         )
 
@@ -53,6 +60,9 @@ class SearchLogQuery:
             info.context, first=first, after=after, user=user, kind=kind, since=since, until=until
         )
         return connection(
-            [SearchLogEntry.from_record(e) for e in found], cursors, total=total, has_next=has_next,
+            [SearchLogEntry.from_record(e) for e in found],
+            cursors,
+            total=total,
+            has_next=has_next,
             has_previous=after is not None,
         )

@@ -26,8 +26,12 @@ class MatchExplanation:
     @classmethod
     def from_record(cls, resolution: Resolution) -> MatchExplanation:
         return cls(
-            score=resolution.score, rule=resolution.rule, outcome=resolution.outcome,
-            evidence=resolution.evidence, matched_uid=resolution.matched_uid, resolved_at=resolution.at,
+            score=resolution.score,
+            rule=resolution.rule,
+            outcome=resolution.outcome,
+            evidence=resolution.evidence,
+            matched_uid=resolution.matched_uid,
+            resolved_at=resolution.at,
             moved_from=resolution.moved_from,
         )
 

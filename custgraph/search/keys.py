@@ -144,7 +144,7 @@ def customer_id_forms(text: str) -> set[str]:
     """``c123`` -> {``C123``, ``C000123``}: ids are typed without their leading zeros."""
     upper = text.strip().upper()
     prefix = upper.rstrip("0123456789")
-    number = upper[len(prefix):]
+    number = upper[len(prefix) :]
     forms = {upper}
     if number and len(number) < ID_DIGITS:
         forms.add(f"{prefix}{int(number):0{ID_DIGITS}d}")

@@ -116,9 +116,7 @@ def score(query: ParsedQuery, customer: Mapping[str, Any]) -> Score:
     return Score(round(best, 4), field) if best > 0 else Score(0.0, None)
 
 
-def rank(
-    query: str, candidates: list[Mapping[str, Any]], limit: int
-) -> list[tuple[Mapping[str, Any], Score]]:
+def rank(query: str, candidates: list[Mapping[str, Any]], limit: int) -> list[tuple[Mapping[str, Any], Score]]:
     """The best ``limit`` candidates scoring at least MIN_SCORE, best first, ties by id."""
     parsed = ParsedQuery.parse(query)
     scored = [(c, score(parsed, c)) for c in candidates]

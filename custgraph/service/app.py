@@ -49,8 +49,12 @@ class GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(400, str(exc)) from None
         client = request.client.host if request.client else None
         return Context(
-            graph=state.graph, settings=state.settings, user=identity.user, role=identity.role,
-            request=request, ip=client,
+            graph=state.graph,
+            settings=state.settings,
+            user=identity.user,
+            role=identity.role,
+            request=request,
+            ip=client,
         )
 
     def should_render_graphql_ide(self, request: Any) -> bool:

@@ -47,9 +47,7 @@ def serve(
         info = embedded.ensure_running(settings.data_dir)
         typer.echo(f"embedded graph server at {info.uri} (data dir {settings.data_dir})")
     typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
-    uvicorn.run(
-        "custgraph.service.asgi:app", host=host, port=port, workers=workers, log_level="info", lifespan="on"
-    )
+    uvicorn.run("custgraph.service.asgi:app", host=host, port=port, workers=workers, log_level="info", lifespan="on")
 
 
 @db_app.command("status")

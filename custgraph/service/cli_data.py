@@ -102,8 +102,13 @@ def import_command(
         with progress_ctx as bar:
             advance = (lambda n: bar[0].advance(bar[1], n)) if bar else None
             return await run_import(
-                graph, paths, options, rule_set, reports_dir=settings.data_dir / "reports",
-                progress=advance, params=await load_model(graph),
+                graph,
+                paths,
+                options,
+                rule_set,
+                reports_dir=settings.data_dir / "reports",
+                progress=advance,
+                params=await load_model(graph),
             )
 
     try:
@@ -124,8 +129,12 @@ def _progress() -> Any:
     @contextmanager
     def bar() -> Any:
         with Progress(
-            SpinnerColumn(), TextColumn("importing"), BarColumn(), TextColumn("{task.completed} rows"),
-            TimeElapsedColumn(), transient=True,
+            SpinnerColumn(),
+            TextColumn("importing"),
+            BarColumn(),
+            TextColumn("{task.completed} rows"),
+            TimeElapsedColumn(),
+            transient=True,
         ) as progress:
             task = progress.add_task("rows", total=None)
             yield progress, task

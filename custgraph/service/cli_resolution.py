@@ -97,13 +97,20 @@ def review_list(
     except ResolutionError as exc:
         raise _refuse(exc) from exc
     if as_json:
-        _print_json([
-            {"key": v.item.key, "score": v.item.score, "status": v.item.status, "decision": v.item.decision,
-             "customer_a": v.record_a.customer_id if v.record_a else None,
-             "customer_b": v.record_b.customer_id if v.record_b else None,
-             "evidence": [e.to_dict() for e in v.evidence]}
-            for v in page.items
-        ])
+        _print_json(
+            [
+                {
+                    "key": v.item.key,
+                    "score": v.item.score,
+                    "status": v.item.status,
+                    "decision": v.item.decision,
+                    "customer_a": v.record_a.customer_id if v.record_a else None,
+                    "customer_b": v.record_b.customer_id if v.record_b else None,
+                    "evidence": [e.to_dict() for e in v.evidence],
+                }
+                for v in page.items
+            ]
+        )
         return
     typer.echo(f"{page.total} item(s) {status}")
     for v in page.items:

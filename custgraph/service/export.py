@@ -65,8 +65,12 @@ def _error(status: int, message: str) -> JSONResponse:
 def _masked(node: CustomerNode) -> CustomerNode:
     name = node.name if node.customer_type == "company" else mask_name(node.name)
     return node.model_copy(
-        update={"name": name, "mobile": mask_phone(node.mobile), "email": mask_email(node.email),
-                "phone": mask_phone(node.phone)}
+        update={
+            "name": name,
+            "mobile": mask_phone(node.mobile),
+            "email": mask_email(node.email),
+            "phone": mask_phone(node.phone),
+        }
     )
 
 
@@ -160,14 +164,16 @@ async def export_customers(request: Request) -> Response:
         return _error(400, f"invalid export request: {exc}")
     client = request.client.host if request.client else None
     context = Context(
-        graph=request.app.state.graph, settings=settings, user=identity.user, role=identity.role,
-        request=request, ip=client,
+        graph=request.app.state.graph,
+        settings=settings,
+        user=identity.user,
+        role=identity.role,
+        request=request,
+        ip=client,
     )
     clause = await customer_list.prepare(context.graph, flt, scope_owner=context.scope_owner)
     total = await customer_list.count_customers(context.graph, clause)
-    log_id = await audit.log(
-        context, kind="export", result_count=total, filter=flt.to_json_dict(), purpose=purpose
-    )
+    log_id = await audit.log(context, kind="export", result_count=total, filter=flt.to_json_dict(), purpose=purpose)
     rows = _rows(context, clause, order)
     body = _csv(rows) if fmt == "csv" else _xlsx(rows)
     headers = {

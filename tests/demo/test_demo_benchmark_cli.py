@@ -67,8 +67,9 @@ def test_pair_f1_scores_truth_as_links_perfectly(out: Path, tmp_path: Path) -> N
         g.write("source,source_key,customer_id\n")
         for r in csv.DictReader(f):
             g.write(f"{r['source']},{r['source_key']},{r['entity']}\n")
-    result = subprocess.run([sys.executable, str(PAIR_F1), str(links), str(out / "truth.csv")],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, str(PAIR_F1), str(links), str(out / "truth.csv")], capture_output=True, text=True, check=True
+    )
     assert "f1=1.0000" in result.stdout
 
 
@@ -77,6 +78,19 @@ def test_dirt_scale_zero_and_overrides(tmp_path: Path) -> None:
     overrides.write_text(json.dumps({"pinyin_name": 0.5}), encoding="utf-8")
     cli = _cli()
     assert cli.main(["--entities", "50", "--out", str(tmp_path / "clean"), "--dirt-scale", "0"]) == 0
-    assert cli.main(["--entities", "50", "--out", str(tmp_path / "o"), "--dirt", str(overrides),
-                     "--sources", "crm_export,webform"]) == 0
+    assert (
+        cli.main(
+            [
+                "--entities",
+                "50",
+                "--out",
+                str(tmp_path / "o"),
+                "--dirt",
+                str(overrides),
+                "--sources",
+                "crm_export,webform",
+            ]
+        )
+        == 0
+    )
     assert not (tmp_path / "o" / "orders.csv").exists()

@@ -34,12 +34,36 @@ def _name(r: SourceRecord) -> str:
 @pytest.mark.parametrize(
     "kind",
     [
-        "name_typo", "pinyin_name", "traditional_chars", "name_spacing", "honorific", "english_alias",
-        "phone_spaces", "phone_dashes", "phone_plus86", "phone_0086", "phone_fullwidth", "masked_mobile",
-        "email_case", "region_short", "region_english", "company_suffix", "company_no_suffix",
-        "company_china_insert", "company_english", "missing_field", "date_format", "amount_format",
-        "invalid_national_id", "duplicate_entry", "exact_duplicate", "crm_reentry", "placeholder_mobile",
-        "switchboard", "shared_info_email", "mobile_as_number",
+        "name_typo",
+        "pinyin_name",
+        "traditional_chars",
+        "name_spacing",
+        "honorific",
+        "english_alias",
+        "phone_spaces",
+        "phone_dashes",
+        "phone_plus86",
+        "phone_0086",
+        "phone_fullwidth",
+        "masked_mobile",
+        "email_case",
+        "region_short",
+        "region_english",
+        "company_suffix",
+        "company_no_suffix",
+        "company_china_insert",
+        "company_english",
+        "missing_field",
+        "date_format",
+        "amount_format",
+        "invalid_national_id",
+        "duplicate_entry",
+        "exact_duplicate",
+        "crm_reentry",
+        "placeholder_mobile",
+        "switchboard",
+        "shared_info_email",
+        "mobile_as_number",
     ],
 )
 def test_dirt_kind_occurs(gs: GeneratedSet, kind: str) -> None:
@@ -127,13 +151,17 @@ def test_moved_person_shows_old_company_in_crm_and_new_one_in_webform(gs: Genera
 
 
 def test_changed_mobile_old_in_crm_new_later_and_email_still_links(gs: GeneratedSet) -> None:
-    changed = [e for e in gs.entities if e.mobile_changed_on and not e.plan.placeholder_mobile
-               and not e.plan.switchboard]
+    changed = [
+        e for e in gs.entities if e.mobile_changed_on and not e.plan.placeholder_mobile and not e.plan.switchboard
+    ]
     assert len(changed) >= 10
     for e in changed:
         old, new = e.mobiles
-        crm_phones = {re.sub(r"\D", "", _phone(r).translate(_HALFWIDTH)) for r in _records(gs, "crm_export")
-                      if r.entity == e.id and "crm_reentry" not in r.dirt}
+        crm_phones = {
+            re.sub(r"\D", "", _phone(r).translate(_HALFWIDTH))
+            for r in _records(gs, "crm_export")
+            if r.entity == e.id and "crm_reentry" not in r.dirt
+        }
         assert all(new not in p for p in crm_phones)
         for r in _records(gs, "webform"):
             if r.entity == e.id:

@@ -49,12 +49,16 @@ def test_demo_interactions_carry_satisfaction_scores() -> None:
     assert {"拜访", "电话回访", "投诉", "活动签到"} <= {r["互动类型"] for r in rows}
 
 
-@pytest.mark.parametrize(("build", "directory", "names"), [
-    (build_demo, DEMO_DIR, DEMO_NAMES),
-    (build_examples, EXAMPLES_DIR, EXAMPLE_NAMES),
-])
-def test_committed_files_are_what_the_build_writes(build: object, directory: Path, names: tuple[str, ...],
-                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("build", "directory", "names"),
+    [
+        (build_demo, DEMO_DIR, DEMO_NAMES),
+        (build_examples, EXAMPLES_DIR, EXAMPLE_NAMES),
+    ],
+)
+def test_committed_files_are_what_the_build_writes(
+    build: object, directory: Path, names: tuple[str, ...], tmp_path: Path
+) -> None:
     build(tmp_path)  # type: ignore[operator]
     for name in names:
         assert (tmp_path / name).read_bytes() == (directory / name).read_bytes(), (

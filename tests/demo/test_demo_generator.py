@@ -49,7 +49,9 @@ def test_default_sources_and_formats() -> None:
     formats = {n: t.fmt for n, t in gs.tables.items()}
     assert formats == {"crm_export": "xlsx", "orders": "csv", "webform": "jsonl"}
     assert {n: t.key_column for n, t in gs.tables.items()} == {
-        "crm_export": "客户编号", "orders": "订单号", "webform": "id",
+        "crm_export": "客户编号",
+        "orders": "订单号",
+        "webform": "id",
     }
 
 

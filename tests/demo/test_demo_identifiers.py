@@ -59,8 +59,10 @@ def test_emitted_identifiers_pass_their_checksum_unless_tagged_invalid() -> None
     gs = generate(6, 1500)
     seen_valid = seen_invalid = 0
     for r in gs.tables["crm_export"].records:
-        for column, valid, tag in (("身份证号", ids.national_id_valid, "invalid_national_id"),
-                                   ("统一社会信用代码", ids.credit_code_valid, "invalid_credit_code")):
+        for column, valid, tag in (
+            ("身份证号", ids.national_id_valid, "invalid_national_id"),
+            ("统一社会信用代码", ids.credit_code_valid, "invalid_credit_code"),
+        ):
             value = str(r.row.get(column) or "")
             if not value:
                 continue

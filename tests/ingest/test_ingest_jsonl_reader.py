@@ -18,10 +18,13 @@ def _jsonl(tmp_path: Path, lines: list[str]) -> Path:
 
 
 def test_columns_are_all_keys_in_first_seen_order(tmp_path: Path) -> None:
-    path = _jsonl(tmp_path, [
-        json.dumps({"name": "ann", "mobile": 13812345678}),
-        json.dumps({"name": "bob", "email": "b@x.cn", "contact": {"wechat": "bob1"}}),
-    ])
+    path = _jsonl(
+        tmp_path,
+        [
+            json.dumps({"name": "ann", "mobile": 13812345678}),
+            json.dumps({"name": "bob", "email": "b@x.cn", "contact": {"wechat": "bob1"}}),
+        ],
+    )
     with open_table(path) as table:
         assert (table.format, table.header_row) == ("jsonl", 0)
         assert table.headers == ["name", "mobile", "email", "contact.wechat"]
@@ -32,13 +35,16 @@ def test_columns_are_all_keys_in_first_seen_order(tmp_path: Path) -> None:
 
 
 def test_a_broken_line_is_a_rejected_row_and_reading_goes_on(tmp_path: Path) -> None:
-    path = _jsonl(tmp_path, [
-        json.dumps({"id": "1", "name": "张三", "mobile": "13812345678"}, ensure_ascii=False),
-        '{"id": "2", "name": ',
-        "[1, 2]",
-        "",
-        json.dumps({"id": "3", "name": "李四", "tags": ["vip", "华东"]}, ensure_ascii=False),
-    ])
+    path = _jsonl(
+        tmp_path,
+        [
+            json.dumps({"id": "1", "name": "张三", "mobile": "13812345678"}, ensure_ascii=False),
+            '{"id": "2", "name": ',
+            "[1, 2]",
+            "",
+            json.dumps({"id": "3", "name": "李四", "tags": ["vip", "华东"]}, ensure_ascii=False),
+        ],
+    )
     with open_table(path) as table:
         kinds = [type(cells).__name__ for _, cells in table]
     assert kinds == ["list", "BadRow", "BadRow", "list", "list"]

@@ -76,21 +76,23 @@ async def test_kill_and_resume_stores_every_record_once(
     assert await count(clean_graph, "MATCH (s:SourceRecord) RETURN count(DISTINCT s.uid) AS n") == ROWS
     assert await count(clean_graph, "MATCH (s:SourceRecord) WHERE s.outcome IS NULL RETURN count(s) AS n") == 0
     # each record resolved to exactly one customer, and each customer holds what the records say
-    assert await count(
-        clean_graph, "MATCH (s:SourceRecord)-[r:RESOLVED_TO]->() RETURN count(r) AS n"
-    ) == ROWS
-    assert await count(
-        clean_graph,
-        "MATCH (s:SourceRecord)-[:RESOLVED_TO]->(c:Customer) WHERE s.customer_id <> c.id RETURN count(s) AS n",
-    ) == 0
-    assert await count(
-        clean_graph,
-        "MATCH (c:Customer) WHERE c.merged_into IS NULL AND NOT EXISTS { MATCH (c)<-[:RESOLVED_TO]-() } "
-        "RETURN count(c) AS n",
-    ) == 0
+    assert await count(clean_graph, "MATCH (s:SourceRecord)-[r:RESOLVED_TO]->() RETURN count(r) AS n") == ROWS
+    assert (
+        await count(
+            clean_graph,
+            "MATCH (s:SourceRecord)-[:RESOLVED_TO]->(c:Customer) WHERE s.customer_id <> c.id RETURN count(s) AS n",
+        )
+        == 0
+    )
+    assert (
+        await count(
+            clean_graph,
+            "MATCH (c:Customer) WHERE c.merged_into IS NULL AND NOT EXISTS { MATCH (c)<-[:RESOLVED_TO]-() } "
+            "RETURN count(c) AS n",
+        )
+        == 0
+    )
     # the rows are 20k different people: one customer each
-    assert await count(
-        clean_graph, "MATCH (c:Customer) WHERE c.merged_into IS NULL RETURN count(c) AS n"
-    ) == ROWS
+    assert await count(clean_graph, "MATCH (c:Customer) WHERE c.merged_into IS NULL RETURN count(c) AS n") == ROWS
     runs = await clean_graph.read("MATCH (r:ImportRun {source: 'bulk'}) RETURN r.status AS status ORDER BY status")
     assert [r["status"] for r in runs] == ["completed", "interrupted"]

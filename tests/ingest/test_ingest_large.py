@@ -61,7 +61,7 @@ def test_100k_rows_with_many_standardized_fields_are_fast(tmp_path: Path) -> Non
             fh.write(
                 f"C{n},张{n % 97}三,138{n:08d},user{n}@example.com,{regions[n % 5]},杭州,"
                 f"某某科技有限公司{n % 50},19{n % 90 + 10:02d}-0{n % 9 + 1}-1{n % 9},{n % 1000}.5,"
-                f"\"vip,华东\",备注{n},线上,男,x{n}\n"
+                f'"vip,华东",备注{n},线上,男,x{n}\n'
             )
     started = time.process_time()
     statuses = [item.status for item in iter_records(path, source="wide")]  # type: ignore[union-attr]

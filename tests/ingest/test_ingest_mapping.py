@@ -78,7 +78,8 @@ def test_resolves_columns_by_exact_or_normalised_header() -> None:
     profile = parse_mapping({"key": "客户编号", "columns": {"客户姓名": "name", "E-mail": "email"}})
     resolved = resolve_mapping(["客户编号", "客户姓名", "EMAIL", "备注"], profile, "customers")
     assert [(r.index, r.header, r.field) for r in resolved.rules] == [
-        (1, "客户姓名", "name"), (2, "EMAIL", "email"),
+        (1, "客户姓名", "name"),
+        (2, "EMAIL", "email"),
     ]
     assert (resolved.key_index, resolved.key_header) == (0, "客户编号")
     assert resolved.extras == [(3, "备注")]  # a profile maps only what it names
@@ -110,7 +111,9 @@ def test_auto_detect_adds_synonyms_to_a_profile() -> None:
     profile = parse_mapping({"auto_detect": True, "columns": {"联系人": "owner"}})
     resolved = resolve_mapping(["联系人", "客户编号", "手机", "备注", "其他"], profile, "customers")
     assert {r.header: r.field for r in resolved.rules} == {
-        "联系人": "owner", "手机": "mobile", "备注": "notes",
+        "联系人": "owner",
+        "手机": "mobile",
+        "备注": "notes",
     }
     assert resolved.key_header == "客户编号"
     assert resolved.extras == [(4, "其他")]
@@ -134,8 +137,7 @@ def test_without_a_profile_headers_come_from_synonyms() -> None:
         (["ID", "姓名"], "customers", "ID", {"name"}),
         (["订单号", "客户编号", "金额"], "orders", "订单号", {"order_id", "customer_key", "amount"}),
         (["编号", "客户编号", "金额"], "orders", "编号", {"customer_key", "amount"}),
-        (["工单号", "客户ID", "内容"], "interactions", "工单号",
-         {"interaction_id", "customer_key", "content"}),
+        (["工单号", "客户ID", "内容"], "interactions", "工单号", {"interaction_id", "customer_key", "content"}),
         (["姓名", "手机"], "customers", None, {"name", "mobile"}),
     ],
 )
@@ -156,8 +158,9 @@ def test_mapping_finds_the_header_row_holding_all_its_columns(tmp_path: Path) ->
     # Without the mapping, the first row would look like a header (姓名 and 手机 are synonyms).
     path = tmp_path / "f.csv"
     path.write_text("姓名,手机\n\n会员,电话,生日\n张三,13812345678,19900105\n", encoding="utf-8")
-    profile = parse_mapping({"columns": {"会员": "name", "电话": "mobile", "生日": {"field": "birth_date",
-                                                                                 "format": "%Y%m%d"}}})
+    profile = parse_mapping(
+        {"columns": {"会员": "name", "电话": "mobile", "生日": {"field": "birth_date", "format": "%Y%m%d"}}}
+    )
     (record,) = iter_records(path, source="s", mapping=profile)
     assert record.row == 4
     assert record.fields["birth_date"] == "1990-01-05"

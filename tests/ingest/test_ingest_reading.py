@@ -35,13 +35,15 @@ def _records(path: Path, **kw: object) -> list[IngestedRecord]:
 
 
 def test_a_clean_row(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "客户编号,客户姓名,手机号,邮箱,地区,自定义\n"
-                          "C1, 张三 ,138 1234 5678,ZS@Example.COM,北京,甲\n")
+    path = _csv(tmp_path, "客户编号,客户姓名,手机号,邮箱,地区,自定义\nC1, 张三 ,138 1234 5678,ZS@Example.COM,北京,甲\n")
     (record,) = _records(path)
     assert record.uid == "crm|C1" and record.row == 2 and record.kind == "customers"
     assert record.fields == std(name="张三", mobile="138 1234 5678", email="ZS@Example.COM", region="北京")
     assert record.raw == {
-        "name": "张三", "mobile": "138 1234 5678", "email": "ZS@Example.COM", "region": "北京",
+        "name": "张三",
+        "mobile": "138 1234 5678",
+        "email": "ZS@Example.COM",
+        "region": "北京",
     }
     assert record.extra == {"自定义": "甲"}
     assert (record.status, record.missing, record.issues) == ("ok", [], [])
@@ -50,26 +52,35 @@ def test_a_clean_row(tmp_path: Path) -> None:
 
 
 def test_a_bad_value_drops_the_field_not_the_row(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "客户编号,姓名,手机号,出生日期,邮箱,累计金额\n"
-                          "C1,张三,12345,1990-02-30,not-an-email,abc\n")
+    path = _csv(tmp_path, "客户编号,姓名,手机号,出生日期,邮箱,累计金额\nC1,张三,12345,1990-02-30,not-an-email,abc\n")
     (record,) = _records(path)
     assert record.fields == {"name": "张三"}
     assert record.raw["birth_date"] == "1990-02-30"  # the text is kept for the data steward
     assert {(i.field, i.value, i.severity) for i in record.issues} == {
-        ("mobile", "12345", "error"), ("birth_date", "1990-02-30", "error"),
-        ("email", "not-an-email", "error"), ("total_amount", "abc", "error"),
+        ("mobile", "12345", "error"),
+        ("birth_date", "1990-02-30", "error"),
+        ("email", "not-an-email", "error"),
+        ("total_amount", "abc", "error"),
     }
     assert all(i.row == 2 and i.reason for i in record.issues)
     assert record.status == "incomplete" and record.missing == ["mobile|email", "region"]
 
 
 def test_typed_values_are_json_friendly(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "客户编号,姓名,手机,累计金额,订单数,标签,是否同意营销,出生日期\n"
-                          "C1,张三,13812345678,\"1,234.50\",3,\"vip,华东\",是,1990/1/5\n")
+    path = _csv(
+        tmp_path,
+        "客户编号,姓名,手机,累计金额,订单数,标签,是否同意营销,出生日期\n"
+        'C1,张三,13812345678,"1,234.50",3,"vip,华东",是,1990/1/5\n',
+    )
     (record,) = _records(path)
     assert record.fields == std(
-        name="张三", mobile="13812345678", total_amount="1,234.50", order_count="3", tags="vip,华东",
-        consent_marketing="是", birth_date="1990/1/5",
+        name="张三",
+        mobile="13812345678",
+        total_amount="1,234.50",
+        order_count="3",
+        tags="vip,华东",
+        consent_marketing="是",
+        birth_date="1990/1/5",
     )
     assert record.fields["total_amount"] == "1234.50"  # a Decimal, as exact text
     assert record.fields["order_count"] == 3
@@ -119,8 +130,11 @@ def test_without_a_key_column_rows_are_keyed_by_file_and_row(tmp_path: Path) -> 
 
 
 def test_repeated_keys(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "客户编号,姓名,手机号\nC1,张三,13812345678\nC1,张三,13812345678\n"
-                          "C2,李四,13912345678\nC1,张三,13700000000\nC1,张三,13700000000\n")
+    path = _csv(
+        tmp_path,
+        "客户编号,姓名,手机号\nC1,张三,13812345678\nC1,张三,13812345678\n"
+        "C2,李四,13912345678\nC1,张三,13700000000\nC1,张三,13700000000\n",
+    )
     report = ImportReport(source="crm")
     items = list(iter_records(path, source="crm", report=report))
     for item in items:
@@ -138,8 +152,11 @@ def test_repeated_keys(tmp_path: Path) -> None:
 
 
 def test_orders_are_keyed_by_order_number_and_link_their_customer(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "订单号,客户编号,下单日期,金额（元）,商品,手机\n"
-                          "SO-1,C1,2024-03-01,99.90,键盘,13812345678\nSO-2,C2,,abc,鼠标,\n")
+    path = _csv(
+        tmp_path,
+        "订单号,客户编号,下单日期,金额（元）,商品,手机\n"
+        "SO-1,C1,2024-03-01,99.90,键盘,13812345678\nSO-2,C2,,abc,鼠标,\n",
+    )
     first, second = _records(path, kind="orders")
     assert first.source_key == "SO-1" and first.kind == "orders"
     assert first.fields == {
@@ -153,14 +170,18 @@ def test_orders_are_keyed_by_order_number_and_link_their_customer(tmp_path: Path
 
 
 def test_interactions(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "工单号,客户ID,联系时间,互动类型,内容,满意度\n"
-                          "T1,C1,2024-05-06 10:30,来电,咨询,非常满意\n")
+    path = _csv(tmp_path, "工单号,客户ID,联系时间,互动类型,内容,满意度\nT1,C1,2024-05-06 10:30,来电,咨询,非常满意\n")
     (record,) = _records(path, kind="interactions")
     assert record.source_key == "T1"
     assert record.fields == {
         "customer_key": "C1",
-        **std(interaction_id="T1", interaction_date="2024-05-06 10:30", interaction_type="来电",
-              content="咨询", satisfaction="非常满意"),
+        **std(
+            interaction_id="T1",
+            interaction_date="2024-05-06 10:30",
+            interaction_type="来电",
+            content="咨询",
+            satisfaction="非常满意",
+        ),
     }
     assert record.fields["interaction_date"] == "2024-05-06"
     assert record.status == "ok"
@@ -215,10 +236,15 @@ def test_file_problems_raise_before_any_row(tmp_path: Path) -> None:
 FEBRL_MAPPING = {
     "key": "rec_id",
     "columns": {
-        "given_name": "first_name", "surname": "last_name", "street_number": "address_number",
-        "address_1": "address_line1", "address_2": "address_line2", "suburb": "city",
+        "given_name": "first_name",
+        "surname": "last_name",
+        "street_number": "address_number",
+        "address_1": "address_line1",
+        "address_2": "address_line2",
+        "suburb": "city",
         "postcode": "postal_code",
-        "state": "region", "date_of_birth": {"field": "birth_date", "format": "%Y%m%d"},
+        "state": "region",
+        "date_of_birth": {"field": "birth_date", "format": "%Y%m%d"},
         "soc_sec_id": "national_id",
     },
 }

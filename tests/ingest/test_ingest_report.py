@@ -20,6 +20,7 @@ def reason(field: str, raw: str) -> str:
         return exc.reason
     raise AssertionError(f"{raw!r} is a valid {field}")
 
+
 FILE = (
     "客户名单\n"
     "客户编号,姓名,手机号,出生日期,地区\n"
@@ -46,7 +47,13 @@ def test_summary_counts(tmp_path: Path) -> None:
     summary = _report(tmp_path).summary()
     names = ("total", "ok", "incomplete", "follow_up", "rejected", "duplicates", "empty")
     assert {k: summary[k] for k in names} == {
-        "total": 5, "ok": 1, "incomplete": 1, "follow_up": 1, "rejected": 1, "duplicates": 1, "empty": 1,
+        "total": 5,
+        "ok": 1,
+        "incomplete": 1,
+        "follow_up": 1,
+        "rejected": 1,
+        "duplicates": 1,
+        "empty": 1,
     }
     assert summary["total"] == sum(summary[k] for k in names[1:6])
     assert (summary["run_id"], summary["source"]) == ("IR1", "crm")
@@ -55,7 +62,10 @@ def test_summary_counts(tmp_path: Path) -> None:
     (file_info,) = summary["files"]
     assert file_info["file"] == "crm.csv" and file_info["header_row"] == 2 and file_info["key"] == "客户编号"
     assert file_info["columns"] == {
-        "姓名": "name", "手机号": "mobile", "出生日期": "birth_date", "地区": "region",
+        "姓名": "name",
+        "手机号": "mobile",
+        "出生日期": "birth_date",
+        "地区": "region",
     }
 
 
@@ -73,8 +83,13 @@ def test_json_report(tmp_path: Path) -> None:
     assert data["summary"]["rejected"] == 1
     rows = {(i["row"], i["field"]): i for i in data["issues"]}
     assert rows[(4, "birth_date")] == {
-        "file": "crm.csv", "row": 4, "source_key": "C2", "field": "birth_date", "value": "1990-02-30",
-        "reason": reason("birth_date", "1990-02-30"), "severity": "error",
+        "file": "crm.csv",
+        "row": 4,
+        "source_key": "C2",
+        "field": "birth_date",
+        "value": "1990-02-30",
+        "reason": reason("birth_date", "1990-02-30"),
+        "severity": "error",
     }
     assert rows[(5, "source_key")]["source_key"] is None
     assert rows[(2, "")]["reason"].startswith("header found on row 2")
@@ -88,8 +103,14 @@ def test_csv_report(tmp_path: Path) -> None:
     assert tuple(rows[0]) == CSV_COLUMNS == ("row", "source_key", "field", "value", "reason", "severity")
     body = [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]]
     assert [int(r["row"]) for r in body] == sorted(int(r["row"]) for r in body)
-    assert {"row": "4", "source_key": "C2", "field": "mobile", "value": "12345",
-            "reason": reason("mobile", "12345"), "severity": "error"} in body
+    assert {
+        "row": "4",
+        "source_key": "C2",
+        "field": "mobile",
+        "value": "12345",
+        "reason": reason("mobile", "12345"),
+        "severity": "error",
+    } in body
     duplicate = next(r for r in body if "same key and content" in r["reason"])
     assert (duplicate["row"], duplicate["source_key"], duplicate["severity"]) == ("7", "C1", "warning")
     follow_up = next(r for r in body if "follow-up" in r["reason"])
@@ -100,7 +121,6 @@ def test_csv_report(tmp_path: Path) -> None:
 
 def test_add_counts_statuses() -> None:
     report = ImportReport()
-    record = IngestedRecord(source="s", source_key="1", row=2, kind="customers", fields={}, raw={},
-                            status="incomplete")
+    record = IngestedRecord(source="s", source_key="1", row=2, kind="customers", fields={}, raw={}, status="incomplete")
     report.add(record)
     assert report.counts["total"] == 1 and report.counts["incomplete"] == 1

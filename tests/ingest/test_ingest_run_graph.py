@@ -33,9 +33,7 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> 
 
 
 async def do_import(graph: Graph, path: Path, tmp_path: Path, source: str = "crm") -> ImportSummary:
-    return await run_import(
-        graph, [path], ImportOptions(source=source), load_rules(), reports_dir=tmp_path / "reports"
-    )
+    return await run_import(graph, [path], ImportOptions(source=source), load_rules(), reports_dir=tmp_path / "reports")
 
 
 async def snapshot(graph: Graph) -> list[dict]:

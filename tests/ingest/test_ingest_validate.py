@@ -38,8 +38,13 @@ def test_cell_text(cell: object, text: str) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("x", "x"), (None, None), (3, 3), (True, True), (Decimal("1234.50"), "1234.50"),
-        (date(2024, 1, 5), "2024-01-05"), (("a", Decimal("1")), ["a", "1"]),
+        ("x", "x"),
+        (None, None),
+        (3, 3),
+        (True, True),
+        (Decimal("1234.50"), "1234.50"),
+        (date(2024, 1, 5), "2024-01-05"),
+        (("a", Decimal("1")), ["a", "1"]),
     ],
 )
 def test_jsonable(value: object, expected: object) -> None:

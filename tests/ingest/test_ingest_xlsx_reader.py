@@ -33,21 +33,27 @@ def _read(path: Path, **kw: object) -> tuple[list[str], list[tuple[int, list[obj
 
 
 def test_reads_typed_cells(tmp_path: Path) -> None:
-    path = _book(tmp_path, [
-        ["姓名", "手机号", "邮编", "出生日期", "金额"],
-        ["张三", 13812345678, 2119, datetime(1990, 1, 5), 12.5],
-    ])
+    path = _book(
+        tmp_path,
+        [
+            ["姓名", "手机号", "邮编", "出生日期", "金额"],
+            ["张三", 13812345678, 2119, datetime(1990, 1, 5), 12.5],
+        ],
+    )
     headers, rows = _read(path)
     assert headers == ["姓名", "手机号", "邮编", "出生日期", "金额"]
     assert rows == [(2, ["张三", 13812345678, 2119, datetime(1990, 1, 5), 12.5])]
 
 
 def test_numbers_become_the_text_a_user_sees(tmp_path: Path) -> None:
-    path = _book(tmp_path, [
-        ["客户编号", "姓名", "手机号", "邮编", "出生日期", "累计金额"],
-        [1001, "张三", 13812345678, 2119, datetime(1990, 1, 5), 12.5],
-        [1002.0, "李四", 1.3912345678e10, 200, date(1985, 3, 1), 0.1],
-    ])
+    path = _book(
+        tmp_path,
+        [
+            ["客户编号", "姓名", "手机号", "邮编", "出生日期", "累计金额"],
+            [1001, "张三", 13812345678, 2119, datetime(1990, 1, 5), 12.5],
+            [1002.0, "李四", 1.3912345678e10, 200, date(1985, 3, 1), 0.1],
+        ],
+    )
     records = list(iter_records(path, source="x"))
     assert [r.source_key for r in records] == ["1001", "1002"]
     assert records[0].raw["mobile"] == "13812345678"
@@ -59,11 +65,14 @@ def test_numbers_become_the_text_a_user_sees(tmp_path: Path) -> None:
 
 
 def test_an_excel_serial_in_a_date_column_is_a_date_and_nonsense_is_an_issue(tmp_path: Path) -> None:
-    path = _book(tmp_path, [
-        ["姓名", "手机号", "出生日期"],
-        ["张三", 13812345678, 32878],  # 1990-01-05 as a plain number
-        ["李四", 13912345678, -1],
-    ])
+    path = _book(
+        tmp_path,
+        [
+            ["姓名", "手机号", "出生日期"],
+            ["张三", 13812345678, 32878],  # 1990-01-05 as a plain number
+            ["李四", 13912345678, -1],
+        ],
+    )
     ok, bad = iter_records(path, source="x")
     assert ok.fields["birth_date"] == "1990-01-05" and not ok.issues
     assert "birth_date" not in bad.fields and bad.raw["birth_date"] == "-1"
@@ -85,10 +94,19 @@ def test_picks_the_named_sheet_or_the_first(tmp_path: Path) -> None:
 
 
 def test_title_rows_and_empty_rows(tmp_path: Path) -> None:
-    path = _book(tmp_path, [
-        ["客户名单2024"], [], ["客户姓名 ", "手机号", "地区"], ["张三", "138", "北京"], [],
-        [None, None, None], ["李四", "139", "上海"],
-    ], merges=("A1:C1",))
+    path = _book(
+        tmp_path,
+        [
+            ["客户名单2024"],
+            [],
+            ["客户姓名 ", "手机号", "地区"],
+            ["张三", "138", "北京"],
+            [],
+            [None, None, None],
+            ["李四", "139", "上海"],
+        ],
+        merges=("A1:C1",),
+    )
     with open_table(path) as table:
         assert (table.header_row, table.headers) == (3, ["客户姓名", "手机号", "地区"])
         rows = list(table)
@@ -99,11 +117,15 @@ def test_title_rows_and_empty_rows(tmp_path: Path) -> None:
 
 def test_merged_cells_in_a_two_row_header(tmp_path: Path) -> None:
     # 姓名 merged down over two rows; 联系方式 merged across its two sub-headers.
-    path = _book(tmp_path, [
-        ["姓名", "联系方式", None, "地区"],
-        [None, "手机", "邮箱", None],
-        ["张三", "13812345678", "zs@x.cn", "北京"],
-    ], merges=("A1:A2", "B1:C1", "D1:D2"))
+    path = _book(
+        tmp_path,
+        [
+            ["姓名", "联系方式", None, "地区"],
+            [None, "手机", "邮箱", None],
+            ["张三", "13812345678", "zs@x.cn", "北京"],
+        ],
+        merges=("A1:A2", "B1:C1", "D1:D2"),
+    )
     with open_table(path) as table:
         assert table.headers == ["姓名", "手机", "邮箱", "地区"]
         assert table.header_row == 2
@@ -117,13 +139,17 @@ def test_a_header_merged_across_columns_without_sub_headers(tmp_path: Path) -> N
 
 
 def test_merged_data_cells_fill_down_their_own_column_only(tmp_path: Path) -> None:
-    path = _book(tmp_path, [
-        ["地区", "姓名", "备注", "标签"],
-        ["北京", "张三", "跨两列", None],
-        [None, "李四", "x", "y"],
-        [None, "王五", None, None],
-        ["上海", "赵六", None, None],
-    ], merges=("A2:A4", "C2:D2"))
+    path = _book(
+        tmp_path,
+        [
+            ["地区", "姓名", "备注", "标签"],
+            ["北京", "张三", "跨两列", None],
+            [None, "李四", "x", "y"],
+            [None, "王五", None, None],
+            ["上海", "赵六", None, None],
+        ],
+        merges=("A2:A4", "C2:D2"),
+    )
     _, rows = _read(path)
     width = 4  # read-only rows end at their last stored cell
     assert [cells + [None] * (width - len(cells)) for _, cells in rows] == [
@@ -135,8 +161,9 @@ def test_merged_data_cells_fill_down_their_own_column_only(tmp_path: Path) -> No
 
 
 def test_merge_scan_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = _book(tmp_path, [["地区", "姓名"], ["北京", "张三"], [None, "李四"], ["上海", "王五"]],
-                 merges=("A2:A3", "A4:B4"))
+    path = _book(
+        tmp_path, [["地区", "姓名"], ["北京", "张三"], [None, "李四"], ["上海", "王五"]], merges=("A2:A3", "A4:B4")
+    )
     monkeypatch.setattr(xlsx_reader, "_SCAN_CHUNK", 7)  # every tag is cut somewhere
     with open_table(path) as table:
         assert sorted(table._merges) == [(2, 1, 3, 1), (4, 1, 4, 2)]  # type: ignore[attr-defined]

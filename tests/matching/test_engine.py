@@ -84,8 +84,15 @@ def test_clusters_with_different_credit_codes_never_merge(rules: Rules) -> None:
     nanjing = dict(customer_type="company", name="南京聚源食品有限公司", address="江苏省南京市鼓楼区建设路331号")
     zhengzhou = dict(customer_type="company", name="郑州聚源食品有限公司", address="河南省郑州市二七区新华路617号")
     existing = [
-        rec("crm|1", 1, "C000001", **nanjing, mobile="+8615859826575", email="juyuan_food@163.com",
-            credit_code="913201066824299702"),
+        rec(
+            "crm|1",
+            1,
+            "C000001",
+            **nanjing,
+            mobile="+8615859826575",
+            email="juyuan_food@163.com",
+            credit_code="913201066824299702",
+        ),
         rec("shop|1", 2, "C000001", name="聚源食品有限公司", mobile="+8615859826575"),
         rec("crm|2", 3, "C000002", **zhengzhou, mobile="+8613497313357", credit_code="914101031518340611"),
     ]

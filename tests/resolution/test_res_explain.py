@@ -23,8 +23,7 @@ query Explain($id: ID!) {
 """
 
 ROWS = [
-    {"编号": "1", "姓名": "张伟", "手机": "13812345678", "邮箱": "old@huawei.com",
-     "公司": "华为技术有限公司"},
+    {"编号": "1", "姓名": "张伟", "手机": "13812345678", "邮箱": "old@huawei.com", "公司": "华为技术有限公司"},
     {"编号": "2", "姓名": "张伟", "手机": "138-1234-5678", "邮箱": "new@huawei.com", "公司": "华为技术"},
 ]
 
@@ -49,7 +48,9 @@ async def test_res_explanation_names_rule_evidence_and_matched_record(importer, 
     golden = {g["field"]: g for g in ex["goldenFields"]}
     # the shipped policies: email 'latest', company 'most_complete'
     assert (golden["email"]["value"], golden["email"]["policy"], golden["email"]["fromUid"]) == (
-        "new@huawei.com", "latest", "crm|2"
+        "new@huawei.com",
+        "latest",
+        "crm|2",
     )
     assert (golden["company"]["value"], golden["company"]["policy"]) == ("华为技术有限公司", "most_complete")
 

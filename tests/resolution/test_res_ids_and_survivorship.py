@@ -54,10 +54,8 @@ def _with_survivorship(rules: Rules, **settings: object) -> Rules:
     return rules_from_dict(data)
 
 
-CRM_ROW = {"编号": "1", "姓名": "张伟", "手机": "13812345678", "邮箱": "old@huawei.com",
-           "公司": "华为技术有限公司"}
-WEB_ROW = {"id": "w1", "name": "Zhang Wei", "mobile": "13812345678", "email": "new@huawei.com",
-           "company": "华为"}
+CRM_ROW = {"编号": "1", "姓名": "张伟", "手机": "13812345678", "邮箱": "old@huawei.com", "公司": "华为技术有限公司"}
+WEB_ROW = {"id": "w1", "name": "Zhang Wei", "mobile": "13812345678", "email": "new@huawei.com", "company": "华为"}
 
 
 async def _golden(graph: Graph, customer_id: str) -> dict[str, object]:
@@ -65,9 +63,7 @@ async def _golden(graph: Graph, customer_id: str) -> dict[str, object]:
     return rows[0]["p"]
 
 
-async def test_res_golden_fields_follow_the_shipped_policies(
-    clean_graph: Graph, importer, customer_of
-) -> None:
+async def test_res_golden_fields_follow_the_shipped_policies(clean_graph: Graph, importer, customer_of) -> None:
     await importer([CRM_ROW])
     await importer([WEB_ROW], source="web")
     placed = await customer_of()

@@ -43,9 +43,7 @@ async def test_res_quality_report_counts_failures_sources_and_completeness(impor
     report = (await gql(REPORT))["qualityReport"]
     assert report["records"] == 6
     failures = {f["field"]: f for f in report["fieldFailures"]}
-    assert failures["mobile"] == {
-        "field": "mobile", "missing": 0, "invalid": 1, "failed": 1, "rate": round(1 / 6, 4)
-    }
+    assert failures["mobile"] == {"field": "mobile", "missing": 0, "invalid": 1, "failed": 1, "rate": round(1 / 6, 4)}
     assert failures["email"]["invalid"] == 1
     assert failures["mobile|email"]["missing"] == 3 and failures["mobile|email"]["rate"] == 0.5
     assert failures["region"]["missing"] == 2  # 李娜 and Jon Smith: neither region nor city

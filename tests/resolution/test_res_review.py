@@ -99,9 +99,9 @@ async def test_res_merge_decision_merges_customers_and_is_remembered(
     assert change["event"]["survivor"] == older and change["event"]["absorbed"] == [newer]
     assert change["event"]["reviewKey"] == ZHANG and change["event"]["by"] == "alice"
     audit = await clean_graph.read(
-        "MATCH (e:MergeEvent {id: $id}) MATCH (r:ReviewItem {key: $key}) "
-        "RETURN e.ip AS ip, r.decided_ip AS rip",
-        id=change["event"]["id"], key=ZHANG,
+        "MATCH (e:MergeEvent {id: $id}) MATCH (r:ReviewItem {key: $key}) RETURN e.ip AS ip, r.decided_ip AS rip",
+        id=change["event"]["id"],
+        key=ZHANG,
     )
     assert audit == [{"ip": "10.0.0.7", "rip": "10.0.0.7"}]  # who, when and from where
     # the survivor's profile now holds both records; the absorbed id still answers, with the survivor

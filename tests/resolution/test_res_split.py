@@ -99,18 +99,21 @@ async def test_res_split_undoes_one_merge_at_a_time(clean_graph: Graph, importer
         "MATCH (e:MergeEvent) RETURN e.id AS id, e.kind AS kind, e.undone_event AS undone ORDER BY e.id"
     )
     assert [(e["kind"], e["undone"]) for e in events] == [
-        ("merge", events[3]["id"]), ("merge", events[2]["id"]), ("unmerge", None), ("unmerge", None)
+        ("merge", events[3]["id"]),
+        ("merge", events[2]["id"]),
+        ("unmerge", None),
+        ("unmerge", None),
     ]
 
 
-async def test_res_split_records_moves_them_to_a_new_customer(
-    clean_graph: Graph, importer, gql, customer_of
-) -> None:
-    await importer([
-        {"编号": "1", "姓名": "张伟", "手机": "13812345678", "公司": "华为技术有限公司"},
-        {"编号": "2", "姓名": "张伟", "手机": "13812345678", "公司": "华为"},
-        {"编号": "3", "姓名": "张伟", "手机": "13812345678", "邮箱": "zw@huawei.com", "公司": "华为技术"},
-    ])
+async def test_res_split_records_moves_them_to_a_new_customer(clean_graph: Graph, importer, gql, customer_of) -> None:
+    await importer(
+        [
+            {"编号": "1", "姓名": "张伟", "手机": "13812345678", "公司": "华为技术有限公司"},
+            {"编号": "2", "姓名": "张伟", "手机": "13812345678", "公司": "华为"},
+            {"编号": "3", "姓名": "张伟", "手机": "13812345678", "邮箱": "zw@huawei.com", "公司": "华为技术"},
+        ]
+    )
     assert set((await customer_of()).values()) == {"C000001"}
     result = (await gql(SPLIT_RECORDS, id="C000001", uids=["crm|3"]))["splitRecords"]
     assert result["kind"] == "split" and result["separatedPairs"] == 2

@@ -19,8 +19,7 @@ def cost(query: str, variables: dict[str, object] | None = None) -> int:
         ('{ customer(id: "C1") { id name } }', 1),
         ('{ customer(id: "C1") { id tags { key } company { name } } }', 3),
         (
-            "{ customers(first: 50) { totalCount edges { node { tags { key } owners { name } "
-            "company { name } } } } }",
+            "{ customers(first: 50) { totalCount edges { node { tags { key } owners { name } company { name } } } } }",
             10 + 50 * 3,
         ),
         ("{ customers { edges { node { id } } } }", 10),

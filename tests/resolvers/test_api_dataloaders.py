@@ -38,9 +38,7 @@ query Deep($first: Int!) {
 async def seed(graph: Graph, count: int) -> None:
     await graph.write("MATCH (n) DETACH DELETE n")
     ids = [f"C{n:06d}" for n in range(1, count + 1)]
-    await upsert_nodes(
-        graph, [CustomerNode(id=cid, name=f"客户{cid}", customer_type="person") for cid in ids]
-    )
+    await upsert_nodes(graph, [CustomerNode(id=cid, name=f"客户{cid}", customer_type="person") for cid in ids])
     await upsert_nodes(
         graph,
         [
@@ -49,12 +47,8 @@ async def seed(graph: Graph, count: int) -> None:
         ],
     )
     await upsert_nodes(graph, [OwnerNode(name="周晓明"), OwnerNode(name="陈志强")])
-    await upsert_nodes(
-        graph, [CompanyNode(key=f"公司{n % 7}", name=f"公司{n % 7}有限公司") for n in range(7)]
-    )
-    await link(
-        graph, "Customer", "TAGGED", "Tag", [(cid, t, {}) for cid in ids for t in ("batch:yes", "value:high")]
-    )
+    await upsert_nodes(graph, [CompanyNode(key=f"公司{n % 7}", name=f"公司{n % 7}有限公司") for n in range(7)])
+    await link(graph, "Customer", "TAGGED", "Tag", [(cid, t, {}) for cid in ids for t in ("batch:yes", "value:high")])
     await link(
         graph,
         "Customer",
@@ -62,20 +56,12 @@ async def seed(graph: Graph, count: int) -> None:
         "Owner",
         [(cid, ("周晓明", "陈志强")[i % 2], {}) for i, cid in enumerate(ids)],
     )
-    await link(
-        graph, "Customer", "WORKS_AT", "Company", [(cid, f"公司{i % 7}", {}) for i, cid in enumerate(ids)]
-    )
+    await link(graph, "Customer", "WORKS_AT", "Company", [(cid, f"公司{i % 7}", {}) for i, cid in enumerate(ids)])
     await upsert_nodes(
         graph,
-        [
-            InteractionNode(uid=f"i|{cid}|{d}", interaction_date=f"2024-0{d}-01")
-            for cid in ids
-            for d in (1, 2, 3)
-        ],
+        [InteractionNode(uid=f"i|{cid}|{d}", interaction_date=f"2024-0{d}-01") for cid in ids for d in (1, 2, 3)],
     )
-    await link(
-        graph, "Customer", "HAD", "Interaction", [(cid, f"i|{cid}|{d}", {}) for cid in ids for d in (1, 2, 3)]
-    )
+    await link(graph, "Customer", "HAD", "Interaction", [(cid, f"i|{cid}|{d}", {}) for cid in ids for d in (1, 2, 3)])
 
 
 def round_trips(client: TestClient, query: str, first: int) -> tuple[int, dict[str, Any]]:
@@ -87,9 +73,7 @@ def round_trips(client: TestClient, query: str, first: int) -> tuple[int, dict[s
 
 
 @pytest.mark.parametrize("query", [PAGE, DEEP], ids=["tags-owners-company", "every-edge"])
-async def test_round_trips_do_not_grow_with_the_page(
-    graph: Graph, app_client: TestClient, query: str
-) -> None:
+async def test_round_trips_do_not_grow_with_the_page(graph: Graph, app_client: TestClient, query: str) -> None:
     counts = {}
     for size in (10, 50):
         await seed(graph, size)

@@ -220,12 +220,8 @@ async def seed_world(graph: Graph) -> None:
     await upsert_nodes(
         graph,
         [
-            OrderNode(
-                uid="so|1", order_id="SO1", order_date="2024-03-02", amount=60000.0, product="CRM专业版"
-            ),
-            OrderNode(
-                uid="so|2", order_id="SO2", order_date="2024-04-20", amount=60000.0, product="CRM标准版"
-            ),
+            OrderNode(uid="so|1", order_id="SO1", order_date="2024-03-02", amount=60000.0, product="CRM专业版"),
+            OrderNode(uid="so|2", order_id="SO2", order_date="2024-04-20", amount=60000.0, product="CRM标准版"),
         ],
     )
     await link(graph, "Customer", "PLACED", "Order", [("C000001", "so|1", {}), ("C000001", "so|2", {})])
@@ -250,9 +246,7 @@ async def seed_world(graph: Graph) -> None:
                 kind="orders",
                 outcome="matched",
             ),
-            SourceRecordNode(
-                uid="web|7", source="webform", source_key="7", customer_id="C000007", outcome="new"
-            ),
+            SourceRecordNode(uid="web|7", source="webform", source_key="7", customer_id="C000007", outcome="new"),
         ],
     )
     await upsert_nodes(graph, [MobileNode(value="+8613812345678")])
@@ -325,9 +319,7 @@ class Api:
         assert "errors" not in body, body["errors"]
         return body["data"]
 
-    def errors(
-        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
-    ) -> list[dict[str, Any]]:
+    def errors(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> list[dict[str, Any]]:
         """The errors of a response that must have some."""
         body = self.post(query, variables, **kwargs)
         assert body.get("errors"), body

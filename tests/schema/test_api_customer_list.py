@@ -89,9 +89,7 @@ FILTERS: list[tuple[str, dict[str, Any] | None, list[str]]] = [
 
 
 @pytest.mark.parametrize(("why", "flt", "expected"), FILTERS, ids=[f[0] for f in FILTERS])
-def test_filters(
-    api_world: Graph, api: Any, why: str, flt: dict[str, Any] | None, expected: list[str]
-) -> None:
+def test_filters(api_world: Graph, api: Any, why: str, flt: dict[str, Any] | None, expected: list[str]) -> None:
     assert ids(api, flt) == expected, why
 
 
@@ -199,9 +197,7 @@ def test_cursors_are_opaque_and_checked(api_world: Graph, api: Any) -> None:
         ({"firstContact": {"from": "2024-06-01", "to": "2024-01-01"}}, "from is after to"),
     ],
 )
-def test_invalid_filters_are_clear_errors(
-    api_world: Graph, api: Any, flt: dict[str, Any], message: str
-) -> None:
+def test_invalid_filters_are_clear_errors(api_world: Graph, api: Any, flt: dict[str, Any], message: str) -> None:
     errors = api.errors(LIST, {"filter": flt, "first": 5})
     assert errors[0]["message"].startswith("invalid filter") and message in errors[0]["message"]
 

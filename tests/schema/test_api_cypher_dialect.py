@@ -17,9 +17,7 @@ async def test_a_variable_named_all_is_read_as_the_all_predicate(clean_graph: Gr
             await clean_graph.read(query)
     else:
         assert await clean_graph.read(query) == [{"n": 2}]
-    assert await clean_graph.read("UNWIND [1, 2] AS x WITH collect(x) AS xs RETURN size(xs) AS n") == [
-        {"n": 2}
-    ]
+    assert await clean_graph.read("UNWIND [1, 2] AS x WITH collect(x) AS xs RETURN size(xs) AS n") == [{"n": 2}]
 
 
 async def test_collect_keeps_the_order_of_a_preceding_order_by(clean_graph: Graph) -> None:

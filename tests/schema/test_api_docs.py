@@ -22,9 +22,7 @@ from starlette.testclient import TestClient
 from custgraph.graph.connection import Graph
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
-BLOCK = re.compile(
-    r"(?:<!-- example:(?P<meta>[^>]*)-->\s*)?```(?P<lang>graphql|http|json)\n(?P<body>.*?)```", re.S
-)
+BLOCK = re.compile(r"(?:<!-- example:(?P<meta>[^>]*)-->\s*)?```(?P<lang>graphql|http|json)\n(?P<body>.*?)```", re.S)
 
 
 @dataclass
@@ -45,9 +43,7 @@ def examples() -> list[Example]:
     for match in BLOCK.finditer(DOC.read_text(encoding="utf-8")):
         lang, body = match["lang"], match["body"]
         if lang == "json":
-            assert found and found[-1].lang == "graphql" and found[-1].variables is None, (
-                "json must follow graphql"
-            )
+            assert found and found[-1].lang == "graphql" and found[-1].variables is None, "json must follow graphql"
             found[-1].variables = json.loads(body)
             continue
         meta = dict(part.split("=", 1) for part in (match["meta"] or "").split())

@@ -48,9 +48,7 @@ def test_manager_exports_masked_csv(api_world: Graph, client: TestClient) -> Non
 
 
 def test_admin_exports_full_values(api_world: Graph, client: TestClient) -> None:
-    response = client.post(
-        "/export/customers", json={"format": "csv", "filter": CHURN}, headers=headers("admin")
-    )
+    response = client.post("/export/customers", json={"format": "csv", "filter": CHURN}, headers=headers("admin"))
     assert response.status_code == 200
     assert rows_of(response)[0]["手机号"] == "+8613812345678"
 

@@ -20,9 +20,7 @@ __typename
 CREATE = f"mutation Create($input: CreateCustomerInput!) {{ createCustomer(input: $input) {{ {PAYLOAD} }} }}"
 UPDATE = f"""mutation Update($id: ID!, $input: UpdateCustomerInput!) {{
   updateCustomer(id: $id, input: $input) {{ {PAYLOAD} }} }}"""
-ADD_TAGS = (
-    f"mutation Tag($id: ID!, $tags: [TagInput!]!) {{ addTags(customerId: $id, tags: $tags) {{ {PAYLOAD} }} }}"
-)
+ADD_TAGS = f"mutation Tag($id: ID!, $tags: [TagInput!]!) {{ addTags(customerId: $id, tags: $tags) {{ {PAYLOAD} }} }}"
 REMOVE_TAGS = f"""mutation Untag($id: ID!, $keys: [String!]!) {{
   removeTags(customerId: $id, keys: $keys) {{ {PAYLOAD} }} }}"""
 ASSIGN = f"""mutation Assign($id: ID!, $owners: [String!]!, $replace: Boolean! = false) {{
@@ -129,22 +127,15 @@ def test_rep_creates_customers_for_themselves_only(fresh_world: Graph, api: Any)
 
 
 def test_update_changes_only_what_is_sent(fresh_world: Graph, api: Any) -> None:
-    result = api.data(
-        UPDATE, {"id": "C000001", "input": {"lifecycle": "沉默", "notes": None, "region": "江苏"}}
-    )
+    result = api.data(UPDATE, {"id": "C000001", "input": {"lifecycle": "沉默", "notes": None, "region": "江苏"}})
     c = result["updateCustomer"]["customer"]
     assert (c["lifecycle"], c["notes"], c["region"]) == ("dormant", None, "江苏省")
     assert (c["name"], c["mobile"]) == ("张伟", "+8613812345678")
-    moved = api.data(UPDATE, {"id": "C000001", "input": {"company": "腾讯科技有限公司"}})["updateCustomer"][
-        "customer"
-    ]
+    moved = api.data(UPDATE, {"id": "C000001", "input": {"company": "腾讯科技有限公司"}})["updateCustomer"]["customer"]
     assert moved["company"] == {"key": "腾讯科技"} and moved["companyName"] == "腾讯科技有限公司"
     renamed = api.data(UPDATE, {"id": "C000002", "input": {"name": "张小玮"}})["updateCustomer"]["customer"]
     assert renamed["name"] == "张小玮"
-    assert (
-        api.data('{ search(query: "张小玮") { customer { id } } }')["search"][0]["customer"]["id"]
-        == "C000002"
-    )
+    assert api.data('{ search(query: "张小玮") { customer { id } } }')["search"][0]["customer"]["id"] == "C000002"
 
 
 def test_update_errors_are_typed(fresh_world: Graph, api: Any) -> None:
@@ -186,9 +177,7 @@ async def test_a_person_confirming_a_derived_tag_makes_it_theirs(fresh_world: Gr
 
 
 async def test_assign_owners(fresh_world: Graph, api: Any) -> None:
-    denied = api.data(ASSIGN, {"id": "C000001", "owners": ["林佳怡"]}, role="rep", user=api.rep)[
-        "assignOwners"
-    ]
+    denied = api.data(ASSIGN, {"id": "C000001", "owners": ["林佳怡"]}, role="rep", user=api.rep)["assignOwners"]
     assert denied["__typename"] == "PermissionDenied"
     added = api.data(ASSIGN, {"id": "C000001", "owners": ["林佳怡"]}, role="manager", user="经理")
     assert added["assignOwners"]["customer"]["owners"] == [{"name": "周晓明"}, {"name": "林佳怡"}]
@@ -216,15 +205,11 @@ async def test_add_interaction_widens_contact_dates(fresh_world: Graph, api: Any
     assert result["interaction"]["date"] == "2024-08-09" and result["interaction"]["source"] == "api"
     flags = await edge_flags(fresh_world, "C000001", "HAD")
     assert flags[result["interaction"]["uid"]] == (False, "admin")
-    total = api.data(
-        '{ customer(id: "C000001") { interactions(first: 1) { totalCount edges { node { date } } } } }'
-    )
+    total = api.data('{ customer(id: "C000001") { interactions(first: 1) { totalCount edges { node { date } } } } }')
     assert total["customer"]["interactions"] == {"totalCount": 6, "edges": [{"node": {"date": "2024-08-09"}}]}
     bad = api.data(INTERACTION, {"id": "C000001", "input": {"interactionType": "电话", "satisfaction": 9}})
     assert bad["addInteraction"]["fields"][0]["field"] == "satisfaction"
-    denied = api.data(
-        INTERACTION, {"id": "C000002", "input": {"interactionType": "电话"}}, role="rep", user=api.rep
-    )
+    denied = api.data(INTERACTION, {"id": "C000002", "input": {"interactionType": "电话"}}, role="rep", user=api.rep)
     assert denied["addInteraction"]["__typename"] == "PermissionDenied"
 
 
@@ -248,9 +233,7 @@ def test_add_order_counts_each_order_id_once(fresh_world: Graph, api: Any) -> No
 
 @pytest.mark.parametrize("role", ["rep", "manager", "admin"])
 def test_unknown_customer_is_not_found_for_every_role(fresh_world: Graph, api: Any, role: str) -> None:
-    result = api.data(ADD_TAGS, {"id": "C424242", "tags": [{"name": "x"}]}, role=role, user=api.rep)[
-        "addTags"
-    ]
+    result = api.data(ADD_TAGS, {"id": "C424242", "tags": [{"name": "x"}]}, role=role, user=api.rep)["addTags"]
     assert result["__typename"] == "NotFoundError"
 
 

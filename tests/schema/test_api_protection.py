@@ -81,9 +81,7 @@ class TestPersistedQueries:
         unknown = api.post(None, extensions=self.ext())  # type: ignore[arg-type]
         assert unknown == {
             "data": None,
-            "errors": [
-                {"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}
-            ],
+            "errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}],
         }
         registered = api.post(self.QUERY, extensions=self.ext())
         assert registered["data"]["customer"]["id"] == "C000001"
@@ -121,13 +119,9 @@ def test_production_masks_internal_errors_but_not_client_errors(
 
     monkeypatch.setattr(search_index, "candidates", broken)
     admin = {"X-Role": "admin"}
-    body = production.post(
-        "/graphql", json={"query": '{ search(query: "张伟") { score } }'}, headers=admin
-    ).json()
+    body = production.post("/graphql", json={"query": '{ search(query: "张伟") { score } }'}, headers=admin).json()
     assert body["errors"][0]["message"] == "Unexpected error."
-    bad = production.post(
-        "/graphql", json={"query": "{ customers(first: -1) { totalCount } }"}, headers=admin
-    )
+    bad = production.post("/graphql", json={"query": "{ customers(first: -1) { totalCount } }"}, headers=admin)
     assert bad.json()["errors"][0]["message"] == "first must be between 0 and 100"
     invalid = production.post("/graphql", json={"query": "{ nope }"}, headers=admin).json()
     assert "Cannot query field 'nope'" in invalid["errors"][0]["message"]

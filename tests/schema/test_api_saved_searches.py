@@ -32,9 +32,7 @@ CHURN = {"industry": ["制造业"], "tags": {"all": ["value:high", "custom:流�
 
 
 def save(api: Any, name: str, flt: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    variables = {
-        "input": {"name": name, "filter": flt, "orderBy": {"field": "TOTAL_AMOUNT", "direction": "DESC"}}
-    }
+    variables = {"input": {"name": name, "filter": flt, "orderBy": {"field": "TOTAL_AMOUNT", "direction": "DESC"}}}
     return api.data(CREATE, variables, **kwargs)["createSavedSearch"]
 
 
@@ -49,9 +47,7 @@ def test_create_list_run_delete(fresh_world: Graph, api: Any) -> None:
     ]
     page = api.data(RUN, {"id": saved["id"], "first": 2}, role="manager", user="经理甲")["runSavedSearch"]
     assert page["totalCount"] == 3 and [e["node"]["id"] for e in page["edges"]] == ["C000001", "C000004"]
-    rest = api.data(
-        RUN, {"id": saved["id"], "after": page["pageInfo"]["endCursor"]}, role="manager", user="经理甲"
-    )
+    rest = api.data(RUN, {"id": saved["id"], "after": page["pageInfo"]["endCursor"]}, role="manager", user="经理甲")
     assert [e["node"]["id"] for e in rest["runSavedSearch"]["edges"]] == ["C000007"]
     dropped = api.data(DELETE, {"id": saved["id"]}, role="manager", user="经理甲")["deleteSavedSearch"]
     assert dropped == {"__typename": "DeletedPayload", "id": saved["id"]}
@@ -81,9 +77,7 @@ def test_names_are_unique_per_user(fresh_world: Graph, api: Any) -> None:
 def test_runs_are_logged_as_saved_search(fresh_world: Graph, api: Any) -> None:
     saved = save(api, "日志", CHURN, user="admin")["savedSearch"]
     api.data(RUN, {"id": saved["id"]})
-    entry = api.data(
-        '{ searchLog(kind: "saved_search", first: 1) { edges { node { filter purpose resultCount } } } }'
-    )
+    entry = api.data('{ searchLog(kind: "saved_search", first: 1) { edges { node { filter purpose resultCount } } } }')
     assert entry["searchLog"]["edges"][0]["node"] == {
         "filter": CHURN,
         "purpose": "营销推送",

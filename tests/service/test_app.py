@@ -44,8 +44,11 @@ async def seeded(clean_graph: Graph) -> Graph:
     await upsert_nodes(clean_graph, [OwnerNode(name="李销售")])
     await upsert_nodes(
         clean_graph,
-        [SourceRecordNode(uid="crm|7", source="crm", source_key="7", fields_json='{"name": "陈静"}',
-                          raw_json='{"name": " 陳靜 "}')],
+        [
+            SourceRecordNode(
+                uid="crm|7", source="crm", source_key="7", fields_json='{"name": "陈静"}', raw_json='{"name": " 陳靜 "}'
+            )
+        ],
     )
     await link(clean_graph, "Customer", "TAGGED", "Tag", [("C000007", "value:high", {})])
     await link(clean_graph, "Customer", "OWNED_BY", "Owner", [("C000007", "李销售", {})])

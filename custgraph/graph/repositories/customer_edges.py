@@ -211,9 +211,13 @@ def _resolution(record: dict[str, Any], edge: dict[str, Any]) -> Resolution:
         return value if value is not None else record.get(record_name or name)
 
     return Resolution(
-        score=pick("score"), rule=pick("rule"), outcome=pick("outcome"),
-        evidence=_evidence(pick("evidence_json")), matched_uid=pick("matched_uid"),
-        at=pick("at", "resolved_at"), moved_from=pick("moved_from"),
+        score=pick("score"),
+        rule=pick("rule"),
+        outcome=pick("outcome"),
+        evidence=_evidence(pick("evidence_json")),
+        matched_uid=pick("matched_uid"),
+        at=pick("at", "resolved_at"),
+        moved_from=pick("moved_from"),
     )
 
 
@@ -287,4 +291,3 @@ async def interaction_pages(graph: Graph, keys: Sequence[PageKey]) -> list[EdgeP
 async def order_pages(graph: Graph, keys: Sequence[PageKey]) -> list[EdgePage]:
     """One page of orders per key, in key order (newest first)."""
     return await _pages(graph, ORDERS, keys)
-

@@ -197,14 +197,34 @@ def build(flt: CustomerFilter, *, scope_owner: str | None = None, anchor_tag: st
     if flt.channel:
         clause.where.append(FROM_ANY_CHANNEL)
         clause.params["channels"] = sorted(set(flt.channel))
-    _range(clause, "first_contact", "fc", flt.first_contact.from_ if flt.first_contact else None,
-           flt.first_contact.to if flt.first_contact else None)
-    _range(clause, "last_contact", "lc", flt.last_interaction.from_ if flt.last_interaction else None,
-           flt.last_interaction.to if flt.last_interaction else None)
-    _range(clause, "total_amount", "ta", flt.total_amount.min if flt.total_amount else None,
-           flt.total_amount.max if flt.total_amount else None)
-    _range(clause, "order_count", "oc", flt.order_count.min if flt.order_count else None,
-           flt.order_count.max if flt.order_count else None)
+    _range(
+        clause,
+        "first_contact",
+        "fc",
+        flt.first_contact.from_ if flt.first_contact else None,
+        flt.first_contact.to if flt.first_contact else None,
+    )
+    _range(
+        clause,
+        "last_contact",
+        "lc",
+        flt.last_interaction.from_ if flt.last_interaction else None,
+        flt.last_interaction.to if flt.last_interaction else None,
+    )
+    _range(
+        clause,
+        "total_amount",
+        "ta",
+        flt.total_amount.min if flt.total_amount else None,
+        flt.total_amount.max if flt.total_amount else None,
+    )
+    _range(
+        clause,
+        "order_count",
+        "oc",
+        flt.order_count.min if flt.order_count else None,
+        flt.order_count.max if flt.order_count else None,
+    )
     return clause
 
 

@@ -135,7 +135,9 @@ async def create_customer(graph: Graph, customer_id: str, props: dict[str, Any])
     """The new customer, or None when ``customer_id`` is already taken (nothing is changed then)."""
     stamp = now()
     rows = await graph.write(
-        CREATE_CUSTOMER, id=customer_id, props={**props, "created_at": stamp, "updated_at": stamp},
+        CREATE_CUSTOMER,
+        id=customer_id,
+        props={**props, "created_at": stamp, "updated_at": stamp},
         token=uuid.uuid4().hex,
     )
     return CustomerNode.model_validate(rows[0]["props"]) if rows[0]["fresh"] else None
@@ -145,8 +147,8 @@ async def advance_customer_ids(graph: Graph, prefix: str, digits: int) -> None:
     """Move the customer-id sequence past the highest id in use (ids written without the sequence,
     e.g. seeded or imported with their own ids, would otherwise be handed out again)."""
     rows = await graph.read(HIGHEST_ID, prefix=prefix, size=len(prefix) + digits)
-    if rows and rows[0]["id"][len(prefix):].isdigit():
-        await graph.write(ADVANCE_SEQUENCE, at_least=int(rows[0]["id"][len(prefix):]))
+    if rows and rows[0]["id"][len(prefix) :].isdigit():
+        await graph.write(ADVANCE_SEQUENCE, at_least=int(rows[0]["id"][len(prefix) :]))
 
 
 async def update_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerNode:
@@ -174,9 +176,7 @@ async def remove_tags(graph: Graph, customer_id: str, keys: Sequence[str]) -> in
     return int(rows[0]["n"]) if rows else 0
 
 
-async def assign_owners(
-    graph: Graph, customer_id: str, owners: Sequence[str], by: str, *, replace: bool
-) -> None:
+async def assign_owners(graph: Graph, customer_id: str, owners: Sequence[str], by: str, *, replace: bool) -> None:
     if replace:
         await graph.write(DROP_OTHER_OWNERS, id=customer_id, keep=list(owners))
     rows = [{"key": name, "props": {}} for name in owners]
@@ -217,7 +217,14 @@ async def add_order(
 ) -> tuple[dict[str, Any], bool]:
     """Returns the order's properties and whether it was new (and so counted)."""
     rows = await graph.write(
-        ADD_ORDER, id=customer_id, uid=event.uid, props=event.props, date=event.date, amount=amount,
-        by=by, now=now(), token=uuid.uuid4().hex,
+        ADD_ORDER,
+        id=customer_id,
+        uid=event.uid,
+        props=event.props,
+        date=event.date,
+        amount=amount,
+        by=by,
+        now=now(),
+        token=uuid.uuid4().hex,
     )
     return dict(rows[0]["props"]), bool(rows[0]["fresh"])

@@ -198,9 +198,7 @@ async def merged_into(graph: Graph, customer_ids: Sequence[str]) -> dict[str, st
 async def mark_merged(
     graph: Graph, *, survivor: str, absorbed: str, at: str, by: str, reason: str, event_id: str
 ) -> None:
-    await graph.write(
-        MARK_MERGED, survivor=survivor, absorbed=absorbed, at=at, by=by, reason=reason, event_id=event_id
-    )
+    await graph.write(MARK_MERGED, survivor=survivor, absorbed=absorbed, at=at, by=by, reason=reason, event_id=event_id)
 
 
 async def revive(graph: Graph, *, survivor: str, absorbed: Sequence[str], at: str, by: str) -> None:
@@ -233,9 +231,7 @@ async def open_merge_events(graph: Graph, survivor: str, absorbed: Sequence[str]
     return sorted(r["id"] for r in rows)
 
 
-async def mark_undone(
-    graph: Graph, event_ids: Sequence[str], *, at: str, by: str, undone_by_event: str
-) -> None:
+async def mark_undone(graph: Graph, event_ids: Sequence[str], *, at: str, by: str, undone_by_event: str) -> None:
     if event_ids:
         await graph.write(MARK_UNDONE, ids=list(event_ids), at=at, by=by, event=undone_by_event)
 

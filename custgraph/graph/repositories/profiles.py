@@ -85,13 +85,19 @@ async def write_profiles(graph: Graph, profiles: Sequence[CustomerProfile]) -> N
     )
     await graph.write_batches(
         LINK_ORDER,
-        [{"id": p.id, "key": o["uid"], "props": {k: v for k, v in o.items() if v is not None}}
-         for p in profiles for o in p.orders],
+        [
+            {"id": p.id, "key": o["uid"], "props": {k: v for k, v in o.items() if v is not None}}
+            for p in profiles
+            for o in p.orders
+        ],
     )
     await graph.write_batches(
         LINK_INTERACTION,
-        [{"id": p.id, "key": i["uid"], "props": {k: v for k, v in i.items() if v is not None}}
-         for p in profiles for i in p.interactions],
+        [
+            {"id": p.id, "key": i["uid"], "props": {k: v for k, v in i.items() if v is not None}}
+            for p in profiles
+            for i in p.interactions
+        ],
     )
 
 

@@ -152,9 +152,7 @@ def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocki
     return props
 
 
-async def upsert_records(
-    graph: Graph, records: Sequence[RecordWrite], blocking_rules: Sequence[str]
-) -> UpsertResult:
+async def upsert_records(graph: Graph, records: Sequence[RecordWrite], blocking_rules: Sequence[str]) -> UpsertResult:
     """Store new and changed records; leave unchanged ones untouched.
 
     A record's ``content_hash`` is set last, after its identifier edges: a run killed in between

@@ -24,7 +24,7 @@ def customer_id(number: int) -> str:
 
 
 def customer_number(cid: str) -> int:
-    return int(cid[len(CUSTOMER_PREFIX):])
+    return int(cid[len(CUSTOMER_PREFIX) :])
 
 
 def _now() -> str:
@@ -146,9 +146,7 @@ RETURN count(r) AS n
 """
 
 
-async def write_resolutions(
-    graph: Graph, rows: Sequence[dict[str, Any]], linked_before: Iterable[str] = ()
-) -> None:
+async def write_resolutions(graph: Graph, rows: Sequence[dict[str, Any]], linked_before: Iterable[str] = ()) -> None:
     """Rows: uid, customer_id (None for the unmatched pool), outcome, score, rule, matched_uid, evidence.
 
     ``linked_before``: records that may still have a RESOLVED_TO edge from an earlier resolution.

@@ -56,8 +56,7 @@ def _where(status: str | None, after: tuple[float, str] | None) -> str:
     if after is not None:
         # keyset pagination over (score DESC, key ASC): stable while items are added or decided
         clauses.append(
-            "(coalesce(r.score, 0.0) < $after_score"
-            " OR (coalesce(r.score, 0.0) = $after_score AND r.key > $after_key))"
+            "(coalesce(r.score, 0.0) < $after_score OR (coalesce(r.score, 0.0) = $after_score AND r.key > $after_key))"
         )
     return ("WHERE " + " AND ".join(clauses)) if clauses else ""
 
@@ -114,8 +113,13 @@ def _history(old: ReviewItemNode | None) -> str:
     history = old.history if old else []
     if old is not None and (old.decision or old.status != "open"):
         history.append(
-            {"status": old.status, "decision": old.decision, "by": old.decided_by, "at": old.decided_at,
-             "note": old.note}
+            {
+                "status": old.status,
+                "decision": old.decision,
+                "by": old.decided_by,
+                "at": old.decided_at,
+                "note": old.note,
+            }
         )
     return json.dumps(history, ensure_ascii=False)
 

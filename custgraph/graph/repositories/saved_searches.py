@@ -34,14 +34,22 @@ class SavedSearchNode(BaseModel):
     @classmethod
     def from_props(cls, props: dict[str, Any]) -> SavedSearchNode:
         return cls(
-            id=props["id"], user=props["user"], name=props["name"], created_at=props["created_at"],
+            id=props["id"],
+            user=props["user"],
+            name=props["name"],
+            created_at=props["created_at"],
             filter=json.loads(props.get("filter_json") or "{}"),
             order=json.loads(props["order_json"]) if props.get("order_json") else None,
         )
 
 
 async def create_saved_search(
-    graph: Graph, *, user: str, name: str, filter: dict[str, Any], order: dict[str, Any] | None  # noqa: A002
+    graph: Graph,
+    *,
+    user: str,
+    name: str,
+    filter: dict[str, Any],
+    order: dict[str, Any] | None,  # noqa: A002
 ) -> SavedSearchNode:
     props = {
         "user": user,

@@ -71,9 +71,7 @@ async def index_customers(graph: Graph, customer_ids: Iterable[str]) -> int:
     for chunk in _chunks(ids, INDEX_BATCH):
         rows = await graph.read(FIELDS_OF, ids=list(chunk))
         await graph.write(DROP_KEYS, rows=[{"id": cid} for cid in chunk])
-        keyed = [
-            {"id": row["id"], "keys": sorted(customer_keys(row))} for row in rows if not row["merged_into"]
-        ]
+        keyed = [{"id": row["id"], "keys": sorted(customer_keys(row))} for row in rows if not row["merged_into"]]
         if keyed:
             await graph.write(LINK_KEYS, rows=keyed)
             linked += sum(len(row["keys"]) for row in keyed)

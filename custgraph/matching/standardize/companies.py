@@ -29,9 +29,7 @@ def _vocab() -> dict[str, tuple[str, ...]]:
     table = load_table(_SOURCE)
     keys = ("cjk_legal_forms", "latin_legal_forms", "branch_markers", "dropped_brackets")
     # Longest first: 股份有限公司 must win over 有限公司, "coltd" over "ltd".
-    return {
-        key: tuple(sorted(string_list(table, key, source=_SOURCE), key=len, reverse=True)) for key in keys
-    }
+    return {key: tuple(sorted(string_list(table, key, source=_SOURCE), key=len, reverse=True)) for key in keys}
 
 
 @cache

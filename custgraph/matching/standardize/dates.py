@@ -37,9 +37,7 @@ _YMD = re.compile(
     _I,
 )
 # 05/01/2024, 5-1-2024, 05.01.2024 (see _day_month for the order).
-_DMY = re.compile(
-    r"(?P<a>[0-9]{1,2})\s*[-/.]\s*(?P<b>[0-9]{1,2})\s*[-/.]\s*(?P<y>[0-9]{4})" + _TIME + _ZONE, _I
-)
+_DMY = re.compile(r"(?P<a>[0-9]{1,2})\s*[-/.]\s*(?P<b>[0-9]{1,2})\s*[-/.]\s*(?P<y>[0-9]{4})" + _TIME + _ZONE, _I)
 # 20240105, 20240105103000, 20240105T1030.
 _COMPACT = re.compile(
     r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})(?:T?(?P<H>[0-9]{2})(?P<M>[0-9]{2})(?P<S>[0-9]{2})?)?", _I
@@ -48,9 +46,7 @@ _COMPACT = re.compile(
 _SERIAL = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")
 # 5 Jan 2024, 5-Jan-2024, January 5, 2024.
 _MONTH_NAME = r"(?P<mon>[a-z]{3,9})\.?"
-_D_MON_Y = re.compile(
-    r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[\s-]*" + _MONTH_NAME + r"[\s,-]*(?P<y>[0-9]{4})" + _TIME, _I
-)
+_D_MON_Y = re.compile(r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[\s-]*" + _MONTH_NAME + r"[\s,-]*(?P<y>[0-9]{4})" + _TIME, _I)
 _MON_D_Y = re.compile(_MONTH_NAME + r"\s*(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[\s,]*(?P<y>[0-9]{4})" + _TIME, _I)
 _MONTHS = {
     name: number

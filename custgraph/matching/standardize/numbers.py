@@ -14,9 +14,7 @@ from .text import clean_text, drop_float_suffix, is_missing, to_simplified
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+")
 _COUNTER = re.compile(r"\s*(?:次|个|单|笔|件|条|times?|orders?)$", re.IGNORECASE)
-_SCORE = re.compile(
-    r"(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?:分|星|points?|pts?|stars?|/\s*(?:5|10))?", re.IGNORECASE
-)
+_SCORE = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?:分|星|points?|pts?|stars?|/\s*(?:5|10))?", re.IGNORECASE)
 _STARS = re.compile(r"(?P<full>★+)☆*")
 SATISFACTION_MIN = 0
 SATISFACTION_MAX = 10

@@ -188,9 +188,7 @@ def test_national_id_check_char_matches_the_iso7064_formula(body: str) -> None:
 
 @FAST
 @given(region=regions, born=births, seq=sequences, data=st.data())
-def test_any_other_national_id_check_char_fails(
-    region: str, born: date, seq: int, data: st.DataObject
-) -> None:
+def test_any_other_national_id_check_char_fails(region: str, born: date, seq: int, data: st.DataObject) -> None:
     value = make_national_id(region, born, seq)
     wrong = data.draw(st.sampled_from([c for c in ID_CHECK_CHARS if c != value[-1]]))
     with pytest.raises(InvalidValue, match="national ID checksum failed"):
@@ -199,9 +197,7 @@ def test_any_other_national_id_check_char_fails(
 
 @FAST
 @given(region=regions, born=births, seq=sequences, data=st.data())
-def test_any_single_digit_typo_in_a_national_id_fails(
-    region: str, born: date, seq: int, data: st.DataObject
-) -> None:
+def test_any_single_digit_typo_in_a_national_id_fails(region: str, born: date, seq: int, data: st.DataObject) -> None:
     value = make_national_id(region, born, seq)
     position = data.draw(st.integers(0, 16))
     digit = data.draw(st.sampled_from([d for d in "0123456789" if d != value[position]]))
