@@ -98,7 +98,7 @@ BAD = [
     ("unknown key", lambda d: _edit(d, ["bands", "maybe"], 0.3), "extra"),
     (
         "term frequency on a fuzzy level",
-        lambda d: _edit(d, ["comparisons", _comparison(d, "city"), "levels", 2, "term_frequency"], "city"),
+        lambda d: _edit(d, ["comparisons", _comparison(d, "city"), "levels", 4, "term_frequency"], "city"),
         "term_frequency",
     ),
 ]
