@@ -32,6 +32,7 @@ Transform = Callable[[str], str | None]
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _ALL_HAN = re.compile(r"[\u3400-\u9fff]+")
+_BRACKETS_SPACES = re.compile(r"[\s()\[\]（）【】]+")
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 _NON_DIGIT = re.compile(r"\D+")
@@ -201,7 +202,7 @@ def looks_like_company(value: str) -> bool:
     text = unicodedata.normalize("NFKC", value)
     if _ORG_WORDS.search(text):
         return True
-    core = _SPACES.sub("", text)
+    core = _BRACKETS_SPACES.sub("", text)  # 新华软件(北京) reads 新华软件北京
     if not _ALL_HAN.fullmatch(core) or has_cjk_honorific(core):
         return False
     return len(core) >= 5 or (len(core) >= 4 and _trade_word_end().search(core) is not None)

@@ -81,6 +81,13 @@ def _city_of_address(fields: Mapping[str, Any]) -> str | None:
     return city_from_address(address) if address else None
 
 
+def _own_name(fields: Mapping[str, Any]) -> str | None:
+    """A company customer's own name: its `name` (企业客户全称) before the company column, which
+    exports fill with anything from the English name to a short brand."""
+    name = _text(fields, "name")
+    return name if name and _names_organisation(fields, name) else _text(fields, "company")
+
+
 def _join(*parts: str | None) -> str | None:
     return " ".join(p for p in parts if p) or None
 
@@ -91,7 +98,7 @@ VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "full_name": lambda f: _person_name(f) or _join(_text(f, "first_name"), _text(f, "last_name")),
     "party": _party_of,  # person / company: declared customer_type, else inferred from the name
     "company_party": lambda f: "company" if _party_of(f) == "company" else None,
-    "company_self": lambda f: _organization(f) if _party_of(f) == "company" else None,
+    "company_self": lambda f: _own_name(f) if _party_of(f) == "company" else None,
     "organization": _organization,  # the company column, or a company customer's own name
     # the mobile, or its masked form (138****3378) when a source only shows that much
     "mobile_any": lambda f: _text(f, "mobile") or _text(f, "mobile_masked"),
