@@ -165,9 +165,14 @@ def _city(value: str) -> str | None:
 
 
 def _city_pinyin(value: str) -> str | None:
-    """Pinyin of the city key: 广州市 and guangzhou agree."""
+    """Pinyin of the city key: 广州市 and guangzhou agree. Read as a place, not a person's name:
+    pypinyin's phrase readings give 厦门 xiamen, 长沙 changsha, 佛山 foshan (not the surname 长 zhang)."""
     key = _city(value)
-    return name_pinyin(key) if key else None
+    if not key:
+        return None
+    if not has_han(key):
+        return key
+    return _NOT_LETTER.sub("", "".join(lazy_pinyin(to_simplified(key))).casefold()) or None
 
 
 def _mask_key(value: str) -> str | None:
