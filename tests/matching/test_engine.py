@@ -106,6 +106,19 @@ def test_clusters_with_different_credit_codes_never_merge(rules: Rules) -> None:
     assert [(m.survivor, m.absorbed) for m in merged.merges] == [("C000001", "C000002")]
 
 
+def test_one_brand_in_two_cities_goes_to_review(rules: Rules) -> None:
+    wuhan = rec("crm|1", 1, "C000001", customer_type="company", name="武汉华盛国际货运代理有限公司",
+                mobile="+8615902347938", city="武汉市")  # fmt: skip
+    order = rec("shop|1", 2, name="华盛国际货运代理有限公司", mobile="+8615087427390",
+                address="江苏省南京市鼓楼区花园路538号")  # fmt: skip
+    [elsewhere] = resolve([order], [wuhan], rules).resolutions
+    assert (elsewhere.outcome, elsewhere.rule) == ("review", "company_in_another_city")
+    same_city = rec("shop|2", 3, name="武汉华盛国际货运代理有限公司", mobile="+8615087427390",
+                    address="湖北省武汉市江汉区青年路791号")  # fmt: skip
+    [here] = resolve([same_city], [wuhan], rules).resolutions
+    assert here.outcome == "matched" and here.customer_id == "C000001"
+
+
 def test_separate_decision_keeps_records_apart(rules: Rules) -> None:
     a = rec("crm|1", 1, **ZHANG)
     b = rec("web|1", 2, name="张伟", mobile="+8613812345678")

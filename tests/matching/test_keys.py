@@ -61,6 +61,10 @@ def test_party_and_organization(fields: dict[str, Any], party: str | None, organ
         ("company", "company_core", "上海永泰网络科技有限公司", "永泰网络科技"),
         ("city", "city", "北京市", "北京"),
         ("city", "city_pinyin", "广州市", "guangzhou"),
+        # place readings, not surname readings: 厦 xia, 长 chang, 佛 fo
+        ("city", "city_pinyin", "厦门", "xiamen"),
+        ("city", "city_pinyin", "长沙市", "changsha"),
+        ("city", "city_pinyin", "佛山", "foshan"),
         ("national_id", "sorted_chars", "4137877", "1347778"),
         ("birth_date", "year", "1956-04-09", "1956"),
         ("email", "email_local", "Wang.Lei@163.com", "wang.lei"),

@@ -75,6 +75,14 @@ CASES = [
     # places
     ("city", {"city": "北京市"}, {"city": "北京"}, "exact"),
     ("city", {"city": "广州市"}, {"city": "guangzhou"}, "pinyin"),
+    ("city", {"city": "佛山"}, {"city": "foshan"}, "pinyin"),
+    # an order carries only an address: its city is read from it
+    ("city", {"address": "河南省郑州市二七区花园路537号"}, {"city": "苏州市"}, "else"),
+    ("city", {"address": "河南省郑州市二七区花园路537号"}, {"city": "郑州"}, "exact"),
+    # one shared address already says one city: the city adds nothing on top (weight 0)
+    ("city", {"address": "广东省深圳市南山区新华路434号"}, {"address": "广东省深圳市南山区新华路434号"}, "same_address"),
+    # a name split apart differently ("Wang Gang Bo": given Wang Gang, family Bo) is still one name
+    ("family_name", {"name": "Wang Gang Bo"}, {"name": "王刚博"}, "full_name_pinyin"),
     ("address", {"address": "上海市静安区中山路986号"}, {"address": "静安区中山路986号"}, "contains"),
 ]
 
