@@ -249,6 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-import", action="store_true", help="train per file on it plus the records before it")
     parser.add_argument("--seeds", nargs="*", type=int, default=[], help="extra generator seeds (chinese_crm_seedN)")
     parser.add_argument("--order", default="crm_export,orders,webform", help="order of the Chinese files")
+    parser.add_argument("--entities", type=int, default=3000, help="true customers in the generated Chinese sets")
     args = parser.parse_args(argv)
     rules = load_rules(args.rules)
     sets = {
@@ -264,7 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     order = tuple(args.order.split(","))
     for seed in args.seeds:
-        sets[f"chinese_crm_seed{seed}"] = lambda seed=seed: chinese_crm_batches(seed=seed, masked=True, order=order)
+        sets[f"chinese_crm_seed{seed}"] = lambda seed=seed: chinese_crm_batches(
+            seed=seed, entities=args.entities, masked=True, order=order
+        )
     chosen = args.only or list(sets)
     for trained in (True, False) if args.defaults else (True,):
         for name in chosen:

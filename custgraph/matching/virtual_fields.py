@@ -11,12 +11,16 @@ is an organisation's (企业客户全称, "Acme Co., Ltd.") is no person name: i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from custgraph.matching.keys import looks_like_company, party_of_value
-from custgraph.matching.standardize import split_person_name
+from pypinyin import lazy_pinyin
+
+from custgraph.matching.keys import has_han, looks_like_company, party_of_value
+from custgraph.matching.standardize import name_pinyin, split_person_name
 from custgraph.matching.standardize.regions import city_from_address
+from custgraph.matching.standardize.text import to_simplified
 
 
 def _text(fields: Mapping[str, Any], name: str) -> str | None:
@@ -88,6 +92,41 @@ def _own_name(fields: Mapping[str, Any]) -> str | None:
     return name if name and _names_organisation(fields, name) else _text(fields, "company")
 
 
+_NOT_LOWER_LETTER = re.compile(r"[^a-z]+")
+
+
+def _syllables(part: str | None, *, family: bool) -> list[str]:
+    """Pinyin syllables of a name part (建斌 -> jian, bin); a Latin part is one syllable."""
+    if not part:
+        return []
+    if not has_han(part):
+        return [_NOT_LOWER_LETTER.sub("", part.casefold())]
+    if family:  # surname readings: 曾 zeng, 单 shan
+        return [name_pinyin(part) or ""]
+    return [_NOT_LOWER_LETTER.sub("", s.casefold()) for s in lazy_pinyin(to_simplified(part))]
+
+
+def _email_handle(fields: Mapping[str, Any]) -> str | None:
+    """The email's local part when it says more than its owner's name: ``lina67`` or ``dragonfly``,
+    not ``na.li``, ``zhang_wei`` or ``guojb`` — those are the name again, and a common name makes a
+    common local part, so agreeing on it across two mail domains is no evidence beyond the name."""
+    email = _text(fields, "email")
+    local = email.partition("@")[0].strip().casefold() if email and "@" in email else None
+    if not local or any(c.isdigit() for c in local):
+        return local or None
+    given, family = _name_parts(fields)
+    if not given and not family:
+        return local
+    g, f = _syllables(given, family=False), _syllables(family, family=True)
+    given_full, family_full = "".join(g), "".join(f)
+    initials, family_initial = "".join(s[:1] for s in g), family_full[:1]
+    spelled = {
+        family_full + given_full, given_full + family_full, family_full + initials, initials + family_full,
+        family_initial + given_full, given_full + family_initial,
+    }  # fmt: skip
+    return None if _NOT_LOWER_LETTER.sub("", local) in spelled else local
+
+
 def _join(*parts: str | None) -> str | None:
     return " ".join(p for p in parts if p) or None
 
@@ -102,6 +141,7 @@ VIRTUAL_FIELDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "organization": _organization,  # the company column, or a company customer's own name
     # the mobile, or its masked form (138****3378) when a source only shows that much
     "mobile_any": lambda f: _text(f, "mobile") or _text(f, "mobile_masked"),
+    "email_handle": _email_handle,
     # the city column, else the city an address starts with (orders carry only an address)
     "city_any": lambda f: _text(f, "city") or _city_of_address(f),
     "full_address": lambda f: (

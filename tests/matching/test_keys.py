@@ -98,3 +98,18 @@ def test_keys_are_cached_and_shared_with_reassigned_copies() -> None:
 )
 def test_city_any_reads_the_address(fields: dict[str, Any], city: str | None) -> None:
     assert MatchRecord("s|1", "s", fields).key("city_any", "raw") == city
+
+
+@pytest.mark.parametrize(
+    ("fields", "handle"),
+    [
+        ({"name": "李娜", "email": "na.li@qq.com"}, None),  # the name again
+        ({"name": "郭建斌", "email": "guojb@x.com"}, None),  # family + initials
+        ({"name": "Wang Gang Bo", "email": "wanggangbo@x.cn"}, None),
+        ({"name": "李娜", "email": "lina67@126.com"}, "lina67"),  # digits make it a handle
+        ({"name": "张伟", "email": "dragonfly@x.com"}, "dragonfly"),
+        ({"email": "abc@x.com"}, "abc"),  # no name to compare with
+    ],
+)
+def test_email_handle_is_more_than_the_name(fields: dict[str, Any], handle: str | None) -> None:
+    assert MatchRecord("s|1", "s", fields).key("email_handle", "raw") == handle
