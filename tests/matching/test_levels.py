@@ -80,7 +80,12 @@ CASES = [
     ("city", {"address": "河南省郑州市二七区花园路537号"}, {"city": "苏州市"}, "else"),
     ("city", {"address": "河南省郑州市二七区花园路537号"}, {"city": "郑州"}, "exact"),
     # one shared address already says one city: the city adds nothing on top (weight 0)
-    ("city", {"address": "广东省深圳市南山区新华路434号"}, {"address": "广东省深圳市南山区新华路434号"}, "same_address"),
+    (
+        "city",
+        {"address": "广东省深圳市南山区新华路434号"},
+        {"address": "广东省深圳市南山区新华路434号"},
+        "same_address",
+    ),
     # a name split apart differently ("Wang Gang Bo": given Wang Gang, family Bo) is still one name
     ("family_name", {"name": "Wang Gang Bo"}, {"name": "王刚博"}, "full_name_pinyin"),
     ("address", {"address": "上海市静安区中山路986号"}, {"address": "静安区中山路986号"}, "contains"),
