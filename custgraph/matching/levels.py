@@ -49,12 +49,25 @@ class _Level(BaseModel):
     weight: float | None = Field(None, ge=-50, le=50)
     # Splink's term-frequency adjustment: u becomes the share of records holding the agreed value
     # in this (virtual) field, so agreeing on 李 or "smith" proves less than agreeing on a rare name.
+    # "field" counts values under the level's own key; "field:transform" under another one, e.g.
+    # given_name:pinyin, so that "jun" in Latin letters counts as common as 军 and 君 together.
     term_frequency: str | None = None
 
     @field_validator("key")
     @classmethod
     def _known_transform(cls, value: str | None) -> str | None:
         return None if value is None else check_transform(value)
+
+    @field_validator("term_frequency")
+    @classmethod
+    def _known_tf_transform(cls, value: str | None) -> str | None:
+        if value is not None and ":" in value:
+            check_transform(value.partition(":")[2])
+        return value
+
+    def _tf_transform(self, base_key: str) -> str:
+        _, _, transform = (self.term_frequency or "").partition(":")
+        return transform or self.key or base_key
 
     def default_label(self) -> str:
         raise NotImplementedError
@@ -78,11 +91,12 @@ class _Level(BaseModel):
         """(field, transform) whose value shares adjust this level, or None."""
         if self.term_frequency is None:
             return None
-        return self.term_frequency, self.key or base_key
+        return self.term_frequency.partition(":")[0], self._tf_transform(base_key)
 
     def agreed_value(self, field: str, base_key: str) -> Callable[[MatchRecord], str | None]:
         """The value two records agree on at this level, read from one of them (for term frequencies)."""
-        target, key = self._describe(field, base_key)
+        target, _ = self._describe(field, base_key)
+        key = self._tf_transform(base_key)
         return lambda rec: rec.key(target, key)
 
     def _values(self, field: str, base_key: str) -> _Values:

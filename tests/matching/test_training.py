@@ -40,7 +40,7 @@ def test_em_learns_sensible_weights(trained: ModelParams) -> None:
     for comparison, m in trained.m.items():
         assert sum(m) == pytest.approx(1.0), comparison
         assert sum(trained.u[comparison]) == pytest.approx(1.0), comparison
-    assert "family_name:name" in trained.tf  # term frequencies for the name levels
+    assert "family_name:pinyin" in trained.tf  # term frequencies for the name levels, counted in pinyin
 
 
 def test_params_round_trip_through_json(trained: ModelParams, rules: Rules) -> None:
@@ -101,6 +101,6 @@ def test_bad_term_frequency_table_is_rejected(rules: Rules) -> None:
     from pydantic import ValidationError
 
     data = rules.model_dump(mode="json")
-    data["term_frequencies"]["family_name:name"]["values"]["王"] = 1.5
+    data["term_frequencies"]["family_name:pinyin"]["values"]["wang"] = 1.5
     with pytest.raises(ValidationError, match="term frequency shares"):
         Rules.model_validate(data)
