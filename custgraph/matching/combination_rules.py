@@ -7,6 +7,10 @@ fires sets the pair's band, whatever the Fellegi-Sunter probability says. In the
       when: {mobile: exact, company: "ratio>=0.8+"}
       band: matched
 
+``cap: true`` makes the band a ceiling instead: the pair's band is at most the rule's, so the rule
+lowers a stronger probability band but never raises a weaker one (``name_only`` keeps a bare name
+agreement out of ``matched`` without queueing every namesake for review).
+
 ``null`` names the implicit level "missing on either side". A label with a trailing ``+`` accepts
 that level or any better one (earlier in the list) except a ``hub`` level: agreeing on a
 switchboard number is listed early but proves little.
@@ -31,6 +35,7 @@ class CombinationRule(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     when: dict[str, list[str]] = Field(min_length=1)
     band: Band = "matched"
+    cap: bool = False  # the band is a ceiling, not a verdict
     description: str = ""
 
     @field_validator("when", mode="before")
@@ -59,7 +64,7 @@ class CombinationRule(BaseModel):
                 level = labels.index(label)
                 accepted.update(set(range(1, level + 1)) - hub_levels if or_better else {level})
             conditions.append((index, frozenset(accepted)))
-        return CompiledRule(self.name, self.band, tuple(conditions))
+        return CompiledRule(self.name, self.band, tuple(conditions), self.cap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,7 @@ class CompiledRule:
     name: str
     band: Band
     conditions: tuple[tuple[int, frozenset[int]], ...]
+    cap: bool = False
 
     def fires(self, gamma: Sequence[int]) -> bool:
         return all(gamma[index] in accepted for index, accepted in self.conditions)

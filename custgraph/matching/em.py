@@ -171,7 +171,8 @@ def _vetoed(rules: Rules, gamma: tuple[int, ...]) -> bool:
     """The first combination rule that fires decides; a non-matched band is a veto."""
     for rule in rules.compiled.combination_rules:
         if rule.fires(gamma):
-            return rule.band != "matched"
+            # a ceiling (name_only) says "not certain", not "not a match": EM may still count it
+            return rule.band != "matched" and not rule.cap
     return False
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from custgraph.matching.bands import Band
+from custgraph.matching.bands import BAND_RANK, Band
 from custgraph.matching.fellegi_sunter import WeightTable, probability
 from custgraph.matching.hubs import HubDetector
 from custgraph.matching.params import ModelParams
@@ -111,10 +111,13 @@ class PairScorer:
             return PairScore(gamma, weights, weight, prob, "matched", MERGE_RULE, rank)
         if decision == "SEPARATE":
             return PairScore(gamma, weights, weight, prob, "new", SEPARATE_RULE, rank)
+        band = self.rules.bands.band(prob)
         for rule in self.combination_rules:
             if rule.fires(gamma):
+                if rule.cap and BAND_RANK[band] <= BAND_RANK[rule.band]:
+                    break  # under its ceiling: the probability decides
                 return PairScore(gamma, weights, weight, prob, rule.band, rule.name, rank)
-        return PairScore(gamma, weights, weight, prob, self.rules.bands.band(prob), FS_RULE, rank)
+        return PairScore(gamma, weights, weight, prob, band, FS_RULE, rank)
 
     def profile(
         self, pairs: Sequence[tuple[tuple[int, ...], tuple[float, ...]]]

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 
 from custgraph.matching.engine import ResolutionResult, resolve
+from custgraph.matching.hubs import HubDetector
+from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules, load_rules
+from custgraph.matching.scoring import PairScorer
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +120,26 @@ def test_one_brand_in_two_cities_goes_to_review(rules: Rules) -> None:
                     address="湖北省武汉市江汉区青年路791号")  # fmt: skip
     [here] = resolve([same_city], [wuhan], rules).resolutions
     assert here.outcome == "matched" and here.customer_id == "C000001"
+
+
+def test_a_bare_name_is_at_most_review(rules: Rules) -> None:
+    """name_only is a ceiling: a strong name agreement with nothing else is queued, not linked,
+    and a weak one is not raised into the review queue either."""
+    existing = [rec("crm|1", 1, "C000001", name="Wenjie Ouyang", email="wj.ouyang@acme.com")]
+    [bare] = resolve([rec("web|1", 2, name="Wenjie Ouyang")], existing, rules).resolutions
+    assert (bare.outcome, bare.rule) == ("review", "name_only") and bare.score >= rules.bands.matched
+    [with_city] = resolve(
+        [rec("web|2", 2, name="Wenjie Ouyang", city="Shanghai")],
+        [rec("crm|1", 1, "C000001", name="Wenjie Ouyang", email="wj.ouyang@acme.com", city="Shanghai")],
+        rules,
+    ).resolutions
+    assert with_city.outcome == "matched"  # the same city corroborates the name
+    # a barely similar given name and nothing else: name_only holds, but a ceiling raises nothing
+    scorer = PairScorer(rules, ModelParams.defaults(rules), HubDetector(rules.hubs, None))
+    given = next(c for c in rules.comparisons if c.name == "given_name")
+    gamma = tuple(given.labels.index("jaro_winkler>=0.8_pinyin") if c is given else 0 for c in rules.comparisons)
+    weak = scorer.classify(gamma, scorer.level_weights(rec("a|1", 1), rec("b|1", 1), gamma))
+    assert (weak.band, weak.rule) == ("new", "fellegi_sunter")
 
 
 def test_separate_decision_keeps_records_apart(rules: Rules) -> None:
