@@ -183,7 +183,7 @@ def run(
     t1 = time.perf_counter()
     ids, existing, results = IdAllocator(), [], []
     for batch in batches:
-        if per_import:  # as `custgraph import` does: the file plus what the graph already holds
+        if per_import and trained:  # as `custgraph import` does: the file plus what the graph already holds
             params = train(existing + batch, rules)
         result = resolve(batch, existing, rules, params=params)
         ids.commit(result)
