@@ -187,6 +187,7 @@ async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rul
     by_customer: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in await repo.records_of_customers(graph, customer_ids):
         by_customer[row["customer_id"]].append(row)
+    overrides = await profile_repo.manual_overrides(graph, customer_ids)
     profiles = []
     for cid in customer_ids:
         rows = by_customer.get(cid, [])
@@ -200,8 +201,11 @@ async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rul
         )
         # None removes a golden value that no remaining record supports any more (SET c += props)
         props["record_count"] = len(rows)
+        # what people set through the API wins over what the records say, until they change it again
+        manual = overrides.get(cid, {})
+        props.update(manual)
         company = None
-        if links.company and (key := company_key(links.company)):
+        if "company" not in manual and links.company and (key := company_key(links.company)):
             company = {
                 "key": key,
                 "name": links.company,

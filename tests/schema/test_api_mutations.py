@@ -138,6 +138,18 @@ def test_update_changes_only_what_is_sent(fresh_world: Graph, api: Any) -> None:
     assert api.data('{ search(query: "张小玮") { customer { id } } }')["search"][0]["customer"]["id"] == "C000002"
 
 
+async def test_an_edit_survives_re_resolution(fresh_world: Graph, api: Any) -> None:
+    """Re-resolving a customer (a new record joins it) recomputes its profile from its records; a
+    person's edit must win over that, and the fields nobody edited still follow the records."""
+    from custgraph.ingest.resolve import refresh_profiles
+    from custgraph.matching.rules import load_rules
+
+    api.data(UPDATE, {"id": "C000001", "input": {"name": "张伟伟", "lifecycle": "沉默"}})
+    await refresh_profiles(fresh_world, ["C000001"], load_rules())
+    c = api.data('{ customer(id: "C000001") { name lifecycle mobile } }')["customer"]
+    assert (c["name"], c["lifecycle"], c["mobile"]) == ("张伟伟", "dormant", "+8613812345678")
+
+
 def test_update_errors_are_typed(fresh_world: Graph, api: Any) -> None:
     missing = api.data(UPDATE, {"id": "C999999", "input": {"notes": "x"}})["updateCustomer"]
     assert missing == {"__typename": "NotFoundError", "message": "no customer C999999", "id": "C999999"}

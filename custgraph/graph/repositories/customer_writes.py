@@ -7,6 +7,8 @@ edge that re-resolution had derived turns it into a person's edge for the same r
 
 from __future__ import annotations
 
+import json
+
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +41,12 @@ MERGE (q:Sequence {name: 'customer'})
 SET q.value = CASE WHEN coalesce(q.value, 0) < $at_least THEN $at_least ELSE q.value END
 RETURN q.value AS v
 """
-UPDATE_CUSTOMER = "MATCH (c:Customer {id: $id}) SET c += $props RETURN properties(c) AS props"
+UPDATE_CUSTOMER = """
+MATCH (c:Customer {id: $id})
+SET c += $props, c.manual_json = $manual
+RETURN properties(c) AS props
+"""
+MANUAL_OF = "MATCH (c:Customer {id: $id}) RETURN c.manual_json AS manual"
 
 DROP_COMPANY = "MATCH (:Customer {id: $id})-[r:WORKS_AT]->(:Company) DELETE r"
 LINK_COMPANY = """
@@ -152,8 +159,21 @@ async def advance_customer_ids(graph: Graph, prefix: str, digits: int) -> None:
 
 
 async def update_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerNode:
-    """Set the given properties; a None value removes the property."""
-    rows = await graph.write(UPDATE_CUSTOMER, id=customer_id, props={**props, "updated_at": now()})
+    """Set the given properties; a None value removes the property.
+
+    The values are also kept as the customer's manual overrides (``manual_json``): a person's edit
+    wins over what the golden record computes from the source records, so re-resolving the
+    customer later (a new record joins it) does not undo it.
+    """
+    rows = await graph.read(MANUAL_OF, id=customer_id)
+    manual = json.loads(rows[0]["manual"] or "{}") if rows else {}
+    manual.update(props)
+    rows = await graph.write(
+        UPDATE_CUSTOMER,
+        id=customer_id,
+        props={**props, "updated_at": now()},
+        manual=json.dumps(manual, ensure_ascii=False, sort_keys=True),
+    )
     return CustomerNode.model_validate(rows[0]["props"])
 
 

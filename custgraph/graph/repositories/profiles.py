@@ -7,6 +7,8 @@ records would imply the same edge (ON CREATE: a person's edge never turns into a
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -99,6 +101,16 @@ async def write_profiles(graph: Graph, profiles: Sequence[CustomerProfile]) -> N
             for i in p.interactions
         ],
     )
+
+
+async def manual_overrides(graph: Graph, customer_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per customer, the profile values people set through the API (they win over computed ones)."""
+    rows = await graph.read(
+        "UNWIND $ids AS id MATCH (c:Customer {id: id}) WHERE c.manual_json IS NOT NULL "
+        "RETURN c.id AS id, c.manual_json AS manual",
+        ids=sorted(set(customer_ids)),
+    )
+    return {row["id"]: json.loads(row["manual"]) for row in rows}
 
 
 async def drop_derived(graph: Graph, customer_ids: Sequence[str]) -> None:
