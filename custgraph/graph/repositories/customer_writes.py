@@ -8,7 +8,6 @@ edge that re-resolution had derived turns it into a person's edge for the same r
 from __future__ import annotations
 
 import json
-
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass

@@ -8,7 +8,6 @@ records would imply the same edge (ON CREATE: a person's edge never turns into a
 from __future__ import annotations
 
 import json
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
