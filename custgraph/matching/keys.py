@@ -25,7 +25,7 @@ from custgraph.matching.standardize import (
     split_person_name,
 )
 from custgraph.matching.standardize._data import load_table, string_list
-from custgraph.matching.standardize.names import has_cjk_honorific
+from custgraph.matching.standardize.names import has_cjk_honorific, has_compound_surname
 from custgraph.matching.standardize.text import to_simplified
 
 Transform = Callable[[str], str | None]
@@ -210,7 +210,10 @@ def looks_like_company(value: str) -> bool:
     core = _BRACKETS_SPACES.sub("", text)  # 新华软件(北京) reads 新华软件北京
     if not _ALL_HAN.fullmatch(core) or has_cjk_honorific(core):
         return False
-    return len(core) >= 5 or (len(core) >= 4 and _trade_word_end().search(core) is not None)
+    if len(core) >= 5:
+        return True
+    # 永泰服饰 is a company; 司马文化 is a person with a compound surname
+    return len(core) == 4 and not has_compound_surname(core) and _trade_word_end().search(core) is not None
 
 
 def party_of_value(value: str) -> str | None:

@@ -40,6 +40,7 @@ def test_name_parts(fields: dict[str, Any], given: str | None, family: str | Non
         ({"name": "南京银河教育科技"}, "company", "南京银河教育科技"),
         ({"name": "永泰服饰"}, "company", "永泰服饰"),
         ({"name": "欧阳娜娜"}, "person", None),
+        ({"name": "司马文化"}, "person", None),  # a compound surname, not a trade word
         ({"name": "金女士"}, "person", None),
         ({"mobile": "+8613812345678"}, None, None),
     ],

@@ -61,6 +61,11 @@ def _strip_cjk_honorific(name: str) -> tuple[str, bool]:
     return name, False
 
 
+def has_compound_surname(name: str) -> bool:
+    """欧阳娜娜, 司马文化: a Chinese name that starts with a two-character surname."""
+    return len(name) >= 3 and name[:2] in _vocab()["compound_surnames"]
+
+
 def has_cjk_honorific(name: str) -> bool:
     """张先生, 王总: a Chinese name written with a title after it."""
     return _strip_cjk_honorific(name)[1]
