@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -145,9 +146,13 @@ async def test_an_edit_survives_re_resolution(fresh_world: Graph, api: Any) -> N
     from custgraph.matching.rules import load_rules
 
     api.data(UPDATE, {"id": "C000001", "input": {"name": "张伟伟", "lifecycle": "沉默"}})
+    # C000006 was merged into C000001 after someone had edited it: its edits count too, C000001's win
+    edited = json.dumps({"name": "张老师", "notes": "合并前的备注"}, ensure_ascii=False)
+    await fresh_world.write("MATCH (c:Customer {id: 'C000006'}) SET c.manual_json = $m", m=edited)
     await refresh_profiles(fresh_world, ["C000001"], load_rules())
-    c = api.data('{ customer(id: "C000001") { name lifecycle mobile } }')["customer"]
+    c = api.data('{ customer(id: "C000001") { name lifecycle mobile notes } }')["customer"]
     assert (c["name"], c["lifecycle"], c["mobile"]) == ("张伟伟", "dormant", "+8613812345678")
+    assert c["notes"] == "合并前的备注"
 
 
 def test_update_errors_are_typed(fresh_world: Graph, api: Any) -> None:

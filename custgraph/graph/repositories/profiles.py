@@ -102,14 +102,33 @@ async def write_profiles(graph: Graph, profiles: Sequence[CustomerProfile]) -> N
     )
 
 
+MANUAL_OVERRIDES = """
+UNWIND $ids AS id
+MATCH (c:Customer {id: id})
+OPTIONAL MATCH (a:Customer {merged_into: id})
+WITH id, c, a ORDER BY a.id
+WITH id, c.manual_json AS own, collect(a.manual_json) AS absorbed
+WHERE own IS NOT NULL OR size(absorbed) > 0
+RETURN id, own, absorbed
+"""
+
+
 async def manual_overrides(graph: Graph, customer_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Per customer, the profile values people set through the API (they win over computed ones)."""
-    rows = await graph.read(
-        "UNWIND $ids AS id MATCH (c:Customer {id: id}) WHERE c.manual_json IS NOT NULL "
-        "RETURN c.id AS id, c.manual_json AS manual",
-        ids=sorted(set(customer_ids)),
-    )
-    return {row["id"]: json.loads(row["manual"]) for row in rows}
+    """Per customer, the profile values people set through the API (they win over computed ones).
+
+    Edits made on customers merged into it count too, its own winning: a merge keeps what people
+    said about both, and since the absorbed customer keeps its own edits, a split loses nothing.
+    """
+    rows = await graph.read(MANUAL_OVERRIDES, ids=sorted(set(customer_ids)))
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        combined: dict[str, Any] = {}
+        for text in [*row["absorbed"], row["own"]]:
+            if text:
+                combined.update(json.loads(text))
+        if combined:
+            out[row["id"]] = combined
+    return out
 
 
 async def drop_derived(graph: Graph, customer_ids: Sequence[str]) -> None:
