@@ -26,6 +26,7 @@ from custgraph.matching.standardize import (
 )
 from custgraph.matching.standardize._data import load_table, string_list
 from custgraph.matching.standardize.names import has_cjk_honorific, has_compound_surname
+from custgraph.matching.standardize.regions import find_province
 from custgraph.matching.standardize.text import to_simplified
 
 Transform = Callable[[str], str | None]
@@ -161,6 +162,11 @@ def _company_letters(value: str) -> str | None:
 
 
 def _city(value: str) -> str | None:
+    """City key; a city that is a province of its own goes by its Chinese short name in any
+    spelling (Beijing, 北京市 -> 北京; Hong Kong, HK, 香港 -> 香港), since pinyin cannot join 香港 and Hong Kong."""
+    province = find_province(value)
+    if province is not None and province.name.endswith(("市", "特别行政区")):
+        return province.short
     return city_key(value) or _nospace(value)
 
 

@@ -66,6 +66,11 @@ def test_party_and_organization(fields: dict[str, Any], party: str | None, organ
         ("city", "city_pinyin", "厦门", "xiamen"),
         ("city", "city_pinyin", "长沙市", "changsha"),
         ("city", "city_pinyin", "佛山", "foshan"),
+        # a city that is a province of its own, in any spelling
+        ("city", "city", "Hong Kong", "香港"),
+        ("city", "city", "HK", "香港"),
+        ("city", "city", "Beijing", "北京"),
+        ("city", "city", "上海市", "上海"),
         ("national_id", "sorted_chars", "4137877", "1347778"),
         ("birth_date", "year", "1956-04-09", "1956"),
         ("email", "email_local", "Wang.Lei@163.com", "wang.lei"),
