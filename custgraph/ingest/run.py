@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,8 +136,15 @@ async def run_import(
         resumed_from=stale[-1] if stale else None,
     )
     await run_repo.save_run(graph, run)
-    if options.train:
-        params = await train_for_import(graph, paths, options, rules) or params
+    trained: list[object] = []  # filled once, by the first batch that has anything to resolve
+
+    async def params_for_resolution() -> object:
+        # Trained lazily: a re-run that changes nothing resolves nothing, so it need not train.
+        if not trained:
+            fitted = await train_for_import(graph, paths, options, rules) if options.train else None
+            trained.append(fitted or params)
+        return trained[0]
+
     summary = ImportSummary(run_id=run_id)
     report = ImportReport(run_id=run_id, source=options.source, files=[str(p) for p in paths])
     try:
@@ -151,7 +158,7 @@ async def run_import(
                 report=report,
             )
             for batch in _batches(items, options.batch_rows):
-                await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, params)
+                await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, params_for_resolution)
                 run.rows_done = summary.rows
                 run.counts = _counts(summary)
                 await run_repo.save_run(graph, run)
@@ -194,7 +201,7 @@ async def _import_batch(
     blocking_names: list[str],
     summary: ImportSummary,
     report: ImportReport,
-    params: object,
+    params_for_resolution: Callable[[], Awaitable[object]],
 ) -> None:
     records: dict[str, IngestedRecord] = {}
     for item in batch:
@@ -212,6 +219,7 @@ async def _import_batch(
         {"created": len(stored.created), "changed": len(stored.changed), "unchanged": len(stored.unchanged)}
     )
     pending = [*stored.created, *stored.changed, *stored.unresolved]
+    params = await params_for_resolution() if pending else None
     resolved = await resolve_pending(graph, pending, rules, params=params)
     summary.outcomes.update(resolved.outcomes)
     summary.merges += resolved.merges
@@ -252,7 +260,11 @@ async def ingest_posted(
     await run_repo.save_run(graph, run)
     summary = ImportSummary(run_id=run_id)
     report = ImportReport(run_id=run_id, source=source, files=["api"])
-    await _import_batch(graph, list(items), rules, run_id, blocking_names, summary, report, params)
+
+    async def stored_model() -> object:
+        return params
+
+    await _import_batch(graph, list(items), rules, run_id, blocking_names, summary, report, stored_model)
     uids = [item.uid for item in items if isinstance(item, IngestedRecord)]
     stored = {
         row["uid"]: row

@@ -138,3 +138,25 @@ async def test_orders_attach_to_the_customer_and_sum_up(clean_graph: Graph, tmp_
     assert len(rows) == 1
     assert rows[0]["total"] == pytest.approx(13280.0) and rows[0]["n"] == 2
     assert sorted(rows[0]["orders"]) == ["A1", "A2"]
+
+
+async def test_training_happens_only_when_something_is_resolved(clean_graph: Graph, tmp_path: Path) -> None:
+    """EM training is the slow part of an unchanged re-import: it runs only once a batch has records
+    to resolve, so re-running an unchanged file leaves the stored model alone."""
+    surnames, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+    rows = [
+        [f"T{i:04d}", surnames[i % 10] + given[(i // 10) % 20] + given[(i // 200) % 20], f"13{i:09d}", "", "", "", ""]
+        for i in range(1000)
+    ]
+    path = write_csv(tmp_path / "many.csv", rows)
+    model_at = "MATCH (m:MatchModel {name: 'current'}) RETURN m.trained_at AS at"
+    await do_import(clean_graph, path, tmp_path)
+    # a marker instead of the time of training: the three imports may fall within one second
+    await clean_graph.write("MATCH (m:MatchModel {name: 'current'}) SET m.trained_at = 'marker'")
+    again = await do_import(clean_graph, path, tmp_path)
+    assert again.stored["unchanged"] == 1000
+    assert await clean_graph.read(model_at) == [{"at": "marker"}]  # not trained again
+    rows[0][1] = "欧阳小明"
+    third = await do_import(clean_graph, write_csv(tmp_path / "many.csv", rows), tmp_path)
+    assert third.stored["changed"] == 1
+    assert await clean_graph.read(model_at) != [{"at": "marker"}]  # a changed row is resolved: trained
