@@ -54,11 +54,10 @@ class Clusters:
             for field, value in identifiers.items():
                 held.setdefault(field, set()).add(value)
 
-    def conflicts(self, a: str, b: str, identifiers: dict[str, str] | None = None) -> bool:
-        """Clusters ``a`` and ``b`` (or cluster ``a`` and a record's ``identifiers`` when ``b`` is
-        empty) hold different values of one cannot-link identifier, and no value in common."""
+    def conflicts(self, a: str, b: str) -> bool:
+        """Clusters ``a`` and ``b`` hold different values of one cannot-link identifier, none in common."""
         left = self._identifiers.get(self.find(a), {})
-        right = self._identifiers.get(self.find(b), {}) if b else {k: {v} for k, v in (identifiers or {}).items()}
+        right = self._identifiers.get(self.find(b), {})
         return any(field in right and values.isdisjoint(right[field]) for field, values in left.items())
 
     def __contains__(self, uid: str) -> bool:

@@ -162,7 +162,7 @@ class _Resolver:
     def _cannot_link(self, rec: MatchRecord) -> dict[str, str]:
         settings = self.rules.clustering
         valid = self.rules.hubs.valid_identifier
-        return {f: v for f in settings.cannot_link if settings.cannot_link_value(f, v := valid(rec, f)) and v}
+        return {f: v for f in settings.cannot_link if (v := valid(rec, f)) and settings.cannot_link_value(f, v)}
 
     def _separated(self, uid: str, customer: str) -> bool:
         partners = self.separate.get(uid)
