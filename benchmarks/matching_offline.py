@@ -12,7 +12,8 @@ the *_masked variants also pass masked mobiles (138****3378) on as ``mobile_mask
 Parameters are trained (EM) once per data set on all its records; ``--per-import`` trains instead
 the way ``custgraph import`` does, per file on that file plus the records resolved before it, which
 gives the numbers ``benchmarks/accuracy.py`` measures through the CLI. ``--seeds`` adds generated
-Chinese sets ``chinese_crm_seedN`` (``--entities`` true customers, files imported in ``--order``). Prints one JSON line per data set with pairwise precision / recall / F1 over records
+Chinese sets ``chinese_crm_seedN`` (``--entities`` true customers, files imported in ``--order``).
+Prints one JSON line per data set with pairwise precision / recall / F1 over records
 placed under the same customer, and the seconds spent training and resolving; exits 0.
 ``--defaults`` adds runs with the rules file's default parameters (no training).
 ``--diagnose`` adds the blocking recall (true pairs that are candidates) and lists errors on stderr.
