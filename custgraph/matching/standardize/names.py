@@ -108,9 +108,7 @@ def name_key(raw: object) -> str | None:
 
 def _family_length(key: str) -> int:
     """1 or 2: a compound surname counts only when a given name follows it."""
-    if len(key) >= 3 and key[:2] in _vocab()["compound_surnames"]:
-        return 2
-    return 1
+    return 2 if has_compound_surname(key) else 1
 
 
 @lru_cache(maxsize=65536)
