@@ -18,6 +18,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, RoutingControl
 from neo4j.exceptions import ConstraintError, TransientError
 
 from custgraph.graph import embedded
+from custgraph.graph.cypher_log import CypherLog
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class Graph:
     queries_run: int = field(default=0)
     # A server that drops a request never answers it; fail loudly instead of waiting forever.
     query_timeout: float = 900.0
+    # Set by CUSTGRAPH_CYPHER_LOG: every distinct statement sent is recorded for the Neo4j 5 lint.
+    cypher_log: CypherLog | None = field(default_factory=CypherLog.from_env)
 
     @classmethod
     def connect(cls, config: GraphConfig) -> Graph:
@@ -75,6 +78,8 @@ class Graph:
         await self.driver.close()
 
     async def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        if self.cypher_log is not None:
+            self.cypher_log.record(query)
         self.queries_run += 1
         records, _, _ = await asyncio.wait_for(
             self.driver.execute_query(
@@ -86,6 +91,8 @@ class Graph:
 
     async def write(self, query: str, *, attempts: int = 5, **params: Any) -> list[dict[str, Any]]:
         """Run one write, retrying the errors concurrent MERGEs raise."""
+        if self.cypher_log is not None:
+            self.cypher_log.record(query)
         for attempt in range(1, attempts + 1):
             self.queries_run += 1
             try:

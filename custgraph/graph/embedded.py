@@ -24,7 +24,10 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
+from custgraph.graph import cypher_log
+
 DATABASE = "neo4j"
+PING = "RETURN 1 AS one"
 USER = "root"
 STATE_FILE = "server.json"
 CREDENTIALS_FILE = "credentials.json"
@@ -110,11 +113,12 @@ def read_state(data_dir: Path) -> ServerInfo | None:
 
 def answers(info: ServerInfo, timeout: float = 5.0) -> bool:
     """True when the database itself answers a query (the Bolt port opens before it exists)."""
+    cypher_log.record(PING)
     try:
         with GraphDatabase.driver(info.uri, auth=(USER, info.password), connection_timeout=timeout) as driver:
             # session.run, not execute_query: the latter retries for 30 s on its own
             with driver.session(database=DATABASE) as session:
-                record = session.run("RETURN 1 AS one").single()
+                record = session.run(PING).single()
             return record is not None and record["one"] == 1
     except (ServiceUnavailable, SessionExpired, AuthError, OSError):
         return False
