@@ -7,14 +7,11 @@ allow-lists (the node models and schema.py) and are checked here before they rea
 from __future__ import annotations
 
 from custgraph.graph.schema import UNIQUE_KEYS, _ident
+from custgraph.vocabulary import IDENTIFIERS
 
 RELATIONSHIPS = frozenset(
     {
-        "HAS_MOBILE",
-        "HAS_PHONE",
-        "HAS_EMAIL",
-        "HAS_NATIONAL_ID",
-        "HAS_CREDIT_CODE",
+        *(identifier.rel for identifier in IDENTIFIERS),
         "RESOLVED_TO",
         "WORKS_AT",
         "HAS_CONTACT",

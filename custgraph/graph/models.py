@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from custgraph.vocabulary import IDENTIFIER_BY_FIELD
+
 
 class Node(BaseModel):
     """A node with a label and a unique key property (see graph/schema.py)."""
@@ -101,23 +103,23 @@ class IdentifierNode(Node):
 
 
 class MobileNode(IdentifierNode):
-    label = "Mobile"
+    label = IDENTIFIER_BY_FIELD["mobile"].label
 
 
 class PhoneNode(IdentifierNode):
-    label = "Phone"
+    label = IDENTIFIER_BY_FIELD["phone"].label
 
 
 class EmailNode(IdentifierNode):
-    label = "Email"
+    label = IDENTIFIER_BY_FIELD["email"].label
 
 
 class NationalIdNode(IdentifierNode):
-    label = "NationalId"
+    label = IDENTIFIER_BY_FIELD["national_id"].label
 
 
 class CreditCodeNode(IdentifierNode):
-    label = "CreditCode"
+    label = IDENTIFIER_BY_FIELD["credit_code"].label
 
 
 class ChannelNode(Node):

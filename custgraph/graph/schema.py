@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from custgraph.graph.connection import Graph
+from custgraph.vocabulary import IDENTIFIERS
 
 # label -> unique key property
 UNIQUE_KEYS: dict[str, str] = {
@@ -17,11 +18,7 @@ UNIQUE_KEYS: dict[str, str] = {
     "SourceRecord": "uid",
     "Company": "key",
     "Contact": "id",
-    "Mobile": "value",
-    "Phone": "value",
-    "Email": "value",
-    "NationalId": "value",
-    "CreditCode": "value",
+    **{identifier.label: "value" for identifier in IDENTIFIERS},
     "Channel": "name",
     "Owner": "name",
     "Tag": "key",

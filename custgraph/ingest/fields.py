@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from custgraph import vocabulary
+
 Kind = Literal["customers", "orders", "interactions"]
 KINDS: tuple[str, ...] = get_args(Kind)
 
@@ -16,11 +18,7 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "customer_type",
     "company",
     "title",
-    "mobile",
-    "phone",
-    "email",
-    "national_id",
-    "credit_code",
+    *vocabulary.IDENTIFIER_FIELDS,
     "address",
     "address_number",
     "address_line1",
@@ -75,9 +73,7 @@ PLAIN_FIELDS: frozenset[str] = frozenset({"customer_key"})
 
 # Date fields receive the native cell value (an Excel serial number or a datetime), not its text, so
 # the standardizer can tell the serial 45292 from the compact date "20240105".
-DATE_FIELDS: frozenset[str] = frozenset(
-    {"birth_date", "first_contact", "last_contact", "order_date", "interaction_date"}
-)
+DATE_FIELDS = vocabulary.DATE_FIELDS
 
 # The field whose column is the row key when no key column is named (orders: the order number).
 KEY_FIELD_BY_KIND: dict[str, str | None] = {
@@ -87,7 +83,7 @@ KEY_FIELD_BY_KIND: dict[str, str | None] = {
 }
 
 # A record with none of these (after standardization) and no name goes to the follow-up pool.
-IDENTIFIER_FIELDS: tuple[str, ...] = ("mobile", "phone", "email", "national_id", "credit_code")
+IDENTIFIER_FIELDS = vocabulary.IDENTIFIER_FIELDS
 NAME_FIELDS: tuple[str, ...] = ("name", "first_name", "last_name", "company")
 
 # Important non-key fields, per kind: (label shown in `missing`, fields any one of which satisfies it).
@@ -95,7 +91,7 @@ NAME_FIELDS: tuple[str, ...] = ("name", "first_name", "last_name", "company")
 REQUIRED_BY_KIND: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "customers": (
         ("name", NAME_FIELDS),
-        ("mobile|email", ("mobile", "phone", "email")),
+        ("mobile|email", vocabulary.CONTACT_FIELDS),
         ("region", ("region", "city")),
     ),
     "orders": (

@@ -5,13 +5,12 @@ Pure functions over plain records; graph/ stores the result on the Customer node
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-CJK = re.compile(r"[\u3400-\u9fff]")
+from custgraph.vocabulary import has_han
 
 PROFILE_FIELDS = (
     "name",
@@ -57,7 +56,7 @@ def display_name(fields: dict[str, Any]) -> str | None:
     first, last = fields.get("first_name"), fields.get("last_name")
     if first or last:
         parts = [str(p) for p in (last, first) if p]
-        if all(CJK.search(p) for p in parts):
+        if all(has_han(p) for p in parts):
             return "".join(parts)
         return " ".join(str(p) for p in (first, last) if p)
     return str(fields["company"]) if fields.get("company") else None

@@ -25,8 +25,6 @@ from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.matching.survivorship import golden_record
 
-OUTCOMES = ("matched", "review", "new", "unmatched")
-
 
 @dataclass
 class ResolveSummary:

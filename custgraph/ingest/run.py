@@ -23,9 +23,10 @@ from custgraph.graph.schema import ensure_schema
 from custgraph.ingest.models import IngestedRecord, RejectedRow
 from custgraph.ingest.reading import iter_records
 from custgraph.ingest.report import ImportReport
-from custgraph.ingest.resolve import OUTCOMES, record_blocking, resolve_pending
+from custgraph.ingest.resolve import record_blocking, resolve_pending
 from custgraph.ingest.training import train_for_import
 from custgraph.matching.rules import Rules
+from custgraph.vocabulary import OUTCOMES
 
 BATCH_ROWS = 5000
 

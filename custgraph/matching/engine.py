@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from custgraph.matching.bands import BAND_RANK
 from custgraph.matching.blocking import BlockIndex, blocking_keys
@@ -33,10 +33,10 @@ from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.matching.scoring import FS_RULE, Decision, FieldEvidence, PairScore, PairScorer
+from custgraph.vocabulary import IDENTIFIER_FIELDS, Outcome
 
 __all__ = ["Merge", "Resolution", "ResolutionResult", "ReviewPair", "identifiable", "resolve", "train"]
 
-Outcome = Literal["matched", "review", "new", "unmatched"]
 UNMATCHED_RULE = "no_identifier_no_name"
 NEW_RULE = "no_candidate"  # nothing shared a blocking key
 BELOW_REVIEW_RULE = "below_review"  # candidates, but none reached the review band
@@ -91,9 +91,12 @@ class ResolutionResult:
 
 
 def identifiable(rec: MatchRecord, rules: Rules) -> bool:
-    """Has at least one valid identifier or one name; otherwise it belongs to the unmatched pool."""
+    """Has at least one valid identifier or one name; otherwise it belongs to the unmatched pool.
+
+    Every identifier field counts (the phone too, as in validation), not only the ones that rank matches.
+    """
     hubs = rules.hubs
-    if any(hubs.valid_identifier(rec, f) is not None for f in rules.identifiers):
+    if any(hubs.valid_identifier(rec, f) is not None for f in IDENTIFIER_FIELDS):
         return True
     return any(rec.key(f) is not None for f in rules.name_fields)
 

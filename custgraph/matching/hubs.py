@@ -21,12 +21,13 @@ from functools import cached_property
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from custgraph.matching.record import MatchRecord
+from custgraph.vocabulary import IDENTIFIER_FIELDS
 
 
 class HubSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    fields: list[str] = Field(default_factory=lambda: ["mobile", "phone", "email", "national_id", "credit_code"])
+    fields: list[str] = Field(default_factory=lambda: list(IDENTIFIER_FIELDS))
     max_records: int = Field(20, ge=2)  # more records than this hold the value: a hub
     max_customers: int = Field(1, ge=1)  # more customers than this hold the value: a hub
     placeholders: dict[str, list[str]] = Field(default_factory=dict)  # field -> full-match regexes

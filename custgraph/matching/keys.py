@@ -28,11 +28,10 @@ from custgraph.matching.standardize._data import load_table, string_list
 from custgraph.matching.standardize.names import has_cjk_honorific, has_compound_surname
 from custgraph.matching.standardize.regions import find_province
 from custgraph.matching.standardize.text import to_simplified
+from custgraph.vocabulary import HAN_RUN, has_han
 
 Transform = Callable[[str], str | None]
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_ALL_HAN = re.compile(r"[\u3400-\u9fff]+")
 _BRACKETS_SPACES = re.compile(r"[\s()\[\]（）【】]+")
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
@@ -50,10 +49,6 @@ _PARTY = {
     "enterprise": "company", "corporate": "company", "企业": "company", "公司": "company", "单位": "company",
     "机构": "company", "组织": "company",
 }  # fmt: skip
-
-
-def has_han(text: str) -> bool:
-    return _HAN.search(text) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -214,7 +209,7 @@ def looks_like_company(value: str) -> bool:
     if _ORG_WORDS.search(text):
         return True
     core = _BRACKETS_SPACES.sub("", text)  # 新华软件(北京) reads 新华软件北京
-    if not _ALL_HAN.fullmatch(core) or has_cjk_honorific(core):
+    if not HAN_RUN.fullmatch(core) or has_cjk_honorific(core):
         return False
     if len(core) >= 5:
         return True

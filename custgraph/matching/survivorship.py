@@ -12,7 +12,6 @@ Every source record is kept in the graph; this only decides what the golden view
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from custgraph.matching.record import MatchRecord
+from custgraph.vocabulary import has_han
 
 if TYPE_CHECKING:
     from custgraph.matching.rules import Rules
 
 Policy = Literal["latest", "most_complete", "source_priority"]
-HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class SurvivorshipSettings(BaseModel):
@@ -76,7 +75,7 @@ def survivors(records: Sequence[MatchRecord], rules: Rules) -> dict[str, tuple[A
             rec, value = max(
                 holders,
                 key=lambda h: (
-                    han_first and bool(HAN.search(str(h[1]))),
+                    han_first and has_han(str(h[1])),
                     len(str(h[1]).strip()),
                     votes[str(h[1]).strip()],
                     recency(h[0]),

@@ -23,8 +23,8 @@ from typing import Any
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import quality as repo
 from custgraph.ingest.profile import PROFILE_FIELDS
+from custgraph.vocabulary import OUTCOMES
 
-OUTCOMES = ("matched", "review", "new", "unmatched")
 TOP = 20  # how many examples each recurring list shows
 
 

@@ -7,14 +7,13 @@ Company names are not personal data and are never masked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from custgraph.search.keys import national_digits
+from custgraph.vocabulary import has_han
 
 HONORIFICS = ("先生", "女士", "小姐", "老师", "经理", "总")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def mask_name(name: str | None) -> str | None:
@@ -24,7 +23,7 @@ def mask_name(name: str | None) -> str | None:
     for title in HONORIFICS:
         if text.endswith(title) and len(text) > len(title):
             return f"*{title}"
-    if _CJK.search(text):
+    if has_han(text):
         return text[0] + "*" * max(1, len(text) - 1)
     return " ".join(word[0] + "***" for word in text.split())
 

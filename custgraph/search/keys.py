@@ -25,6 +25,7 @@ from typing import Any
 from custgraph.matching.standardize import company_core_without_region, company_key, name_key, name_pinyin
 from custgraph.matching.standardize.phones import phone_digits
 from custgraph.matching.standardize.text import has_cjk
+from custgraph.vocabulary import NOT_HAN_RUN
 
 DIGIT_GRAM = 4
 TEXT_GRAM = 3
@@ -32,7 +33,6 @@ MAX_GRAMS_PER_FIELD = 12  # bounds the keys of one long value (an email local pa
 CUSTOMER_ID = re.compile(r"^[A-Za-z]{1,4}[0-9]{1,}$")
 ID_DIGITS = 6  # C000123: see graph/repositories/resolution.py
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-_NOT_CJK = re.compile(r"[^\u3400-\u9fff]+")
 _CN_PREFIX = re.compile(r"^(?:0086|86)(1[3-9][0-9]{9})$")
 
 
@@ -57,7 +57,7 @@ def _latin(text: str) -> str:
 
 
 def _cjk(text: str) -> str:
-    return _NOT_CJK.sub("", text)
+    return NOT_HAN_RUN.sub("", text)
 
 
 def _name_keys(name: object) -> set[str]:

@@ -23,9 +23,13 @@ from custgraph.graph.models import (
     SourceRecordNode,
     TagNode,
 )
+from custgraph.vocabulary import IDENTIFIERS
 
-IDENTIFIER_RELS = ("HAS_MOBILE", "HAS_PHONE", "HAS_EMAIL", "HAS_NATIONAL_ID", "HAS_CREDIT_CODE")
-CONTACT_RELS = {"HAS_MOBILE": "mobile", "HAS_PHONE": "phone", "HAS_EMAIL": "email"}
+IDENTIFIER_RELS = tuple(identifier.rel for identifier in IDENTIFIERS)
+CONTACT_RELS = {identifier.rel: identifier.field for identifier in IDENTIFIERS if identifier.contact}
+# relationship-type alternations for the patterns below (the registry names them; no value is spliced)
+_ANY_IDENTIFIER = "|".join(IDENTIFIER_RELS)
+_ANY_CONTACT = "|".join(CONTACT_RELS)
 RELATED_CAP = 50  # related customers listed per reason
 HUB_SIZE = 10  # an identifier shared by more customers than this is a switchboard or placeholder
 
@@ -64,9 +68,9 @@ RETURN id, properties(s) AS props, properties(r) AS rel
 ORDER BY id, s.source, s.source_key
 """
 
-CONTACTS = """
+CONTACTS = f"""
 UNWIND $ids AS id
-MATCH (:Customer {id: id})<-[:RESOLVED_TO]-(s:SourceRecord)-[h:HAS_MOBILE|HAS_PHONE|HAS_EMAIL]->(i)
+MATCH (:Customer {{id: id}})<-[:RESOLVED_TO]-(s:SourceRecord)-[h:{_ANY_CONTACT}]->(i)
 RETURN id, type(h) AS rel, i.value AS value, collect(DISTINCT s.source) AS sources
 ORDER BY id, rel, value
 """
@@ -80,10 +84,10 @@ WITH id, co, collect(o.id) AS others
 RETURN id, co.key AS key, co.name AS name, others[0..$cap] AS others
 """
 
-RELATED_BY_IDENTIFIER = """
+RELATED_BY_IDENTIFIER = f"""
 UNWIND $ids AS id
-MATCH (:Customer {id: id})<-[:RESOLVED_TO]-(s:SourceRecord)
-      -[h:HAS_MOBILE|HAS_PHONE|HAS_EMAIL|HAS_NATIONAL_ID|HAS_CREDIT_CODE]->(i)
+MATCH (:Customer {{id: id}})<-[:RESOLVED_TO]-(s:SourceRecord)
+      -[h:{_ANY_IDENTIFIER}]->(i)
 MATCH (i)<-[h2]-(s2:SourceRecord)
 WHERE type(h2) = type(h) AND s2.customer_id IS NOT NULL AND s2.customer_id <> id
 WITH id, type(h) AS rel, i.value AS value, collect(DISTINCT s2.customer_id) AS others

@@ -15,15 +15,10 @@ from typing import Any
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.schema import blocking_property
+from custgraph.vocabulary import IDENTIFIERS
 
 # canonical field -> (identifier label, relationship type)
-IDENTIFIER_FIELDS: dict[str, tuple[str, str]] = {
-    "mobile": ("Mobile", "HAS_MOBILE"),
-    "phone": ("Phone", "HAS_PHONE"),
-    "email": ("Email", "HAS_EMAIL"),
-    "national_id": ("NationalId", "HAS_NATIONAL_ID"),
-    "credit_code": ("CreditCode", "HAS_CREDIT_CODE"),
-}
+IDENTIFIER_FIELDS: dict[str, tuple[str, str]] = {i.field: (i.label, i.rel) for i in IDENTIFIERS}
 
 # Copied onto the node as plain properties so analysts can read records in Neo4j Browser.
 DISPLAY_FIELDS = ("name", "first_name", "last_name", "company", "mobile", "email", "city", "region")

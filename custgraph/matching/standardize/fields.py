@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import MappingProxyType
 
+from custgraph.vocabulary import DATE_FIELDS
+
 from .amounts import standardize_amount
 from .booleans import standardize_bool
 from .companies import normalize_company
@@ -21,11 +23,6 @@ from .postal import standardize_postal_code
 from .regions import standardize_city, standardize_region
 from .tags import standardize_tags
 from .text import standardize_text
-
-# Fields that take a strptime format from the mapping profile.
-DATE_FIELDS: frozenset[str] = frozenset(
-    {"birth_date", "first_contact", "last_contact", "order_date", "interaction_date"}
-)
 
 _STANDARDIZERS: MappingProxyType[str, Callable[[object], object | None]] = MappingProxyType(
     {

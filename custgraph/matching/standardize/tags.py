@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from custgraph.vocabulary import has_han
+
 from .text import clean_text, to_simplified
 
 # After NFKC the full-width ，；｜ are already their ASCII forms; 、 and line breaks are not.
@@ -51,9 +53,7 @@ def standardize_tags(raw: object) -> list[str] | None:
 def _split_spaced_cjk(part: str) -> list[str]:
     """Split on spaces next to a Chinese character; keep Latin multi-word tags whole."""
     words = part.split()
-    if len(words) < 2 or not any(_HAN.search(w) for w in words):
+    if len(words) < 2 or not any(has_han(w) for w in words):
         return [part]
     return words
 
-
-_HAN = re.compile(r"[\u3400-\u9fff]")

@@ -13,14 +13,14 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from custgraph.vocabulary import HAN_RANGE, has_han
+
 from ._data import load_table, string_list
 
 # Zero-width characters and the BOM survive NFKC but break equality; soft hyphen likewise.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _WHITESPACE = re.compile(r"\s+")
-# CJK Unified Ideographs (+ extension A, compatibility block and the supplementary planes).
-CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_CJK = re.compile(f"[{CJK_RANGE}]")
+CJK_RANGE = HAN_RANGE
 _CJK_GAP = re.compile(f"(?<=[{CJK_RANGE}]) (?=[{CJK_RANGE}])")
 # A whole number that Excel or pandas rendered as a float: "13812345678.0". Exactly one zero: a dotted
 # phone number such as "138.1234.0000" must not lose its last group.
@@ -91,8 +91,7 @@ def drop_float_suffix(text: str) -> str:
     return match.group(1) if match else text
 
 
-def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
+has_cjk = has_han
 
 
 @cache

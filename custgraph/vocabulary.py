@@ -1,0 +1,65 @@
+"""The project's shared vocabulary: each concept is defined here once and imported everywhere else.
+
+Copies drift (the phone field was an identifier in one list and not in another), so readers,
+matching, the graph layer and the API all take these names from this module. It imports nothing
+from the rest of the package, so any layer may depend on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+# --- identifiers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A field whose value identifies a customer, and how the graph shows it (a node and an edge)."""
+
+    field: str
+    label: str  # the identifier node's label
+    rel: str  # SourceRecord -[rel]-> identifier node
+    contact: bool  # a way to reach the customer (shown as a contact), not a registration number
+
+
+IDENTIFIERS: tuple[Identifier, ...] = (
+    Identifier("mobile", "Mobile", "HAS_MOBILE", contact=True),
+    Identifier("phone", "Phone", "HAS_PHONE", contact=True),
+    Identifier("email", "Email", "HAS_EMAIL", contact=True),
+    Identifier("national_id", "NationalId", "HAS_NATIONAL_ID", contact=False),
+    Identifier("credit_code", "CreditCode", "HAS_CREDIT_CODE", contact=False),
+)
+IDENTIFIER_FIELDS: tuple[str, ...] = tuple(i.field for i in IDENTIFIERS)
+IDENTIFIER_BY_FIELD: dict[str, Identifier] = {i.field: i for i in IDENTIFIERS}
+CONTACT_FIELDS: tuple[str, ...] = tuple(i.field for i in IDENTIFIERS if i.contact)
+
+# --- dates ---------------------------------------------------------------------------------------
+
+# Fields holding a calendar date: they take a strptime format from a mapping profile and receive
+# the native cell value (an Excel serial number or a datetime), not its text.
+DATE_FIELDS: frozenset[str] = frozenset(
+    {"birth_date", "first_contact", "last_contact", "order_date", "interaction_date"}
+)
+
+# --- resolution outcomes -------------------------------------------------------------------------
+
+# What resolution made of one record: joined a customer, a new customer with a pair to review,
+# a new customer, or the follow-up pool (nothing to match on).
+Outcome = Literal["matched", "review", "new", "unmatched"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+
+# --- Han characters ------------------------------------------------------------------------------
+
+# CJK Unified Ideographs, extension A, the compatibility block and the supplementary planes
+# (extensions B and later), as the inside of a regex character class.
+HAN_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAN_CHAR = re.compile(f"[{HAN_RANGE}]")
+HAN_RUN = re.compile(f"[{HAN_RANGE}]+")
+NOT_HAN_RUN = re.compile(f"[^{HAN_RANGE}]+")
+
+
+def has_han(text: str) -> bool:
+    """True when ``text`` holds at least one Han character."""
+    return HAN_CHAR.search(text) is not None
