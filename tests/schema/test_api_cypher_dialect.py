@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from neo4j.exceptions import Neo4jError
 
 from custgraph.graph.connection import Graph
 
 
-async def test_a_variable_named_all_is_read_as_the_all_predicate(clean_graph: Graph) -> None:
-    """Neo4j 5 accepts ``collect(x) AS all ... size(all)``; ArcadeDB parses ``all`` as the ``all()``
-    predicate and fails. graph/ therefore never names a variable after a Cypher function."""
+async def test_a_variable_named_all_is_read_as_a_keyword(clean_graph: Graph) -> None:
+    """``collect(x) AS all ... size(all)`` fails on both servers: ArcadeDB parses ``all`` as the ``all()``
+    predicate, and Neo4j 5 reads ``size(all)`` as ``size(ALL <argument>)`` without the argument (the Neo4j
+    lint, .ci/neo4j-lint: "Insufficient parameters for function 'size'"). graph/ therefore never names a
+    variable after a Cypher function or keyword. The statement is invalid on purpose, so it goes out
+    unrecorded: CUSTGRAPH_CYPHER_LOG is for the statements that must pass the lint."""
     query = "UNWIND [1, 2] AS x WITH collect(x) AS all RETURN size(all) AS n"
-    if clean_graph.flavour == "arcadedb":
-        with pytest.raises(Neo4jError, match="size"):
-            await clean_graph.read(query)
-    else:
-        assert await clean_graph.read(query) == [{"n": 2}]
+    unrecorded = dataclasses.replace(clean_graph, cypher_log=None)
+    with pytest.raises(Neo4jError, match="size" if clean_graph.flavour == "arcadedb" else ""):
+        await unrecorded.read(query)
     assert await clean_graph.read("UNWIND [1, 2] AS x WITH collect(x) AS xs RETURN size(xs) AS n") == [{"n": 2}]
 
 
