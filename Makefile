@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# every distinct Cypher statement the test suite sends, linted as Neo4j 5 Cypher by `make test`
+CYPHER_LOG := .ci-artifacts/cypher.jsonl
 
 .PHONY: run test install lint schema clean
 
@@ -20,10 +22,13 @@ run: $(STAMP)
 	$(BIN)/custgraph demo load
 	$(BIN)/custgraph serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
-## Install and run the whole test suite against a real embedded graph server
+## Install and run the whole test suite against a real embedded graph server, then lint every Cypher
+## statement the suite sent with Neo4j 5's own parser (.ci/neo4j-lint; needs node and npm)
 test: $(STAMP)
 	$(BIN)/ruff check custgraph tests benchmarks
-	$(BIN)/python -m pytest
+	mkdir -p $(dir $(CYPHER_LOG)) && : >$(CYPHER_LOG)
+	CUSTGRAPH_CYPHER_LOG=$(CURDIR)/$(CYPHER_LOG) $(BIN)/python -m pytest
+	.ci/neo4j-lint $(CYPHER_LOG)
 
 lint: $(STAMP)
 	$(BIN)/ruff check custgraph tests benchmarks
@@ -32,4 +37,4 @@ schema: $(STAMP)
 	$(BIN)/custgraph schema export --out schema.graphql
 
 clean:
-	rm -rf $(VENV) .custgraph
+	rm -rf $(VENV) .custgraph .ci-artifacts
