@@ -28,6 +28,7 @@ test: $(STAMP)
 	$(BIN)/ruff check custgraph tests benchmarks
 	mkdir -p $(dir $(CYPHER_LOG)) && : >$(CYPHER_LOG)
 	CUSTGRAPH_CYPHER_LOG=$(CURDIR)/$(CYPHER_LOG) $(BIN)/python -m pytest
+	@test -s $(CYPHER_LOG) || { echo "no Cypher statement was recorded in $(CYPHER_LOG)"; exit 1; }
 	.ci/neo4j-lint $(CYPHER_LOG)
 
 lint: $(STAMP)
