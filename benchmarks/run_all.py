@@ -1,0 +1,679 @@
+"""Every figure of issue 11's Targets table, measured on this machine: writes benchmarks/results.json.
+
+    .venv/bin/python benchmarks/run_all.py [--n 1000000] [--repeats 3] [--only end_to_end,matching_vs_splink]
+
+``--n`` counts records (over all sources), as the issue's "1M records" does. Each figure is one function;
+``--only`` picks some; a figure that fails records its error and the run goes on. Each figure runs
+``--repeats`` times and the JSON keeps every run plus min / median / max of every number. Afterwards the
+table in benchmarks/README.md (between ``<!-- results:start -->`` and ``<!-- results:end -->``) is
+rewritten from results.json (``--no-readme`` to leave it).
+
+Figures (names for ``--only``):
+- ``end_to_end``: benchmarks/generate.py writes ``--n`` records (source files split every 100k rows), then
+  ``custgraph import`` (the CLI, one process per file, a fresh embedded graph in a temporary
+  CUSTGRAPH_DATA_DIR) imports every file; seconds and rows/s per file and in total;
+- ``f1_namesakes``: the same run, ``custgraph export links`` scored pairwise against the truth
+  (benchmarks/pairwise.py), plus the share of records left in review;
+- ``import_peak_rss``: the same run: the largest peak RSS of the import processes, and the graph server's;
+- ``matching_vs_splink``: benchmarks/vs_splink.py at ``--splink-n`` (default ``--n``);
+- ``false_merges``: ``--false-merge-n`` records with dup-rate 0 and namesake-rate 0.5 (every record its own
+  person) through the CLI; pairs placed together, per 100k people who share name and city with another;
+- ``single_record``: ``ingestRecords`` mutations of one record each, one after the other, against
+  ``custgraph serve`` on the end_to_end graph (half new people, half copies of imported ones);
+- ``api``: benchmarks/api.py with 2 uvicorn workers on ``--api-customers`` customers (default ``--n``):
+  360° view p99 and req/s, three-tag filter and keyword search p95.
+Times are wall-clock on a shared machine: noisy. Compare within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.metadata
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if __package__ in (None, ""):
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import vs_splink  # noqa: E402
+from benchmarks.pairwise import pair_scores, read_links, read_truth  # noqa: E402
+
+CLI = [sys.executable, "-m", "custgraph.service.cli"]
+RESULTS = HERE / "results.json"
+README = HERE / "README.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+FILE_ROWS = 100_000  # the end-to-end import is split in files of this many rows (the per-file curve)
+ONE_MILLION = 1_000_000
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    work: Path
+    cache: dict[str, Any] = field(default_factory=dict)
+    cleanups: dict[str, Callable[[], None]] = field(default_factory=dict)
+
+    def release(self, key: str) -> None:
+        cleanup = self.cleanups.pop(key, None)
+        if cleanup is not None:
+            try:
+                cleanup()
+            except Exception:  # noqa: BLE001 - cleanup must not hide the figures
+                traceback.print_exc()
+
+    def close(self) -> None:
+        for key in reversed(list(self.cleanups)):
+            self.release(key)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def cli_env(data_dir: Path) -> dict[str, str]:
+    env = {**os.environ, "CUSTGRAPH_DATA_DIR": str(data_dir), "CUSTGRAPH_ENV": "development"}
+    env.pop("NEO4J_URI", None)
+    return env
+
+
+def cli(args: Sequence[str], data_dir: Path, log: Path | None = None) -> dict[str, Any]:
+    """One `custgraph` command to completion: wall seconds, peak RSS (its own), output."""
+    log = log or data_dir.parent / "cli.log"
+    measured = vs_splink.run_measured([*CLI, *args], log, env=cli_env(data_dir))
+    measured["output"] = log.read_text(errors="replace")[-2000:]
+    return measured
+
+
+def stop_graph(data_dir: Path) -> None:
+    subprocess.run([*CLI, "db", "stop"], env=cli_env(data_dir), capture_output=True)
+
+
+def server_peak_rss_mb(data_dir: Path) -> float | None:
+    """VmHWM of the embedded graph server (a separate JVM process) from /proc."""
+    from custgraph.graph import embedded
+
+    info = embedded.read_state(data_dir)
+    if info is None:
+        return None
+    try:
+        for line in Path(f"/proc/{info.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def import_files(manifest: dict, data: Path, data_dir: Path) -> list[dict[str, Any]]:
+    """`custgraph import` each generated file (its own process), in manifest order; one row per file."""
+    rows = []
+    for number, spec in enumerate(manifest["files"], start=1):
+        path, mapping = data / spec["path"], data / spec["mapping"]
+        args = ["import", str(path), "--mapping", str(mapping), "--kind", spec["kind"]]
+        measured = cli(args, data_dir, log=data_dir.parent / f"import-{number:03d}.log")
+        rows.append(
+            {
+                "file": spec["path"],
+                "source": spec["source"],
+                "rows": spec["rows"],
+                "seconds": measured["seconds_wall"],
+                "rows_per_s": round(spec["rows"] / measured["seconds_wall"], 1),
+                "peak_rss_mb": measured["peak_rss_mb"],
+                "summary": next((ln for ln in measured["output"].splitlines() if ln.startswith("import ")), ""),
+            }
+        )
+        print(f"  imported {spec['path']}: {rows[-1]['rows_per_s']} rows/s", file=sys.stderr, flush=True)
+    return rows
+
+
+def export_scores(data: Path, data_dir: Path) -> dict[str, Any]:
+    links = data_dir.parent / "links.csv"
+    cli(["export", "links", "--out", str(links)], data_dir)
+    truth = read_truth(data / "truth.csv")
+    scores = pair_scores(read_links(links), truth)
+    with open(links, newline="", encoding="utf-8-sig") as handle:
+        outcomes = Counter(r["outcome"] for r in csv.DictReader(handle))
+    total = sum(outcomes.values())
+    scores["outcomes"] = dict(outcomes)
+    scores["review_share"] = round(outcomes.get("review", 0) / total, 5) if total else None
+    return scores
+
+
+def import_run(ctx: Context, name: str, n: int, dup_rate: float, namesake_rate: float) -> dict[str, Any]:
+    """Generate, start a fresh embedded graph, import every file through the CLI, export links, score."""
+    work = ctx.work / name
+    work.mkdir(parents=True, exist_ok=True)
+    data, data_dir = work / "data", work / "graph"
+    command = [sys.executable, str(HERE / "generate.py"), "--n", str(n), "--seed", str(ctx.args.seed)]
+    command += ["--dup-rate", str(dup_rate), "--namesake-rate", str(namesake_rate), "--out", str(data)]
+    command += ["--max-rows-per-file", str(FILE_ROWS)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    generate_s = time.perf_counter() - started
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    ctx.cleanups[name] = lambda: stop_graph(data_dir)
+    started = time.perf_counter()
+    cli(["db", "start"], data_dir)
+    start_s = time.perf_counter() - started
+    files = import_files(manifest, data, data_dir)
+    import_s = sum(f["seconds"] for f in files)
+    scores = export_scores(data, data_dir)
+    return {
+        "n": n,
+        "records": manifest["records"],
+        "entities": manifest["entities"],
+        "namesake_people": manifest["namesake_people"],
+        "namesake_pairs": manifest["namesake_pairs"],
+        "generate_seconds": round(generate_s, 1),
+        "server_start_seconds": round(start_s, 1),
+        "import_seconds": round(import_s, 1),
+        "seconds": round(generate_s + start_s + import_s, 1),
+        "import_records_per_s": round(manifest["records"] / import_s, 1) if import_s else None,
+        "files": files,
+        "scores": scores,
+        "server_peak_rss_mb": server_peak_rss_mb(data_dir),
+        "data": str(data),
+        "data_dir": str(data_dir),
+    }
+
+
+def end_to_end_run(ctx: Context) -> dict[str, Any]:
+    if "e2e" not in ctx.cache:
+        try:
+            ctx.cache["e2e"] = import_run(ctx, "end_to_end", ctx.args.n, 0.3, ctx.args.namesake_rate)
+        except Exception as exc:
+            ctx.cache["e2e"] = exc
+    if isinstance(ctx.cache["e2e"], Exception):
+        raise RuntimeError(f"the end-to-end import failed: {ctx.cache['e2e']}") from ctx.cache["e2e"]
+    return ctx.cache["e2e"]
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+
+def fig_end_to_end(ctx: Context) -> dict[str, Any]:
+    run = end_to_end_run(ctx)
+    return {
+        "records": run["records"],
+        "minutes": round(run["seconds"] / 60, 2),
+        "records_per_s": round(run["records"] / run["seconds"], 1),
+        "import_records_per_s": run["import_records_per_s"],
+        "generate_seconds": run["generate_seconds"],
+        "import_seconds": run["import_seconds"],
+        "per_file_rows_per_s": [f["rows_per_s"] for f in run["files"]],
+        "files": run["files"],
+    }
+
+
+def fig_f1_namesakes(ctx: Context) -> dict[str, Any]:
+    run = end_to_end_run(ctx)
+    s = run["scores"]
+    return {
+        "records": run["records"],
+        "f1": s["f1"],
+        "precision": s["precision"],
+        "recall": s["recall"],
+        "review_share": s["review_share"],
+        "namesake_people": run["namesake_people"],
+        "namesake_pairs": run["namesake_pairs"],
+        "outcomes": s["outcomes"],
+    }
+
+
+def fig_import_peak_rss(ctx: Context) -> dict[str, Any]:
+    run = end_to_end_run(ctx)
+    largest = max(run["files"], key=lambda f: f["rows"])
+    return {
+        "peak_rss_mb": max(f["peak_rss_mb"] for f in run["files"]),
+        "per_file_peak_rss_mb": [f["peak_rss_mb"] for f in run["files"]],
+        "largest_file_rows": largest["rows"],
+        "server_peak_rss_mb": run["server_peak_rss_mb"],
+    }
+
+
+def fig_matching_vs_splink(ctx: Context) -> dict[str, Any]:
+    work = ctx.work / "vs_splink"
+    work.mkdir(parents=True, exist_ok=True)
+    n = ctx.args.splink_n or ctx.args.n
+    result = vs_splink.compare(n, work, seed=ctx.args.seed, namesake_rate=ctx.args.namesake_rate)
+    ours, splink = result["ours"], result["splink"]
+    return {
+        "n": n,
+        "ratio_records_per_s": result.get("ratio_records_per_s"),
+        "ours_records_per_s": ours["records_per_s"],
+        "splink_records_per_s": splink["records_per_s"],
+        "ours_f1": ours["f1"],
+        "splink_f1": splink["f1"],
+        "ours_peak_rss_mb": ours["peak_rss_mb"],
+        "splink_peak_rss_mb": splink["peak_rss_mb"],
+        "detail": result,
+    }
+
+
+def fig_false_merges(ctx: Context) -> dict[str, Any]:
+    n = ctx.args.false_merge_n or min(ctx.args.n, 100_000)
+    run = import_run(ctx, "false_merges", n, 0.0, 0.5)
+    ctx.release("false_merges")
+    s = run["scores"]
+    people = run["namesake_people"]
+    return {
+        "records": run["records"],
+        "namesake_people": people,
+        "namesake_pairs": run["namesake_pairs"],
+        "false_pairs": s["predicted_pairs"],  # dup-rate 0: every predicted pair is false
+        "false_merges_per_100k_namesakes": round(s["predicted_pairs"] * 100_000 / people, 1) if people else None,
+        "review_share": s["review_share"],
+    }
+
+
+INGEST = """
+mutation Post($records: [JSON!]!) {
+  ingestRecords(source: "api_bench", records: $records) {
+    __typename
+    ... on IngestPayload { records { outcome customerId } }
+    ... on ValidationError { message }
+    ... on PermissionDenied { message }
+  }
+}
+"""
+
+
+def single_records(ctx: Context, run: dict[str, Any], count: int) -> list[dict[str, str]]:
+    """Half new people (another seed), half copies of imported CRM rows under new keys (duplicates)."""
+    fresh = ctx.work / "single_fresh"
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), "--n", str(count), "--seed", str(ctx.args.seed + 1000)]
+        + ["--dup-rate", "0", "--out", str(fresh), "--sources", "crm_export"],
+        check=True,
+        capture_output=True,
+    )
+    with open(fresh / "crm_export.csv", newline="", encoding="utf-8-sig") as handle:
+        new = list(csv.DictReader(handle))
+    imported = sorted(Path(run["data"]).glob("crm_export*.csv"))
+    with open(imported[0], newline="", encoding="utf-8-sig") as handle:
+        old = list(csv.DictReader(handle))[: count * 20]
+    rng = random.Random(ctx.args.seed)
+    records = []
+    for i in range(count):
+        row = dict(new[i % len(new)] if i % 2 == 0 else rng.choice(old))
+        row["客户编号"] = f"S{i:07d}"
+        records.append({k: v for k, v in row.items() if v})
+    return records
+
+
+def fig_single_record(ctx: Context) -> dict[str, Any]:
+    import httpx
+
+    from benchmarks import api
+
+    run = end_to_end_run(ctx)
+    data_dir = Path(run["data_dir"])
+    records = single_records(ctx, run, ctx.args.single_requests)
+    port = api.free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = api.start_service(data_dir, port, 1)
+    try:
+        api.wait_healthy(base, proc)
+        headers = {"X-Role": "manager", "X-User": "bench"}
+        latencies, outcomes, errors = [], Counter(), 0
+        with httpx.Client(timeout=60.0) as client:
+            for i, record in enumerate(records):
+                body = {"query": INGEST, "variables": {"records": [record]}}
+                started = time.perf_counter()
+                response = client.post(f"{base}/graphql", json=body, headers=headers)
+                elapsed = time.perf_counter() - started
+                payload = response.json() if response.status_code == 200 else {}
+                result = (payload.get("data") or {}).get("ingestRecords") or {}
+                if result.get("__typename") != "IngestPayload":
+                    errors += 1
+                    continue
+                if i >= 3:  # the first calls warm caches and connections
+                    latencies.append(1000 * elapsed)
+                outcomes.update(r["outcome"] for r in result["records"])
+    finally:
+        api.stop_service(proc)
+    if not latencies:
+        raise RuntimeError(f"no ingestRecords call succeeded ({errors} errors)")
+    return {
+        "customers_in_graph": run["entities"],
+        "requests": len(latencies),
+        "errors": errors,
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "outcomes": dict(outcomes),
+    }
+
+
+def fig_api(ctx: Context) -> dict[str, Any]:
+    customers = ctx.args.api_customers or ctx.args.n
+    command = [sys.executable, str(HERE / "api.py"), "--customers", str(customers), "--workers", "2"]
+    command += ["--requests", str(ctx.args.api_requests)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmarks/api.py exited {done.returncode}: {done.stderr[-2000:]}")
+    report = json.loads(done.stdout[done.stdout.index("{") :])
+    s = report["scenarios"]
+    return {
+        "customers": customers,
+        "view_p99_ms": s["customer_360"]["p99_ms"],
+        "view_p95_ms": s["customer_360"]["p95_ms"],
+        "view_rps": s["customer_360"]["rps"],
+        "three_tag_p95_ms": s["three_tag_filter"]["p95_ms"],
+        "search_p95_ms": s["keyword_search"]["p95_ms"],
+        "errors": sum(v.get("errors", 0) for v in s.values()),
+        "detail": report,
+    }
+
+
+# In run order: the figures that read the end-to-end graph first, then that graph is stopped.
+FIGURES: dict[str, Callable[[Context], dict[str, Any]]] = {
+    "end_to_end": fig_end_to_end,
+    "f1_namesakes": fig_f1_namesakes,
+    "import_peak_rss": fig_import_peak_rss,
+    "single_record": fig_single_record,
+    "matching_vs_splink": fig_matching_vs_splink,
+    "false_merges": fig_false_merges,
+    "api": fig_api,
+}
+ON_END_TO_END = ("end_to_end", "f1_namesakes", "import_peak_rss", "single_record")
+
+# --- the environment ------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kb = 0
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model or platform.processor(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load_average_at_start": list(os.getloadavg()),
+    }
+
+
+def versions() -> dict[str, Any]:
+    out: dict[str, Any] = {"customer_graph": vs_splink.git_version()}
+    for package in ("neo4j", "arcadedb-embedded", "rapidfuzz", "duckdb", "polars"):
+        try:
+            out[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            out[package] = None
+    python = vs_splink.splink_python()
+    if python.exists():
+        found = subprocess.run([str(python), "-c", "import splink; print(splink.__version__)"], capture_output=True)
+        out["splink"] = found.stdout.decode().strip() or None
+    else:
+        out["splink"] = None
+    return out
+
+
+# --- aggregation and the README table -------------------------------------------------------------
+
+
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """min / median / max of every top-level number over the runs that succeeded."""
+    ok = [r for r in runs if "error" not in r]
+    keys = [k for k, v in (ok[0].items() if ok else []) if isinstance(v, int | float) and not isinstance(v, bool)]
+    out = {}
+    for key in keys:
+        values = [r[key] for r in ok if isinstance(r.get(key), int | float)]
+        if values:
+            out[key] = {"min": min(values), "median": statistics.median(values), "max": max(values)}
+    return out
+
+
+def run_figures(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
+    figures: dict[str, Any] = {name: {"runs": []} for name in names}
+    for repeat in range(args.repeats):
+        work = Path(tempfile.mkdtemp(prefix="custgraph-run-all-", dir=args.work))
+        ctx = Context(args=args, work=work)
+        try:
+            for name in names:
+                print(f"[{repeat + 1}/{args.repeats}] {name} ...", file=sys.stderr, flush=True)
+                started = time.perf_counter()
+                try:
+                    result = FIGURES[name](ctx)
+                except Exception as exc:  # noqa: BLE001 - a failed figure is recorded, the run goes on
+                    result = {"error": f"{type(exc).__name__}: {exc}"[:4000]}
+                    traceback.print_exc()
+                result["figure_seconds"] = round(time.perf_counter() - started, 1)
+                figures[name]["runs"].append(result)
+                if name in ON_END_TO_END and not any(n in ON_END_TO_END for n in names[names.index(name) + 1 :]):
+                    ctx.release("end_to_end")  # nothing else reads that graph: stop its server
+                print(f"    {json.dumps(headline(name, result), ensure_ascii=False)}", file=sys.stderr, flush=True)
+        finally:
+            ctx.close()
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+    for name in names:
+        figures[name]["summary"] = summarize(figures[name]["runs"])
+        errors = [r["error"] for r in figures[name]["runs"] if "error" in r]
+        if errors:
+            figures[name]["errors"] = errors
+    return figures
+
+
+# figure -> (issue's wording, the target, [(metric, label, unit)], check(summary medians) -> bool | None)
+TABLE: dict[str, tuple[str, str, list[tuple[str, str, str]], Callable[[dict[str, float]], bool | None]]] = {
+    "end_to_end": (
+        "records generated, imported and resolved, end to end (CLI, embedded graph)",
+        "1M in ≤ 10 min (≥ 1,667 records/s)",
+        [("minutes", "", "min"), ("records_per_s", "", "records/s")],
+        lambda m: m.get("records_per_s", 0) >= ONE_MILLION / 600,
+    ),
+    "matching_vs_splink": (
+        "matching stage vs Splink 5, same records, same run (in memory)",
+        "≥ 1.0× Splink at equal or better F1",
+        [
+            ("ratio_records_per_s", "", "×"),
+            ("ours_records_per_s", "ours", "rec/s"),
+            ("splink_records_per_s", "Splink", "rec/s"),
+            ("ours_f1", "F1 ours", ""),
+            ("splink_f1", "Splink", ""),
+            ("ours_peak_rss_mb", "RSS ours", "MB"),
+            ("splink_peak_rss_mb", "Splink", "MB"),
+        ],
+        lambda m: m.get("ratio_records_per_s", 0) >= 1.0 and m.get("ours_f1", 0) >= m.get("splink_f1", 1),
+    ),
+    "f1_namesakes": (
+        "pairwise F1 with namesakes, through the CLI",
+        "F1 ≥ 0.95 at 1M (≥ 0.98 at 20k), ≤ 3% in review",
+        [("f1", "F1", ""), ("precision", "P", ""), ("recall", "R", ""), ("review_share", "review", "")],
+        lambda m: m.get("f1", 0) >= 0.95 and m.get("review_share", 1) <= 0.03,
+    ),
+    "false_merges": (
+        "false merges per 100k distinct namesakes (dup-rate 0, namesake-rate 0.5)",
+        "0",
+        [
+            ("false_merges_per_100k_namesakes", "", ""),
+            ("false_pairs", "pairs", ""),
+            ("namesake_people", "namesakes", ""),
+        ],
+        lambda m: m.get("false_merges_per_100k_namesakes", 1) == 0,
+    ),
+    "single_record": (
+        "single record (ingestRecords), p95",
+        "≤ 50 ms at 1M",
+        [("p95_ms", "p95", "ms"), ("p50_ms", "p50", "ms"), ("customers_in_graph", "customers", "")],
+        lambda m: m.get("p95_ms", 1e9) <= 50,
+    ),
+    "api": (
+        "API, 2 workers: 360° view p99 and req/s; three-tag filter / keyword search p95",
+        "p99 ≤ 25 ms, ≥ 1,000 req/s; ≤ 50 ms / ≤ 50 ms",
+        [
+            ("view_p99_ms", "view p99", "ms"),
+            ("view_rps", "", "req/s"),
+            ("three_tag_p95_ms", "tags p95", "ms"),
+            ("search_p95_ms", "search p95", "ms"),
+            ("customers", "customers", ""),
+        ],
+        lambda m: (
+            m.get("view_p99_ms", 1e9) <= 25
+            and m.get("view_rps", 0) >= 1000
+            and m.get("three_tag_p95_ms", 1e9) <= 50
+            and m.get("search_p95_ms", 1e9) <= 50
+        ),
+    ),
+    "import_peak_rss": (
+        "import peak memory (largest import process; graph server apart)",
+        "flat in file size, < 2 GB at 1M",
+        [("peak_rss_mb", "", "MB"), ("server_peak_rss_mb", "server", "MB")],
+        lambda m: m.get("peak_rss_mb", 1e9) < 2048,
+    ),
+}
+
+
+def headline(name: str, result: dict[str, Any]) -> dict[str, Any]:
+    if "error" in result:
+        return {"error": result["error"][:300]}
+    return {metric: result.get(metric) for metric, _, _ in TABLE[name][2]}
+
+
+def _number(value: float, unit: str) -> str:
+    if isinstance(value, float) and abs(value) < 10 and unit not in ("MB", "ms"):
+        text = f"{value:.3f}".rstrip("0").rstrip(".") if unit != "×" else f"{value:.2f}"
+    elif isinstance(value, float) and abs(value) < 100:
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:,.0f}"
+    return f"{text}{' ' + unit if unit and unit != '×' else unit}"
+
+
+def render_table(results: dict[str, Any]) -> str:
+    n = results["n"]
+    label = "the 1M run" if n >= ONE_MILLION else f"a small run (n = {n:,} records), not the 1M run"
+    load = results["machine"]["load_average_at_start"][0]
+    lines = [
+        f"Latest `benchmarks/run_all.py` results: {label}; {results['repeats']} repeat(s), median [min–max];"
+        f" {results['finished_at']}, commit {results['versions']['customer_graph']},"
+        f" {results['machine']['cpus']} CPUs, load average at start {load:.1f}.",
+        "",
+        "| figure | measured | target | met |",
+        "|---|---|---|---|",
+    ]
+    for name, figure in results["figures"].items():
+        title, target, metrics, check = TABLE[name]
+        summary = figure.get("summary", {})
+        if not summary:
+            error = (figure.get("errors") or ["not run"])[0].splitlines()[0][:160].replace("|", "\\|")
+            lines.append(f"| {title} | error: {error} | {target} | – |")
+            continue
+        parts = []
+        for metric, label_text, unit in metrics:
+            if metric not in summary:
+                continue
+            s = summary[metric]
+            text = _number(s["median"], unit)
+            if results["repeats"] > 1 and s["min"] != s["max"]:
+                text += f" [{_number(s['min'], unit)}–{_number(s['max'], unit)}]"
+            parts.append(f"{label_text} {text}".strip())
+        medians = {k: v["median"] for k, v in summary.items()}
+        met = check(medians)
+        lines.append(f"| {title} | {'; '.join(parts)} | {target} | {'yes' if met else 'no'} |")
+    extra = results["figures"].get("end_to_end", {}).get("runs", [])
+    curve = next((r.get("per_file_rows_per_s") for r in extra if "per_file_rows_per_s" in r), None)
+    if curve:
+        lines += [
+            "",
+            f"Per-file import rows/s, in import order (first repeat): {', '.join(f'{v:,.0f}' for v in curve)}.",
+        ]
+    return "\n".join(lines)
+
+
+def update_readme(results: dict[str, Any], path: Path = README) -> None:
+    table = render_table(results)
+    text = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in text or END not in text:
+        text = text.rstrip("\n") + f"\n\n## Latest results\n\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=ONE_MILLION, help="records (over all sources)")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--only", default="", help=f"comma-separated, from {', '.join(FIGURES)}")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--namesake-rate", type=float, default=0.05)
+    parser.add_argument("--splink-n", type=int, default=0, help="records for matching_vs_splink (default --n)")
+    parser.add_argument("--false-merge-n", type=int, default=0, help="records for false_merges (min(n, 100k))")
+    parser.add_argument("--api-customers", type=int, default=0, help="customers for api (default --n)")
+    parser.add_argument("--api-requests", type=int, default=500)
+    parser.add_argument("--single-requests", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--readme", type=Path, default=README)
+    parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument("--work", type=Path, default=None, help="parent of the temporary directories")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files and graphs")
+    parser.add_argument("--render-only", action="store_true", help="rewrite the README table from --out")
+    args = parser.parse_args(argv)
+    if args.render_only:
+        update_readme(json.loads(args.out.read_text(encoding="utf-8")), args.readme)
+        return 0
+    wanted = [n.strip() for n in args.only.split(",") if n.strip()] or list(FIGURES)
+    unknown = [n for n in wanted if n not in FIGURES]
+    if unknown:
+        parser.error(f"unknown figures {', '.join(unknown)} (known: {', '.join(FIGURES)})")
+    names = [n for n in FIGURES if n in wanted]
+    started_at = datetime.now(UTC)
+    results: dict[str, Any] = {
+        "n": args.n,
+        "n_counts": "records",
+        "run_label": f"n={args.n:,} records" + ("" if args.n >= ONE_MILLION else " (small run, not the 1M run)"),
+        "repeats": args.repeats,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "versions": versions(),
+        "params": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+    }
+    results["figures"] = run_figures(args, names)
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    if not args.no_readme:
+        update_readme(results, args.readme)
+        print(f"updated the table in {args.readme}", file=sys.stderr)
+    print(render_table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
