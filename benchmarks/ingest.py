@@ -26,8 +26,8 @@ from pathlib import Path
 from custgraph.graph import embedded
 from custgraph.graph.connection import Graph, GraphConfig
 from custgraph.ingest.reading import iter_records
-from custgraph.ingest.run import ImportOptions, run_import
 from custgraph.matching.rules import load_rules
+from custgraph.pipeline.run import ImportOptions, run_import
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯晨欣怡佳琪雪梅"

@@ -9,9 +9,9 @@ from typing import Literal
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import merges as merge_repo
 from custgraph.graph.repositories.merges import MergeEventNode
-from custgraph.ingest.profile import PROFILE_FIELDS
-from custgraph.ingest.resolve import refresh_profiles
 from custgraph.matching.rules import Rules
+from custgraph.pipeline.golden import PROFILE_FIELDS
+from custgraph.pipeline.profiles import refresh_profiles
 
 ChangeKind = Literal["merge", "unmerge", "split", "none"]
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import quality as repo
-from custgraph.ingest.profile import PROFILE_FIELDS
+from custgraph.pipeline.golden import PROFILE_FIELDS
 from custgraph.vocabulary import OUTCOMES
 
 TOP = 20  # how many examples each recurring list shows

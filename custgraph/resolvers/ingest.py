@@ -1,4 +1,4 @@
-"""Resolvers for records posted through the API and for import runs: thin calls into ingest/ and graph/."""
+"""Resolvers for records posted through the API and for import runs: thin calls into pipeline/ and graph/."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from custgraph.graph.repositories.resolution import load_model
 from custgraph.graph.repositories.runs import ImportRunNode, get_run
-from custgraph.ingest.run import ImportSummary, PostedResult, ingest_posted
 from custgraph.matching.rules import Rules, load_rules
+from custgraph.pipeline.run import ImportSummary, PostedResult, ingest_posted
 from custgraph.resolvers.context import Info
 
 MAX_POSTED = 1000  # a bigger load belongs in a file and `custgraph import`

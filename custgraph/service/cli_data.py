@@ -77,7 +77,7 @@ def import_command(
     """Import files as source records and resolve them into customers."""
     from custgraph.ingest.fields import KINDS
     from custgraph.ingest.mapping import load_mapping
-    from custgraph.ingest.run import ImportOptions, run_import
+    from custgraph.pipeline.run import ImportOptions, run_import
 
     settings = Settings.from_env()
     if kind not in KINDS:

@@ -10,8 +10,8 @@ import pytest
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories.runs import get_run
-from custgraph.ingest.run import ImportOptions, ImportSummary, run_import
 from custgraph.matching.rules import load_rules
+from custgraph.pipeline.run import ImportOptions, ImportSummary, run_import
 
 HEADER = ["客户编号", "客户姓名", "手机号", "邮箱", "出生日期", "省份", "公司名称"]
 ROWS = [

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from custgraph.graph.connection import Graph
-from custgraph.ingest.run import ImportOptions, ImportSummary, run_import
 from custgraph.matching.rules import Rules, load_rules
+from custgraph.pipeline.run import ImportOptions, ImportSummary, run_import
 from custgraph.resolvers.context import Context
 from custgraph.schema import schema
 from custgraph.service.settings import Settings

@@ -8,7 +8,7 @@ import json
 from starlette.testclient import TestClient
 
 from custgraph.graph.connection import Graph
-from custgraph.ingest.resolve import resolve_pending
+from custgraph.pipeline.resolve import resolve_pending
 from custgraph.service.app import create_app
 from custgraph.service.settings import Settings
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from custgraph.graph.connection import Graph
-from custgraph.ingest.resolve import resolve_pending
+from custgraph.pipeline.resolve import resolve_pending
 from custgraph.resolution.merge import merge_customers
 from custgraph.resolution.split import split_customer
 

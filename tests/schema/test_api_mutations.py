@@ -142,8 +142,8 @@ def test_update_changes_only_what_is_sent(fresh_world: Graph, api: Any) -> None:
 async def test_an_edit_survives_re_resolution(fresh_world: Graph, api: Any) -> None:
     """Re-resolving a customer (a new record joins it) recomputes its profile from its records; a
     person's edit must win over that, and the fields nobody edited still follow the records."""
-    from custgraph.ingest.resolve import refresh_profiles
     from custgraph.matching.rules import load_rules
+    from custgraph.pipeline.profiles import refresh_profiles
 
     api.data(UPDATE, {"id": "C000001", "input": {"name": "张伟伟", "lifecycle": "沉默"}})
     # C000006 was merged into C000001 after someone had edited it: its edits count too, C000001's win

@@ -241,6 +241,16 @@ async def identifier_counts(graph: Graph, values: Mapping[str, Sequence[str]]) -
     return counts
 
 
+async def placements(graph: Graph, uids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """uid -> {customer_id, outcome} of these records, as resolution left them."""
+    rows = await graph.read(
+        "UNWIND $uids AS u MATCH (s:SourceRecord {uid: u}) "
+        "RETURN s.uid AS uid, s.customer_id AS customer_id, s.outcome AS outcome",
+        uids=list(uids),
+    )
+    return {row["uid"]: row for row in rows}
+
+
 async def count_records(graph: Graph, source: str | None = None) -> int:
     if source is None:
         rows = await graph.read("MATCH (s:SourceRecord) RETURN count(s) AS n")

@@ -63,6 +63,13 @@ async def candidates(
     return list(found.values())
 
 
+async def sample_resolved(graph: Graph, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` resolved records, for training the matching model."""
+    return await graph.read(
+        f"MATCH (s:SourceRecord) WHERE s.outcome IS NOT NULL RETURN {CANDIDATE_COLUMNS} LIMIT $limit", limit=limit
+    )
+
+
 async def records_by_uid(graph: Graph, uids: Sequence[str]) -> list[dict[str, Any]]:
     return await graph.read(
         f"UNWIND $uids AS u MATCH (s:SourceRecord {{uid: u}}) RETURN {CANDIDATE_COLUMNS}", uids=list(uids)

@@ -23,9 +23,9 @@ from custgraph.graph.schema import ensure_schema
 from custgraph.ingest.models import IngestedRecord, RejectedRow
 from custgraph.ingest.reading import iter_records
 from custgraph.ingest.report import ImportReport
-from custgraph.ingest.resolve import record_blocking, resolve_pending
-from custgraph.ingest.training import train_for_import
 from custgraph.matching.rules import Rules
+from custgraph.pipeline.resolve import record_blocking, resolve_pending
+from custgraph.pipeline.training import train_for_import
 from custgraph.vocabulary import OUTCOMES
 
 BATCH_ROWS = 5000
@@ -267,14 +267,7 @@ async def ingest_posted(
 
     await _import_batch(graph, list(items), rules, run_id, blocking_names, summary, report, stored_model)
     uids = [item.uid for item in items if isinstance(item, IngestedRecord)]
-    stored = {
-        row["uid"]: row
-        for row in await graph.read(
-            "UNWIND $uids AS u MATCH (s:SourceRecord {uid: u}) "
-            "RETURN s.uid AS uid, s.customer_id AS customer_id, s.outcome AS outcome",
-            uids=uids,
-        )
-    }
+    stored = await record_repo.placements(graph, uids)
     results = []
     for index, item in enumerate(items):
         issues = [issue.model_dump() for issue in item.issues]

@@ -7,29 +7,23 @@ one by one later (the API) get the same answers a batch would.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from custgraph.graph.connection import Graph
-from custgraph.graph.repositories.resolution import save_model
+from custgraph.graph.repositories.resolution import sample_resolved, save_model
 from custgraph.ingest.models import IngestedRecord
 from custgraph.ingest.reading import iter_records
 from custgraph.matching.engine import train
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
+from custgraph.pipeline.profiles import to_match_record
 
 SAMPLE_NEW = 20_000
 SAMPLE_EXISTING = 20_000
 MIN_RECORDS = 1_000  # below this EM has too little to learn from: keep the stored model
-
-SAMPLE_EXISTING_QUERY = """
-MATCH (s:SourceRecord) WHERE s.outcome IS NOT NULL
-RETURN s.uid AS uid, s.source AS source, s.fields_json AS fields_json, s.customer_id AS customer_id, s.seq AS seq
-LIMIT $limit
-"""
 
 
 def _incoming(paths: Sequence[Path], options: Any) -> list[MatchRecord]:
@@ -48,11 +42,7 @@ def _incoming(paths: Sequence[Path], options: Any) -> list[MatchRecord]:
 
 async def train_for_import(graph: Graph, paths: Sequence[Path], options: Any, rules: Rules) -> dict[str, Any] | None:
     """Train on this import and what the graph holds; None when there is too little to learn from."""
-    rows = await graph.read(SAMPLE_EXISTING_QUERY, limit=SAMPLE_EXISTING)
-    existing = [
-        MatchRecord(r["uid"], r["source"], json.loads(r["fields_json"] or "{}"), r["customer_id"], int(r["seq"] or 0))
-        for r in rows
-    ]
+    existing = [to_match_record(r) for r in await sample_resolved(graph, SAMPLE_EXISTING)]
     offset = max((r.seq for r in existing), default=0) + 1
     incoming = [MatchRecord(r.uid, r.source, r.fields, None, offset + r.seq) for r in _incoming(paths, options)]
     seen = {r.uid for r in existing}
