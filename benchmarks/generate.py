@@ -12,7 +12,8 @@ Who the people are:
   so same-name, same-city different people come at the rate they come in real data, and their number
   grows with the square of the data, not linearly;
 - ``--namesake-rate``: on top of that, this share of entities are planted namesakes: the full name and
-  city of a recent entity, another mobile, email and birthday, and in 30% of cases the same employer
+  city of a recent entity that is not itself planted (so a natural entity gets rate / (1 - rate) twins
+  on average), another mobile, email and birthday, and in 30% of cases the same employer
   (the trap "namesakes carried over the threshold by a shared company or a rare given name");
 - one mobile each (15% have a second one), a personal email for 70%, a birthday, a city, an employer
   for 35%. Mobiles and emails are unique per entity.
@@ -209,6 +210,7 @@ HAS_EMAIL = 0.7
 HAS_SECOND_MOBILE = 0.15
 NAMESAKE_SAME_COMPANY = 0.3
 RECENT_ENTITIES = 20_000  # planted namesakes copy one of these
+MAX_TWINS = 3
 
 
 # --- sampling helpers -----------------------------------------------------------------------------
@@ -309,6 +311,7 @@ class Entity:
     email: str | None
     company: Company | None
     planted_namesake: bool = False
+    twins: int = 0  # planted namesakes of this entity
 
     @property
     def name(self) -> str:
@@ -371,9 +374,16 @@ class World:
         gender = "M" if rng.random() < 0.5 else "F"
         birth = date(1955, 1, 1) + timedelta(days=rng.randrange(365 * 50))
         company = self.employers.pick(rng) if rng.random() < EMPLOYED else None
-        planted = bool(self.recent) and rng.random() < self.namesake_rate
-        if planted:
-            twin = self.recent[rng.randrange(len(self.recent))]
+        twin = None
+        if self.recent and rng.random() < self.namesake_rate:
+            for _ in range(4):  # at most MAX_TWINS planted namesakes per natural entity
+                candidate = self.recent[rng.randrange(len(self.recent))]
+                if candidate.twins < MAX_TWINS:
+                    twin = candidate
+                    break
+        planted = twin is not None
+        if twin is not None:
+            twin.twins += 1
             surname, given, gender, city = twin.surname, twin.given, twin.gender, twin.city
             if twin.company is not None and rng.random() < NAMESAKE_SAME_COMPANY:
                 company = twin.company
@@ -400,7 +410,8 @@ class World:
             company=company,
             planted_namesake=planted,
         )
-        self.recent.append(entity)
+        if not planted:  # namesakes are planted on natural entities only: no snowballing 40 twins of one name
+            self.recent.append(entity)
         self.name_city[hash((entity.name, city.name))] += 1
         return entity
 
