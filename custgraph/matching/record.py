@@ -43,3 +43,9 @@ class MatchRecord:
         other = dataclasses.replace(self, customer_id=customer_id)
         object.__setattr__(other, "_keys", self._keys)
         return other
+
+    def with_seq(self, seq: int) -> MatchRecord:
+        """The same record at another place in the arrival order; derived keys are shared."""
+        other = dataclasses.replace(self, seq=seq)
+        object.__setattr__(other, "_keys", self._keys)
+        return other

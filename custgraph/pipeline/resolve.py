@@ -8,7 +8,7 @@ answer back (new customers, RESOLVED_TO edges, merges, review items and golden p
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from custgraph.matching.engine import ResolutionResult, resolve
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.pipeline.profiles import refresh_profiles, to_match_record
+from custgraph.vocabulary import IDENTIFIER_FIELDS
 
 
 @dataclass
@@ -33,25 +34,41 @@ class ResolveSummary:
     by_uid: dict[str, str] = field(default_factory=dict)
 
 
-def record_blocking(source: str, uid: str, fields: dict[str, Any], rules: Rules) -> dict[str, str]:
-    return blocking_keys(MatchRecord(uid=uid, source=source, fields=fields), rules)
-
-
 async def resolve_pending(graph: Graph, uids: Sequence[str], rules: Rules, *, params: Any = None) -> ResolveSummary:
-    """Resolve these stored records (new, changed or left unresolved by a killed run)."""
-    summary = ResolveSummary()
+    """Resolve these stored records (new, changed or left unresolved by a killed run), read from the graph."""
     if not uids:
-        return summary
+        return ResolveSummary()
     stored = await repo.records_by_uid(graph, uids)
     previous = {r["uid"]: r["customer_id"] for r in stored if r.get("customer_id")}
-    pending = sorted((to_match_record(r) for r in stored), key=lambda r: r.seq)
-    pending = [MatchRecord(r.uid, r.source, r.fields, None, r.seq) for r in pending]
+    pending = [to_match_record(r).with_customer(None) for r in stored]
+    return await resolve_records(graph, pending, rules, previous=previous, params=params)
+
+
+async def resolve_records(
+    graph: Graph,
+    pending: Sequence[MatchRecord],
+    rules: Rules,
+    *,
+    previous: Mapping[str, str],
+    known: Collection[str] | None = None,
+    params: Any = None,
+) -> ResolveSummary:
+    """Resolve records just stored, as the import read them (their derived keys are reused).
+
+    ``pending`` carry their stored ``seq`` and no customer; ``previous`` maps the ones that were
+    resolved before (a changed row) to that customer; ``known`` are the uids that were in the graph
+    before this batch (None: all of them), the only ones a remembered review decision can be about.
+    """
+    summary = ResolveSummary()
+    if not pending:
+        return summary
+    pending = sorted(pending, key=lambda r: (r.seq, r.uid))
     keys: dict[str, set[str]] = defaultdict(set)
     identifiers: dict[str, set[str]] = defaultdict(set)
     for rec in pending:
         for rule, value in blocking_keys(rec, rules).items():
             keys[rule].add(value)
-        for name in record_repo.IDENTIFIER_FIELDS:
+        for name in IDENTIFIER_FIELDS:
             if rec.fields.get(name):
                 identifiers[name].add(str(rec.fields[name]))
     pending_uids = {r.uid for r in pending}
@@ -63,9 +80,10 @@ async def resolve_pending(graph: Graph, uids: Sequence[str], rules: Rules, *, pa
         (name, str(rec.fields[name])) for rec in pending for name in identifiers if rec.fields.get(name)
     )
     existing_counts = {k: max(0, n - batch_counts.get(k, 0)) for k, n in counts.items()}
-    decisions = await repo.decisions_for(graph, sorted(pending_uids))
+    asked = sorted(pending_uids if known is None else pending_uids & set(known))
+    decisions = await repo.decisions_for(graph, asked)
     result = resolve(pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts)
-    await _persist(graph, result, rules, summary, previous)
+    await _persist(graph, result, rules, summary, dict(previous))
     return summary
 
 

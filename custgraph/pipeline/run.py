@@ -1,18 +1,21 @@
 """One import run: read files, store their records, resolve them, report.
 
-Rows are written in idempotent batches (MERGE on the record uid, unchanged rows skipped) and each
-batch is resolved before the next is read, so a run killed at any point and started again ends
-with every record stored once and resolved once. The ImportRun node is the ledger.
+Rows stream through in batches: each is read once (ingest/), its match record and blocking keys
+derived once, stored idempotently (unchanged rows skipped) and resolved before the next batch, so a
+run killed at any point and started again ends with every record stored once and resolved once.
+The ImportRun node is the ledger. Memory holds a batch, plus the first rows kept to train on
+(at most ``training.SAMPLE_NEW``), never the whole file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from custgraph.graph.connection import Graph
@@ -23,9 +26,11 @@ from custgraph.graph.schema import ensure_schema
 from custgraph.ingest.models import IngestedRecord, RejectedRow
 from custgraph.ingest.reading import iter_records
 from custgraph.ingest.report import ImportReport
+from custgraph.matching.blocking import blocking_keys
+from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
-from custgraph.pipeline.resolve import record_blocking, resolve_pending
-from custgraph.pipeline.training import train_for_import
+from custgraph.pipeline.resolve import resolve_records
+from custgraph.pipeline.training import TrainingSample, train_for_import
 from custgraph.vocabulary import OUTCOMES
 
 BATCH_ROWS = 5000
@@ -80,18 +85,75 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _batches(items: Iterator[IngestedRecord | RejectedRow], size: int) -> Iterator[list]:
-    batch: list[IngestedRecord | RejectedRow] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+Item = tuple[IngestedRecord | RejectedRow, MatchRecord | None]
 
 
-def _write(rec: IngestedRecord, rules: Rules, run_id: str) -> record_repo.RecordWrite:
+def _items(rows: Iterable[IngestedRecord | RejectedRow]) -> Iterator[Item]:
+    """Each row with its match record, made once and carried through store, training and resolution."""
+    for item in rows:
+        if isinstance(item, IngestedRecord):
+            yield item, MatchRecord(item.uid, item.source, item.fields)
+        else:
+            yield item, None
+
+
+class Batches:
+    """The rows of an import in batches, read once; what training needs is read ahead, bounded.
+
+    Training wants up to ``SAMPLE_NEW`` records before the first batch is resolved, so when asked
+    (``fill_sample``) the stream reads further batches into a queue that later iterations drain:
+    memory holds at most the sample's rows, and no file is opened twice.
+    """
+
+    def __init__(self, items: Iterator[Item], size: int, sample: TrainingSample) -> None:
+        self._items = items
+        self.size = size
+        self.sample = sample
+        self._ahead: deque[list[Item]] = deque()
+
+    def __iter__(self) -> Batches:
+        return self
+
+    def __next__(self) -> list[Item]:
+        return self._ahead.popleft() if self._ahead else self._read()
+
+    def _read(self) -> list[Item]:
+        batch = list(islice(self._items, self.size))
+        if not batch:
+            raise StopIteration
+        for _, match in batch:
+            if match is not None:
+                self.sample.add(match)
+        return batch
+
+    def fill_sample(self) -> None:
+        while not self.sample.full:
+            try:
+                self._ahead.append(self._read())
+            except StopIteration:
+                return
+
+
+class Model:
+    """The match parameters of one run: trained once, lazily, when a batch first has something to
+    resolve — a re-run that changes nothing resolves nothing, so it need not train."""
+
+    def __init__(self, graph: Graph, rules: Rules, stored: object, *, batches: Batches | None = None) -> None:
+        self.graph, self.rules, self.stored, self.batches = graph, rules, stored, batches
+        self._params: list[object] = []
+
+    async def params(self) -> object:
+        if not self._params:
+            fitted = None
+            if self.batches is not None:
+                self.batches.fill_sample()
+                fitted = await train_for_import(self.graph, self.batches.sample.records, self.rules)
+                self.batches.sample.close()
+            self._params.append(fitted or self.stored)
+        return self._params[0]
+
+
+def _write(rec: IngestedRecord, match: MatchRecord, rules: Rules, run_id: str) -> record_repo.RecordWrite:
     return record_repo.RecordWrite(
         uid=rec.uid,
         source=rec.source,
@@ -103,7 +165,7 @@ def _write(rec: IngestedRecord, rules: Rules, run_id: str) -> record_repo.Record
         extra=rec.extra,
         status=rec.status,
         content_hash=rec.content_hash,
-        blocking=record_blocking(rec.source, rec.uid, rec.fields, rules),
+        blocking=blocking_keys(match, rules),  # cached on the match record, which resolution reuses
         run_id=run_id,
         missing=rec.missing,
     )
@@ -137,34 +199,31 @@ async def run_import(
         resumed_from=stale[-1] if stale else None,
     )
     await run_repo.save_run(graph, run)
-    trained: list[object] = []  # filled once, by the first batch that has anything to resolve
-
-    async def params_for_resolution() -> object:
-        # Trained lazily: a re-run that changes nothing resolves nothing, so it need not train.
-        if not trained:
-            fitted = await train_for_import(graph, paths, options, rules) if options.train else None
-            trained.append(fitted or params)
-        return trained[0]
-
     summary = ImportSummary(run_id=run_id)
     report = ImportReport(run_id=run_id, source=options.source, files=[str(p) for p in paths])
+    sample = TrainingSample() if options.train else TrainingSample(limit=0)
+    rows = (
+        item
+        for path in paths
+        for item in iter_records(
+            path,
+            source=options.source,
+            kind=options.kind,
+            mapping=options.mapping,
+            sheet=options.sheet,
+            report=report,
+        )
+    )
+    batches = Batches(_items(rows), options.batch_rows, sample)
+    model = Model(graph, rules, params, batches=batches if options.train else None)
     try:
-        for path in paths:
-            items = iter_records(
-                path,
-                source=options.source,
-                kind=options.kind,
-                mapping=options.mapping,
-                sheet=options.sheet,
-                report=report,
-            )
-            for batch in _batches(items, options.batch_rows):
-                await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, params_for_resolution)
-                run.rows_done = summary.rows
-                run.counts = _counts(summary)
-                await run_repo.save_run(graph, run)
-                if progress:
-                    progress(len(batch))
+        for batch in batches:
+            await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, model)
+            run.rows_done = summary.rows
+            run.counts = _counts(summary)
+            await run_repo.save_run(graph, run)
+            if progress:
+                progress(len(batch))
     except Exception as exc:
         run.status, run.error, run.finished_at = "failed", str(exc), run_repo.now()
         await run_repo.save_run(graph, run)
@@ -196,32 +255,34 @@ def _counts(summary: ImportSummary) -> dict[str, int]:
 
 async def _import_batch(
     graph: Graph,
-    batch: list[IngestedRecord | RejectedRow],
+    batch: list[Item],
     rules: Rules,
     run_id: str,
     blocking_names: list[str],
     summary: ImportSummary,
     report: ImportReport,
-    params_for_resolution: Callable[[], Awaitable[object]],
+    model: Model,
 ) -> None:
-    records: dict[str, IngestedRecord] = {}
-    for item in batch:
+    latest: dict[str, tuple[IngestedRecord, MatchRecord]] = {}
+    for item, match in batch:
         report.add(item)
         summary.rows += 1
-        if isinstance(item, RejectedRow):
+        if isinstance(item, RejectedRow) or match is None:
             summary.rejected += 1
             continue
         summary.follow_up += item.status == "follow_up"
         summary.incomplete += item.status == "incomplete"
-        records[item.uid] = item  # a later row with the same key is the newer version
-    writes = [_write(rec, rules, run_id) for rec in records.values()]
+        latest[item.uid] = (item, match)  # a later row with the same key is the newer version
+    writes = [_write(rec, match, rules, run_id) for rec, match in latest.values()]
     stored = await record_repo.upsert_records(graph, writes, blocking_names)
     summary.stored.update(
         {"created": len(stored.created), "changed": len(stored.changed), "unchanged": len(stored.unchanged)}
     )
-    pending = [*stored.created, *stored.changed, *stored.unresolved]
-    params = await params_for_resolution() if pending else None
-    resolved = await resolve_pending(graph, pending, rules, params=params)
+    pending = [latest[uid][1].with_seq(stored.seqs[uid]) for uid in stored.pending]
+    params = await model.params() if pending else None
+    resolved = await resolve_records(
+        graph, pending, rules, previous=stored.previous, known=stored.existed, params=params
+    )
     summary.outcomes.update(resolved.outcomes)
     summary.merges += resolved.merges
     summary.review_pairs += resolved.review_pairs
@@ -262,10 +323,8 @@ async def ingest_posted(
     summary = ImportSummary(run_id=run_id)
     report = ImportReport(run_id=run_id, source=source, files=["api"])
 
-    async def stored_model() -> object:
-        return params
-
-    await _import_batch(graph, list(items), rules, run_id, blocking_names, summary, report, stored_model)
+    batch = list(_items(items))
+    await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, Model(graph, rules, params))
     uids = [item.uid for item in items if isinstance(item, IngestedRecord)]
     stored = await record_repo.placements(graph, uids)
     results = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,3 +161,40 @@ async def test_training_happens_only_when_something_is_resolved(clean_graph: Gra
     third = await do_import(clean_graph, write_csv(tmp_path / "many.csv", rows), tmp_path)
     assert third.stored["changed"] == 1
     assert await clean_graph.read(model_at) != [{"at": "marker"}]  # a changed row is resolved: trained
+
+
+async def test_training_learns_from_the_rows_read_never_reading_a_file_twice(
+    clean_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model is trained on the first rows of the import as they stream by (read ahead of the first
+    batch when that batch is smaller than the sample): the model training on those rows gives."""
+    import custgraph.ingest.reading as reading
+    from custgraph.ingest.models import IngestedRecord
+    from custgraph.matching.engine import train
+    from custgraph.matching.record import MatchRecord
+
+    surnames, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+    rows = [
+        [f"R{i:04d}", surnames[i % 10] + given[(i // 10) % 20] + given[(i // 200) % 20], f"13{i % 1100:09d}"]
+        for i in range(1200)
+    ]
+    path = write_csv(tmp_path / "stream.csv", rows, HEADER[:3])
+    opened: list[Path] = []
+    open_table = reading.open_table
+
+    def counting(source: Path, **kwargs: Any) -> Any:
+        opened.append(Path(source))
+        return open_table(source, **kwargs)
+
+    monkeypatch.setattr(reading, "open_table", counting)
+    rules = load_rules()
+    # batches of 500 rows: the first batch alone is below the 1,000 records training needs
+    options = ImportOptions(source="crm", batch_rows=500)
+    summary = await run_import(clean_graph, [path], options, rules, reports_dir=tmp_path / "reports")
+    assert summary.rows == 1200 and summary.stored["created"] == 1200
+    assert opened == [path]  # read once: by the import, not again by training
+    stored = await clean_graph.read("MATCH (m:MatchModel {name: 'current'}) RETURN m.params_json AS p")
+    assert stored, "trained on the rows read ahead"
+    read = [item for item in reading.iter_records(path, source="crm") if isinstance(item, IngestedRecord)]
+    expected = train([MatchRecord(r.uid, r.source, r.fields, None, n) for n, r in enumerate(read)], rules).to_dict()
+    assert json.loads(stored[0]["p"]) == json.loads(json.dumps(expected, default=str, sort_keys=True))

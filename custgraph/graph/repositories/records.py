@@ -98,6 +98,15 @@ class UpsertResult:
     unresolved: list[str] = field(default_factory=list)  # stored earlier but never resolved (a killed run)
     seqs: dict[str, int] = field(default_factory=dict)
     outcomes: dict[str, str] = field(default_factory=dict)  # stored outcome of unchanged records
+    # of the records to resolve: those the graph held before (a changed row, a killed run's), and
+    # the customer each was resolved to then, so that resolution need not read them back
+    existed: set[str] = field(default_factory=set)
+    previous: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pending(self) -> list[str]:
+        """The records to resolve: new, changed, or stored earlier but never resolved."""
+        return [*self.created, *self.changed, *self.unresolved]
 
 
 def _now() -> str:
@@ -160,6 +169,10 @@ async def upsert_records(graph: Graph, records: Sequence[RecordWrite], blocking_
     to_write: list[tuple[RecordWrite, dict[str, Any] | None]] = []
     for rec in records:
         old = existing.get(rec.uid)
+        if old is not None and (old["content_hash"] != rec.content_hash or old["outcome"] is None):
+            result.existed.add(rec.uid)  # rewritten, or never resolved: to resolve again
+            if old["customer_id"]:
+                result.previous[rec.uid] = old["customer_id"]
         if old is None or old["content_hash"] is None:
             result.created.append(rec.uid)
             to_write.append((rec, old))
