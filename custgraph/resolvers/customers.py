@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from custgraph.graph.models import (
     ChannelNode,
@@ -11,21 +15,136 @@ from custgraph.graph.models import (
     OwnerNode,
     TagNode,
 )
-from custgraph.graph.repositories import customers as repo
-from custgraph.graph.repositories.customer_edges import Contact, EdgePage, PageKey, Relation, ResolvedRecord
+from custgraph.graph.repositories import customer_edges as edges
+from custgraph.graph.repositories.customer_edges import (
+    Contact,
+    CustomerView,
+    EdgePage,
+    PageKey,
+    PageSpec,
+    Relation,
+    ResolvedRecord,
+)
+from custgraph.graph.repositories.customers import MAX_MERGE_HOPS
 from custgraph.resolvers import cursors
 from custgraph.resolvers.context import Info
+from custgraph.resolvers.errors import BadRequest
+from custgraph.resolvers.loaders import Loaders
 from custgraph.resolvers.masking import CONTACT_MASKS
 
 EDGE_CURSOR = "edge"  # interactions and orders page by (date, uid), newest first
+DEFAULT_EDGE_PAGE = 20  # interactions and orders per page when `first` is not given
+# Customer fields answered by one part of a view (graph/repositories/customer_edges.py)
+VIEW_PARTS = {
+    "company": "company",
+    "tags": "tags",
+    "owners": "owners",
+    "channels": "channels",
+    "sourceRecords": "records",
+    "contacts": "contacts",
+}
+VIEW_PAGES = frozenset({"interactions", "orders"})
+Selection = SelectedField | FragmentSpread | InlineFragment
+
+
+def _page_spec(kind: str, arguments: dict[str, Any], max_page: int) -> PageSpec | None:
+    """The page a field asks for, or None when its arguments are invalid (its resolver reports them)."""
+    try:
+        limit = cursors.check_first(int(arguments.get("first", DEFAULT_EDGE_PAGE)), max_page)
+        after = arguments.get("after")
+        after_date, after_uid = cursors.decode(after, EDGE_CURSOR, 2) if after else (None, None)
+    except (BadRequest, TypeError, ValueError):
+        return None
+    return PageSpec(kind=kind, limit=limit, after_date=after_date, after_uid=after_uid)
+
+
+def wanted(selections: Iterable[Selection], max_page: int) -> tuple[frozenset[str], list[PageSpec]]:
+    """The view parts and pages a Customer selection asks for (fragments included)."""
+    parts: set[str] = set()
+    specs: list[PageSpec] = []
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name in VIEW_PARTS:
+                parts.add(VIEW_PARTS[selection.name])
+            elif selection.name in VIEW_PAGES:
+                spec = _page_spec(selection.name, selection.arguments, max_page)
+                if spec is not None:
+                    specs.append(spec)
+        else:
+            more_parts, more_specs = wanted(selection.selections, max_page)
+            parts |= more_parts
+            specs += more_specs
+    return frozenset(parts), specs
+
+
+def below(selections: Iterable[Selection], *path: str) -> list[Selection]:
+    """The selections under a path of field names (``edges``, ``node``), through fragments."""
+    found = list(selections)
+    for name in path:
+        step: list[Selection] = []
+        for selection in _flatten(found):
+            if selection.name == name:
+                step += selection.selections
+        found = step
+    return found
+
+
+def _flatten(selections: Iterable[Selection]) -> list[SelectedField]:
+    flat: list[SelectedField] = []
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            flat.append(selection)
+        else:
+            flat += _flatten(selection.selections)
+    return flat
+
+
+def prime(loaders: Loaders, view: CustomerView) -> None:
+    """Answer the request's loaders from a view, so the fields it covers cost no further query."""
+    cid = view.customer.id
+    if "company" in view.asked:
+        loaders.company.prime(cid, view.company)
+    for part in ("tags", "owners", "channels", "records", "contacts"):
+        if part in view.asked:
+            getattr(loaders, part).prime(cid, getattr(view, part))
+    for kind, key, page in view.pages:
+        (loaders.interactions if kind == "interactions" else loaders.orders).prime(key, page)
+
+
+async def prefetch(info: Info, nodes: Sequence[CustomerNode], selections: Iterable[Selection]) -> None:
+    """One statement for every edge the selection asks of these customers (a page, search hits)."""
+    parts, specs = wanted(selections, info.context.settings.max_page_size)
+    if not nodes or (not parts and not specs):
+        return
+    views = await edges.views(info.context.graph, [n.id for n in nodes], parts, specs)
+    for view in views.values():
+        prime(info.context.loaders, view)
 
 
 async def customer_by_id(info: Info, customer_id: str) -> CustomerNode | None:
-    """The customer (following merges), or None when it does not exist or the caller may not see it."""
-    node = await repo.get_customer(info.context.graph, customer_id)
-    if node is None or info.context.scope_owner is None:
-        return node
-    return await info.context.loaders.customer.load(node.id)  # None unless the rep owns it
+    """The customer (following merges), or None when it does not exist or the caller may not see it.
+
+    The customer and every edge the query selects below it come in one statement (the 360° view).
+    """
+    context = info.context
+    parts, specs = wanted(below(info.selected_fields, info.field_name), context.settings.max_page_size)
+    if context.scope_owner is not None:
+        parts |= {"owners"}
+    current = customer_id
+    for _ in range(MAX_MERGE_HOPS):
+        view = (await edges.views(context.graph, [current], parts, specs)).get(current)
+        if view is None:
+            return None
+        if not view.customer.merged_into:
+            break
+        current = view.customer.merged_into
+    else:
+        raise RuntimeError(f"merge chain from {customer_id} is longer than {MAX_MERGE_HOPS}")
+    if context.scope_owner is not None and context.scope_owner not in {o.name for o in view.owners or []}:
+        return None  # a rep sees only the customers they own
+    prime(context.loaders, view)
+    context.loaders.customer.prime(view.customer.id, view.customer)
+    return view.customer
 
 
 async def company(info: Info, customer_id: str) -> CompanyNode | None:

@@ -12,7 +12,7 @@ from custgraph.schema.connections import Connection, connection
 from custgraph.schema.refs import Channel, Company, ContactPoint, Interaction, Order, Owner, Tag
 from custgraph.schema.source_record import SourceRecord
 
-DEFAULT_EDGE_PAGE = 20
+DEFAULT_EDGE_PAGE = resolve.DEFAULT_EDGE_PAGE
 
 
 @strawberry.type(description="Why two customers are related.")

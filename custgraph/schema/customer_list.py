@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from custgraph.resolvers import customers as resolve
 from custgraph.resolvers.context import Info
 from custgraph.resolvers.customer_list import CustomerListPage, list_customers
 from custgraph.schema.connections import Connection, connection
@@ -26,6 +27,16 @@ def customer_connection(page: CustomerListPage) -> Connection[Customer]:
     )
 
 
+async def prefetch_page(info: Info, page: CustomerListPage) -> None:
+    """The edges the query selects of the page's customers, in one statement for the whole page."""
+    fields = info.selected_fields
+    selections = [
+        *resolve.below(fields, info.field_name, "edges", "node"),
+        *resolve.below(fields, info.field_name, "nodes"),
+    ]
+    await resolve.prefetch(info, page.customers, selections)
+
+
 @strawberry.type
 class CustomerListQuery:
     @strawberry.field(
@@ -44,4 +55,5 @@ class CustomerListQuery:
         page = await list_customers(
             info.context, to_filter(filter), to_order(order_by), first=first, after=after, purpose=purpose
         )
+        await prefetch_page(info, page)
         return customer_connection(page)

@@ -12,7 +12,7 @@ from custgraph.resolvers import saved_searches as resolve
 from custgraph.resolvers.context import Info
 from custgraph.schema.connections import Connection
 from custgraph.schema.customer import Customer
-from custgraph.schema.customer_list import DEFAULT_PAGE, customer_connection
+from custgraph.schema.customer_list import DEFAULT_PAGE, customer_connection, prefetch_page
 from custgraph.schema.errors import NotFoundError, ValidationError
 from custgraph.schema.filters import CustomerFilterInput, CustomerOrderInput, to_filter, to_order
 
@@ -75,7 +75,10 @@ class SavedSearchQuery:
         purpose: str | None = None,
     ) -> Connection[Customer] | None:
         page = await resolve.run(info.context, str(id), first=first, after=after, purpose=purpose)
-        return customer_connection(page) if page else None
+        if page is None:
+            return None
+        await prefetch_page(info, page)
+        return customer_connection(page)
 
 
 @strawberry.type

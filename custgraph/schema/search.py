@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from custgraph.resolvers import customers as resolve
 from custgraph.resolvers.context import Info
 from custgraph.resolvers.search import search as run_search
 from custgraph.schema.customer import Customer
@@ -36,6 +37,8 @@ class SearchQuery:
         purpose: Annotated[str | None, strawberry.argument(description="Why you search; logged.")] = None,
     ) -> list[SearchHit]:
         hits = await run_search(info.context, query, first=first, purpose=purpose)
+        selections = resolve.below(info.selected_fields, info.field_name, "customer")
+        await resolve.prefetch(info, [node for node, _ in hits], selections)
         return [
             SearchHit(customer=Customer.from_record(node), score=score.score, matched_on=score.field)
             for node, score in hits
