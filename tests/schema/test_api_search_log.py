@@ -93,3 +93,23 @@ def test_concurrent_workers_get_unique_consecutive_ids(fresh_world: Graph, graph
         ids = [i for found in pool.map(lambda n: asyncio.run(worker(n)), [15, 15]) for i in found]
     sequence = sorted(int(i[-3:]) for i in ids)
     assert sequence == list(range(1, 31))
+
+
+def test_concurrent_searches_of_one_worker_share_one_log_write(fresh_world: Graph, graph_config: GraphConfig) -> None:
+    """Entries that arrive while a log write is in flight go into one statement, in arrival order."""
+
+    async def worker() -> tuple[list[str], int]:
+        graph = Graph.connect(graph_config)
+        try:
+            at = datetime.now(ZoneInfo("Asia/Shanghai"))
+            before = graph.queries_run
+            ids = await asyncio.gather(
+                *(log_search(graph, kind="search", user=f"u{n}", result_count=n, at=at) for n in range(20))
+            )
+            return list(ids), graph.queries_run - before
+        finally:
+            await graph.close()
+
+    ids, writes = asyncio.run(worker())
+    assert [int(i[-3:]) for i in ids] == list(range(1, 21))
+    assert writes == 1
