@@ -32,9 +32,12 @@ class MatchRecord:
             return self._keys[cache_key]
         except KeyError:
             pass
-        value = raw_value(self.fields, field_name)
-        if value is not None and transform != "raw":
-            value = TRANSFORMS[transform](value)
+        if transform == "raw":
+            value = raw_value(self.fields, field_name)
+        else:  # the raw value once per field, however many transforms read it (virtual fields cost)
+            value = self.key(field_name)
+            if value is not None:
+                value = TRANSFORMS[transform](value)
         self._keys[cache_key] = value
         return value
 
