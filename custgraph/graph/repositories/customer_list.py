@@ -8,6 +8,7 @@ a constant (see customer_filter.SORT_KEYS) so the comparison is total on Neo4j a
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -44,12 +45,36 @@ class CustomerPage:
     total: int | None = None  # set by page_with_total
 
 
+# Tag key -> (customers tagged, when counted). Only the choice of the anchor reads it, never a result: a
+# stale degree can make a filter slower, never wrong. Counting a tag's edges walks them all on ArcadeDB
+# (50 ms for three tags at 100k customers), so each process counts a tag at most once a minute. Only
+# tags found are kept: a tag created since is looked up, not taken as missing.
+DEGREE_TTL_S = 60.0
+_DEGREES: dict[str, tuple[int, float]] = {}
+
+
+def forget_tag_degrees() -> None:
+    """Count every tag afresh at its next use."""
+    _DEGREES.clear()
+
+
+async def _tag_degrees(graph: Graph, keys: list[str]) -> dict[str, int]:
+    now = time.monotonic()
+    known = {k: _DEGREES[k][0] for k in keys if k in _DEGREES and now - _DEGREES[k][1] < DEGREE_TTL_S}
+    missing = [k for k in keys if k not in known]
+    if missing:
+        for row in await graph.read(TAG_DEGREES, keys=missing):
+            known[row["key"]] = int(row["n"])
+            _DEGREES[row["key"]] = (int(row["n"]), now)
+    return known
+
+
 async def _anchor_tag(graph: Graph, tags: TagCondition) -> tuple[bool, str | None]:
     """Whether every required tag exists, and the rarest of them, so the MATCH walks the fewest edges."""
     if not tags.all:
         return True, None
     keys = sorted(set(tags.all))
-    degrees = {row["key"]: int(row["n"]) for row in await graph.read(TAG_DEGREES, keys=keys)}
+    degrees = await _tag_degrees(graph, keys)
     if len(degrees) < len(keys):
         return False, None
     return True, min(keys, key=lambda k: (degrees[k], k))
