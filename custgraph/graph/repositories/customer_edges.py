@@ -348,16 +348,16 @@ class CustomerView:
     asked: frozenset[str] = frozenset()
 
 
-def _view_page(index: int, spec: PageSpec) -> str:
-    """The COLLECT of one page and the COUNT of its total; index numbers the parameters."""
+def _view_page(index: int, spec: PageSpec) -> tuple[str, str]:
+    """The COUNT of one page's total and the COLLECT of the page; index numbers the parameters."""
     rel, label, date_prop = VIEW_PAGES[spec.kind]  # constants of this module
     p = f"$p{index}_"
     return (
-        f"COUNT {{ (c)-[:{rel}]->(:{label}) }} AS p{index}_total, "
+        f"COUNT {{ (c)-[:{rel}]->(:{label}) }}",
         f"COLLECT {{ MATCH (c)-[:{rel}]->(x:{label}) WITH x, coalesce(x.{date_prop}, '') AS d "
         f"WHERE {p}after_uid IS NULL OR d < {p}after_date OR (d = {p}after_date AND x.uid < {p}after_uid) "
         f"WITH x, d ORDER BY d DESC, x.uid DESC LIMIT {p}limit "
-        f"RETURN {{d: d, uid: x.uid, props: properties(x)}} }} AS p{index}_page"
+        "RETURN {d: d, uid: x.uid, props: properties(x)} }",
     )
 
 
@@ -366,10 +366,14 @@ def view_query(parts: frozenset[str], specs: Sequence[PageSpec]) -> str:
     unknown = parts - VIEW_LISTS.keys() | {s.kind for s in specs} - VIEW_PAGES.keys()
     if unknown:
         raise ValueError(f"not parts of a customer view: {sorted(unknown)}")
-    columns = ["id", "properties(c) AS props"]
-    columns += [f"{VIEW_LISTS[part]} AS {part}" for part in sorted(parts)]
-    columns += [_view_page(i, spec) for i, spec in enumerate(specs)]
-    return f"UNWIND $ids AS id MATCH (c:Customer {{id: id}}) RETURN {', '.join(columns)}"
+    columns = {"id": "id", "props": "properties(c)"}  # name -> expression
+    columns |= {part: VIEW_LISTS[part] for part in sorted(parts)}
+    for i, spec in enumerate(specs):
+        columns[f"p{i}_total"], columns[f"p{i}_page"] = _view_page(i, spec)
+    projected = ", ".join(expr if expr == name else f"{expr} AS {name}" for name, expr in columns.items())
+    # one row holding every view: ArcadeDB's Bolt server spends about 0.1 ms per streamed record
+    fields = ", ".join(f"{name}: {name}" for name in columns)
+    return f"UNWIND $ids AS id MATCH (c:Customer {{id: id}}) WITH {projected} RETURN collect({{{fields}}}) AS views"
 
 
 def _view_params(specs: Sequence[PageSpec]) -> dict[str, Any]:
@@ -438,4 +442,5 @@ async def views(
     asked = frozenset(parts)
     unique = list(dict.fromkeys(specs))
     rows = await graph.read(view_query(asked, unique), ids=list(ids), **_view_params(unique))
-    return {row["id"]: _view_of(row, asked, unique) for row in rows}
+    found = rows[0]["views"] if rows else []
+    return {row["id"]: _view_of(row, asked, unique) for row in found}

@@ -106,8 +106,12 @@ async def page_customers(
     if after is not None:
         query += f"WHERE sk {compare} $after_value OR (sk = $after_value AND c.id {compare} $after_id) "
         params.update(after_value=after.value, after_id=after.id)
-    query += f"RETURN properties(c) AS props, sk ORDER BY {_order_by(order)} LIMIT $limit"
-    return _page(await graph.read(query, **params), first)
+    # one row holding the page: ArcadeDB's Bolt server spends about 0.1 ms per streamed record
+    query += (
+        f"WITH c, sk ORDER BY {_order_by(order)} LIMIT $limit RETURN collect({{props: properties(c), sk: sk}}) AS page"
+    )
+    rows = await graph.read(query, **params)
+    return _page(rows[0]["page"] if rows else [], first)
 
 
 async def page_with_total(
