@@ -126,6 +126,30 @@ class BlockIndex:
         return out
 
 
+def candidate_rows(records: Sequence[MatchRecord], rules: Rules) -> tuple[list[int], list[int]]:
+    """``candidate_pairs`` as positions in ``records``: (earlier, later) lists, in the same order."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    cap = rules.clustering.max_block_size
+    uids = [rec.uid for rec in records]
+    earlier: list[int] = []
+    later: list[int] = []
+    for i in sorted(range(len(records)), key=lambda i: (records[i].seq, uids[i])):
+        items = blocking_keys(records[i], rules).items()
+        seen = {uids[i]}
+        for item in items:
+            block = blocks.get(item)
+            if not block:
+                continue
+            for j in block[:cap]:
+                if uids[j] not in seen:
+                    seen.add(uids[j])
+                    earlier.append(j)
+                    later.append(i)
+        for item in items:
+            blocks[item].append(i)
+    return earlier, later
+
+
 def candidate_pairs(records: Sequence[MatchRecord], rules: Rules) -> Iterable[tuple[MatchRecord, MatchRecord]]:
     """Every blocked pair of ``records`` once (earlier record first), as resolution would meet them."""
     index = BlockIndex(rules)

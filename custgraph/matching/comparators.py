@@ -7,10 +7,11 @@ arguments, so a pair scores the same whichever record arrived first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein, Jaro, JaroWinkler, Levenshtein
 
 Similarity = Callable[[str, str], float]
@@ -61,6 +62,38 @@ DISTANCES: dict[str, Distance] = {
     # exactly how digits get swapped when a date or an id is typed by hand.
     "damerau_levenshtein": DamerauLevenshtein.distance,
 }
+
+
+# The same numbers for many pairs at once, computed in C by rapidfuzz (scorer, divisor). partial_ratio
+# is left out: the per-pair function orders its arguments first.
+_MANY_SIMILARITIES = {
+    "jaro_winkler": (JaroWinkler.similarity, 1.0),
+    "jaro": (Jaro.similarity, 1.0),
+    "ratio": (fuzz.ratio, 100.0),
+    "token_set_ratio": (fuzz.token_set_ratio, 100.0),
+    "token_sort_ratio": (fuzz.token_sort_ratio, 100.0),
+}
+_MANY_DISTANCES = {"levenshtein": Levenshtein.distance, "damerau_levenshtein": DamerauLevenshtein.distance}
+
+
+def similarities(name: str, xs: Sequence[str], ys: Sequence[str]) -> np.ndarray:
+    """``SIMILARITIES[name](x, y)`` for each pair of ``xs`` and ``ys`` (float64, the same numbers)."""
+    many = _MANY_SIMILARITIES.get(name)
+    if many is None:
+        metric = SIMILARITIES[name]
+        return np.fromiter((metric(x, y) for x, y in zip(xs, ys, strict=True)), np.float64, len(xs))
+    scorer, divisor = many
+    scores = process.cpdist(xs, ys, scorer=scorer, dtype=np.float64)
+    return scores / divisor if divisor != 1.0 else scores
+
+
+def distances_within(name: str, xs: Sequence[str], ys: Sequence[str], limit: int) -> np.ndarray:
+    """``DISTANCES[name](x, y) <= limit`` for each pair of ``xs`` and ``ys``."""
+    many = _MANY_DISTANCES.get(name)
+    if many is None:
+        metric = DISTANCES[name]
+        return np.fromiter((metric(x, y) <= limit for x, y in zip(xs, ys, strict=True)), bool, len(xs))
+    return process.cpdist(xs, ys, scorer=many, score_cutoff=limit) <= limit
 
 
 def contains(a: str, b: str, min_length: int) -> bool:

@@ -28,14 +28,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from custgraph.matching.blocking import blocking_keys, candidate_pairs
+import numpy as np
+
+from custgraph.matching.blocking import blocking_keys, candidate_rows
 from custgraph.matching.comparisons import Comparison, CompiledComparison
 from custgraph.matching.fellegi_sunter import tf_key
 from custgraph.matching.hubs import HubDetector
 from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
-from custgraph.matching.scoring import PairScorer
+from custgraph.matching.vectors import MISSING, Table, plan_for
 
 M_PSEUDO_COUNT = 1.0  # one imaginary match spread over the default m: no level is ever impossible
 INITIAL_MATCH_SHARE = 0.05  # first guess of the share of matches among blocked pairs
@@ -69,11 +71,12 @@ def train(
     if identifier_counts is None:
         for rec in ordered:
             hubs.add(rec)
-    scorer = PairScorer(rules, start, hubs)
+    table = Table(plan_for(rules))
+    table.add(ordered)  # row i is ordered[i]
     m0 = {c.name: start.for_comparison(c)[0] for c in rules.comparisons}
     u0 = {c.name: start.for_comparison(c)[1] for c in rules.comparisons}
-    background = estimate_background(ordered, rules, scorer, hubs, u0)
-    union, sessions = _blocked_patterns(ordered, rules, scorer)
+    background = estimate_background(table, rules, hubs, u0)
+    union, sessions = _blocked_patterns(table, rules, hubs)
     vetoed = {g for g in union if _vetoed(rules, g)}
     no_matches = {c.name: [0.0] * len(c.levels) for c in rules.comparisons}
     u = {c.name: _debiased_u(background, c, no_matches[c.name]) for c in rules.comparisons}
@@ -137,28 +140,60 @@ Patterns = Counter[tuple[int, ...]]
 
 
 def _blocked_patterns(
-    records: Sequence[MatchRecord], rules: Rules, scorer: PairScorer
+    table: Table, rules: Rules, hubs: HubDetector
 ) -> tuple[Patterns, list[tuple[frozenset[str], Patterns]]]:
     """Comparison vectors of all blocked pairs, and of each training session's pairs.
 
     A session takes the pairs sharing one of its blocking keys and does not estimate the
     comparisons it fixes: pairs that share a mobile say nothing about how often matches share a
     mobile, but a lot about how often they share a name (Splink's training sessions).
+
+    The vectors are computed column-wise for all pairs at once, then counted per distinct vector,
+    each listed where it first occurs among the pairs in blocking order (EM sums in that order).
     """
-    keys = {r.uid: blocking_keys(r, rules) for r in records}
-    union: Patterns = Counter()
+    records = table.records
+    earlier, later = (np.array(rows, dtype=np.int64) for rows in candidate_rows(records, rules))
+    levels, hub_bits = table.plan.gamma(table, earlier, later)
+    table.plan.apply_hubs(table, levels, hub_bits, earlier, hubs)
+    keys = table.plan.pattern_keys(levels)
+    union = _count_patterns(levels, keys, None)
     configured = rules.training.sessions
-    per_session: list[Patterns] = [Counter() for _ in configured]
-    for a, b in candidate_pairs(records, rules):
-        gamma = scorer.gamma(a, b)
-        union[gamma] += 1
-        ka, kb = keys[a.uid], keys[b.uid]
-        for session, patterns in zip(configured, per_session, strict=True):
-            if any(ka.get(name) is not None and ka.get(name) == kb.get(name) for name in session.blocking):
-                patterns[gamma] += 1
     if not configured:
         return union, [(frozenset(), union)]
-    return union, [(frozenset(s.fixed), p) for s, p in zip(configured, per_session, strict=True)]
+    key_codes = _blocking_key_codes(records, rules, {name for s in configured for name in s.blocking})
+    sessions = []
+    for session in configured:
+        shared = np.zeros(len(earlier), dtype=bool)
+        for name in session.blocking:
+            codes = key_codes[name]
+            ka, kb = codes[earlier], codes[later]
+            shared |= (ka != MISSING) & (ka == kb)
+        sessions.append((frozenset(session.fixed), _count_patterns(levels, keys, shared)))
+    return union, sessions
+
+
+def _count_patterns(levels: np.ndarray, keys: np.ndarray, where: np.ndarray | None) -> Patterns:
+    """Distinct rows of ``levels`` (where ``where``) with their counts, in order of first occurrence."""
+    rows = np.arange(len(keys)) if where is None else np.flatnonzero(where)
+    patterns: Patterns = Counter()
+    if not len(rows):
+        return patterns
+    _, first, counts = np.unique(keys[rows], return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    for row, count in zip(rows[first[order]].tolist(), counts[order].tolist(), strict=True):
+        patterns[tuple(levels[row].tolist())] = count
+    return patterns
+
+
+def _blocking_key_codes(records: Sequence[MatchRecord], rules: Rules, names: set[str]) -> dict[str, np.ndarray]:
+    """Per blocking rule, each record's key as an integer code (equal keys, equal codes)."""
+    intern: dict[str, int] = {}
+    codes = {name: np.full(len(records), MISSING, dtype=np.int64) for name in names}
+    for i, rec in enumerate(records):
+        for name, key in blocking_keys(rec, rules).items():
+            if name in codes:
+                codes[name][i] = intern.setdefault(key, len(intern))
+    return codes
 
 
 def _normalized_with_prior(mass: Sequence[float], prior: Sequence[float]) -> list[float]:
@@ -177,29 +212,33 @@ def _vetoed(rules: Rules, gamma: tuple[int, ...]) -> bool:
 
 
 def estimate_background(
-    records: Sequence[MatchRecord],
+    table: Table,
     rules: Rules,
-    scorer: PairScorer,
     hubs: HubDetector,
     u0: Mapping[str, list[float]],
 ) -> Background:
     settings = rules.training
     rng = random.Random(settings.seed)
-    n = len(records)
-    comparisons = rules.compiled.comparisons
-    counts = [[0] * len(c.labels) for c in comparisons]
+    n = table.n
+    rows_a, rows_b = [], []
     for _ in range(settings.random_pairs):
         i = rng.randrange(n)
         j = rng.randrange(n - 1)
         j += j >= i
-        for index, level in enumerate(scorer.gamma(records[i], records[j])):
-            counts[index][level] += 1
+        rows_a.append(i)
+        rows_b.append(j)
+    sample_a = np.array(rows_a, dtype=np.int64)
+    levels, hub_bits = table.plan.gamma(table, sample_a, np.array(rows_b, dtype=np.int64))
+    table.plan.apply_hubs(table, levels, hub_bits, sample_a, hubs)
+    comparisons = rules.compiled.comparisons
     freq, pairs, floor = {}, {}, {}
-    for comparison, compiled, level_counts in zip(rules.comparisons, comparisons, counts, strict=True):
-        present = sum(1 for r in records if compiled.values(r, r)[0] is not None)
+    for index, (comparison, compiled) in enumerate(zip(rules.comparisons, comparisons, strict=True)):
+        level_counts = np.bincount(levels[:, index], minlength=len(compiled.labels)).tolist()
+        base = table.codes[table.plan.plans[index].base][:n]
+        present = int(np.count_nonzero(base != MISSING))
         pairs[comparison.name] = present * (present - 1) / 2
         sampled = level_counts[1:]
-        exact = _exact_frequencies(comparison, compiled, records, hubs)
+        exact = _exact_frequencies(comparison, compiled, table, base, hubs)
         freq[comparison.name] = _mix(sampled, exact)
         seen = max(sum(sampled), 1)
         floor[comparison.name] = [
@@ -210,21 +249,24 @@ def estimate_background(
 
 
 def _exact_frequencies(
-    comparison: Comparison, compiled: CompiledComparison, records: Sequence[MatchRecord], hubs: HubDetector
+    comparison: Comparison, compiled: CompiledComparison, table: Table, base: np.ndarray, hubs: HubDetector
 ) -> dict[int, float]:
-    """Exact frequency of the hub and plain exact levels from value counts (0-based level index)."""
+    """Exact frequency of the hub and plain exact levels from value counts (0-based level index).
+
+    ``base``: every record's code of the comparison's base value."""
     plain = [i for i, lv in enumerate(comparison.levels) if lv.type == "exact" and not lv.own_values]
     if not plain or any(lv.type not in ("exact", "hub") for lv in comparison.levels[: plain[0]]):
         return {}
-    values = Counter(v for v in (compiled.values(r, r)[0] for r in records) if v is not None)
-    total = sum(values.values())
+    codes, counts = np.unique(base[base != MISSING], return_counts=True)
+    total = int(counts.sum())
     if total < 2:
         return {}
     pairs = total * (total - 1)
     hub_level = next((i for i, lv in enumerate(comparison.levels) if lv.type == "hub"), None)
     hub_mass = exact_mass = 0
-    for value, count in values.items():
-        if hub_level is not None and hubs.is_hub(compiled.identity, value):
+    values = table.values
+    for code, count in zip(codes.tolist(), counts.tolist(), strict=True):
+        if hub_level is not None and hubs.is_hub(compiled.identity, values[code]):
             hub_mass += count * (count - 1)
         else:
             exact_mass += count * (count - 1)

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from custgraph.matching.bands import BAND_RANK
 from custgraph.matching.blocking import BlockIndex, blocking_keys
 from custgraph.matching.clustering import Clusters, age_key, is_provisional
@@ -33,6 +35,7 @@ from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.matching.scoring import FS_RULE, Decision, FieldEvidence, PairScore, PairScorer
+from custgraph.matching.vectors import Table, plan_for
 from custgraph.vocabulary import IDENTIFIER_FIELDS, Outcome
 
 __all__ = ["Merge", "Resolution", "ResolutionResult", "ReviewPair", "identifiable", "resolve", "train"]
@@ -40,6 +43,9 @@ __all__ = ["Merge", "Resolution", "ResolutionResult", "ReviewPair", "identifiabl
 UNMATCHED_RULE = "no_identifier_no_name"
 NEW_RULE = "no_candidate"  # nothing shared a blocking key
 BELOW_REVIEW_RULE = "below_review"  # candidates, but none reached the review band
+# Records whose candidates and comparison vectors are computed together, column-wise, before they
+# are resolved one by one (only the size of the numpy batches depends on it, never a result).
+CHUNK = 2048
 
 
 @dataclass
@@ -123,6 +129,16 @@ class _Option:
         return ((-band, -id_pref, -prob), age_key(self.customer))
 
 
+@dataclass
+class _Planned:
+    """A record's candidates (records already placed when it arrives) and their pairs' vectors."""
+
+    rec: MatchRecord
+    candidates: list[MatchRecord]
+    gammas: list[tuple[int, ...]]  # levels against each candidate, hub levels not yet decided
+    hub_bits: list[int]  # per candidate: comparisons whose hub level it reaches if the value is a hub
+
+
 class _Resolver:
     def __init__(
         self,
@@ -150,6 +166,9 @@ class _Resolver:
         self.resolutions: dict[str, Resolution] = {}
         self.review_pairs: list[ReviewPair] = []
         self.merges: list[Merge] = []
+        self.plan = plan_for(rules)
+        self.table = Table(self.plan)
+        self.patterns: dict[int, tuple[int, ...]] = {}  # pattern key -> comparison vector
 
     def _customer_or_none(self, uid: str) -> str | None:
         return self.clusters.customer_of(uid) if uid in self.clusters else None
@@ -178,25 +197,70 @@ class _Resolver:
             a, b = b, a
         return any(self._separated(uid, b) for uid in self.clusters.members(a) if uid in self.separate)
 
-    def resolve_one(self, rec: MatchRecord) -> None:
-        if not identifiable(rec, self.rules):
+    def prepare(self, chunk: Sequence[MatchRecord]) -> list[_Planned | None]:
+        """Candidates and comparison vectors of the next records, in order (None: not identifiable).
+
+        Neither depends on how earlier records were resolved: a record's candidates are the
+        identifiable records placed before it that share a blocking key (or a MERGE decision), and
+        a vector depends on the two records only, but for the hub levels, which ``resolve_one``
+        decides when the record's turn comes. So the index is filled and the vectors are computed
+        for a whole chunk at once, column-wise.
+        """
+        table, rules = self.table, self.rules
+        rows_a: list[int] = []
+        rows_b: list[int] = []
+        found: list[tuple[MatchRecord, list[MatchRecord]] | None] = []
+        for rec in chunk:
+            if not identifiable(rec, rules):
+                found.append(None)
+                continue
+            keys = blocking_keys(rec, rules)
+            candidates = self.index.candidates(rec, keys)
+            # a MERGE decision reaches its partner even when they share no blocking key
+            seen = {c.uid for c in candidates}
+            candidates += [
+                self.placed[p] for p in sorted(self.merge.get(rec.uid, ())) if p in self.placed and p not in seen
+            ]
+            self.index.add(rec, keys)
+            self.placed[rec.uid] = rec
+            row = table.row(rec)
+            rows_a.extend([row] * len(candidates))
+            rows_b.extend(table.row(c) for c in candidates)
+            found.append((rec, candidates))
+        levels, hub_bits = self.plan.gamma(table, np.array(rows_a, dtype=np.int64), np.array(rows_b, dtype=np.int64))
+        keys = self.plan.pattern_keys(levels)
+        unique, first = np.unique(keys, return_index=True)
+        patterns = self.patterns
+        for key, row in zip(unique.tolist(), first.tolist(), strict=True):
+            if key not in patterns:
+                patterns[key] = tuple(levels[row].tolist())
+        gammas = [patterns[key] for key in keys.tolist()]
+        bits = hub_bits.tolist()
+        out: list[_Planned | None] = []
+        start = 0
+        for item in found:
+            if item is None:
+                out.append(None)
+                continue
+            rec, candidates = item
+            end = start + len(candidates)
+            out.append(_Planned(rec, candidates, gammas[start:end], bits[start:end]))
+            start = end
+        return out
+
+    def resolve_one(self, rec: MatchRecord, planned: _Planned | None) -> None:
+        if planned is None:
             self.resolutions[rec.uid] = Resolution(rec.uid, "unmatched", None, 0.0, UNMATCHED_RULE)
             return
-        keys = blocking_keys(rec, self.rules)
-        candidates = self.index.candidates(rec, keys)
-        # a MERGE decision reaches its partner even when they share no blocking key
-        seen = {c.uid for c in candidates}
-        candidates += [
-            self.placed[p] for p in sorted(self.merge.get(rec.uid, ())) if p in self.placed and p not in seen
-        ]
-        by_customer: dict[str, list[MatchRecord]] = {}
-        for other in candidates:
-            by_customer.setdefault(self.clusters.customer_of(other.uid), []).append(other)
+        candidates = planned.candidates
+        by_customer: dict[str, list[int]] = {}
+        for j, other in enumerate(candidates):
+            by_customer.setdefault(self.clusters.customer_of(other.uid), []).append(j)
         options = [
             option
             for customer, members in by_customer.items()
             if not self._separated(rec.uid, customer)
-            and (option := self._option(rec, customer, members)).score.band != "new"
+            and (option := self._option(rec, customer, planned, members)).score.band != "new"
         ]
         ranked = sorted(options, key=_Option.rank_key)
         best = ranked[0] if ranked else None
@@ -211,15 +275,16 @@ class _Resolver:
             others = ranked
         self._queue_reviews(rec, others)
         self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
-        self.index.add(rec, keys)
         self.hubs.add(rec)
-        self.placed[rec.uid] = rec
 
-    def _option(self, rec: MatchRecord, customer: str, members: list[MatchRecord]) -> _Option:
-        scorer = self.scorer
+    def _option(self, rec: MatchRecord, customer: str, planned: _Planned, indexes: list[int]) -> _Option:
+        scorer, plan = self.scorer, self.plan
+        members = [planned.candidates[j] for j in indexes]
         pairs = []
-        for member in members:
-            gamma = scorer.gamma(rec, member)
+        for j, member in zip(indexes, members, strict=True):
+            gamma, bits = planned.gammas[j], planned.hub_bits[j]
+            if bits:  # hub levels depend on who holds the value now
+                gamma = plan.fix_hubs(gamma, bits, plan.features(rec), self.hubs)
             pairs.append((gamma, scorer.level_weights(rec, member, gamma)))
         levels, weights, sources = scorer.profile(pairs)
         merge = any(scorer.decision(rec, m) == "MERGE" for m in members)
@@ -312,6 +377,9 @@ def resolve(
     resolver = _Resolver(rules, params, decisions or {}, identifier_counts)
     for rec in sorted(existing, key=lambda r: (r.seq, r.uid)):
         resolver.place_existing(rec)
-    for rec in sorted(new, key=lambda r: (r.seq, r.uid)):
-        resolver.resolve_one(rec)
+    ordered = sorted(new, key=lambda r: (r.seq, r.uid))
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        for rec, planned in zip(chunk, resolver.prepare(chunk), strict=True):
+            resolver.resolve_one(rec, planned)
     return resolver.result(new)

@@ -32,6 +32,8 @@ class HubView(Protocol):
 LevelTest = Callable[[MatchRecord, MatchRecord, str, str, HubView], bool]
 # The number behind a level (similarity, edit distance, days) for explanations.
 LevelMeasure = Callable[[MatchRecord, MatchRecord], float | None]
+# The test of a level on the two values it compares (both present).
+PairTest = Callable[[str, str], bool]
 # The two values a level compares, from the records and the comparison's base values.
 _Values = Callable[[MatchRecord, MatchRecord, str, str], tuple[str | None, str | None]]
 
@@ -82,7 +84,24 @@ class _Level(BaseModel):
         return self.field is not None or self.key is not None
 
     def compile(self, field: str, base_key: str) -> LevelTest:
-        raise NotImplementedError
+        """The level's test on a pair of records (both base values present)."""
+        passes, values = self.pair_test(), self._values(field, base_key)
+        if passes is None:
+            raise NotImplementedError
+
+        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
+            ka, kb = values(a, b, va, vb)
+            return ka is not None and kb is not None and passes(ka, kb)
+
+        return test
+
+    def pair_test(self) -> PairTest | None:
+        """The test on the two compared values alone (both present), for levels that are just that.
+
+        The record-by-record test (``compile``) and the column-wise one (``vectors``) both use it,
+        so a pair lands in the same level either way.
+        """
+        return None
 
     def measure(self, field: str, base_key: str) -> LevelMeasure | None:
         return None
@@ -144,7 +163,7 @@ class HubLevel(_Level):
         return lambda a, b, va, vb, hubs: va == vb and hubs.is_hub(hub_field, va)
 
 
-def _in_hanzi(rec: MatchRecord, field: str) -> bool:
+def in_hanzi(rec: MatchRecord, field: str) -> bool:
     raw = rec.key(field, "raw")
     return raw is not None and has_han(raw)
 
@@ -165,16 +184,20 @@ class CrossLevel(_Level):
     def default_label(self) -> str:
         return "swapped" if self.threshold >= 1 else f"swapped_jw>={self.threshold:g}"
 
+    def pair_test(self) -> PairTest:
+        """Whether one crossed pair of values agrees (both directions must, where both are known)."""
+        threshold = self.threshold
+        if threshold >= 1:
+            return str.__eq__
+        jw = comparators.SIMILARITIES["jaro_winkler"]
+        return lambda x, y: jw(x, y) >= threshold
+
     def compile(self, field: str, base_key: str) -> LevelTest:
         this, key = self._describe(field, base_key)
-        other, threshold = self.other_field, self.threshold
-        jw = comparators.SIMILARITIES["jaro_winkler"]
-
-        def close(x: str, y: str) -> bool:
-            return x == y if threshold >= 1 else jw(x, y) >= threshold
+        other, close = self.other_field, self.pair_test()
 
         def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            if _in_hanzi(a, this) and _in_hanzi(b, this):
+            if in_hanzi(a, this) and in_hanzi(b, this):
                 return False
             tested = False
             for x, y in ((a.key(this, key), b.key(other, key)), (b.key(this, key), a.key(other, key))):
@@ -194,18 +217,9 @@ class SimilarityLevel(_Level):
     def default_label(self) -> str:
         return f"{self.type}>={self.threshold:g}" + self._suffix()
 
-    def compile(self, field: str, base_key: str) -> LevelTest:
-        metric, threshold, values = (
-            comparators.SIMILARITIES[self.type],
-            self.threshold,
-            self._values(field, base_key),
-        )
-
-        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = values(a, b, va, vb)
-            return ka is not None and kb is not None and metric(ka, kb) >= threshold
-
-        return test
+    def pair_test(self) -> PairTest:
+        metric, threshold = comparators.SIMILARITIES[self.type], self.threshold
+        return lambda x, y: metric(x, y) >= threshold
 
     def measure(self, field: str, base_key: str) -> LevelMeasure | None:
         metric, (target, key) = comparators.SIMILARITIES[self.type], self._describe(field, base_key)
@@ -224,18 +238,9 @@ class DistanceLevel(_Level):
     def default_label(self) -> str:
         return f"{self.type}<={self.max_distance}" + self._suffix()
 
-    def compile(self, field: str, base_key: str) -> LevelTest:
-        metric, limit, values = (
-            comparators.DISTANCES[self.type],
-            self.max_distance,
-            self._values(field, base_key),
-        )
-
-        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = values(a, b, va, vb)
-            return ka is not None and kb is not None and metric(ka, kb) <= limit
-
-        return test
+    def pair_test(self) -> PairTest:
+        metric, limit = comparators.DISTANCES[self.type], self.max_distance
+        return lambda x, y: metric(x, y) <= limit
 
     def measure(self, field: str, base_key: str) -> LevelMeasure | None:
         metric, (target, key) = comparators.DISTANCES[self.type], self._describe(field, base_key)
@@ -257,14 +262,13 @@ class ContainsLevel(_Level):
     def default_label(self) -> str:
         return "contains" + self._suffix()
 
-    def compile(self, field: str, base_key: str) -> LevelTest:
-        values, min_length, keywords = self._values(field, base_key), self.min_length, self.keywords
+    def pair_test(self) -> PairTest:
+        min_length, keywords = self.min_length, self.keywords
 
-        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = values(a, b, va, vb)
-            if ka is None or kb is None or not comparators.contains(ka, kb, min_length):
+        def test(x: str, y: str) -> bool:
+            if not comparators.contains(x, y, min_length):
                 return False
-            return not keywords or comparators.shares_keyword(ka, kb, keywords)
+            return not keywords or comparators.shares_keyword(x, y, keywords)
 
         return test
 
@@ -282,14 +286,9 @@ class PrefixLevel(_Level):
     def default_label(self) -> str:
         return f"prefix>={self.min_length}" + self._suffix()
 
-    def compile(self, field: str, base_key: str) -> LevelTest:
-        values, min_length = self._values(field, base_key), self.min_length
-
-        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = values(a, b, va, vb)
-            return ka is not None and kb is not None and comparators.common_prefix_length(ka, kb) >= min_length
-
-        return test
+    def pair_test(self) -> PairTest:
+        min_length = self.min_length
+        return lambda x, y: comparators.common_prefix_length(x, y) >= min_length
 
 
 class MaskLevel(_Level):
@@ -301,14 +300,9 @@ class MaskLevel(_Level):
     def default_label(self) -> str:
         return "mask_agrees"
 
-    def compile(self, field: str, base_key: str) -> LevelTest:
-        values, min_visible = self._values(field, base_key), self.min_visible
-
-        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = values(a, b, va, vb)
-            return ka is not None and kb is not None and comparators.mask_agrees(ka, kb, min_visible)
-
-        return test
+    def pair_test(self) -> PairTest:
+        min_visible = self.min_visible
+        return lambda x, y: comparators.mask_agrees(x, y, min_visible)
 
 
 class InitialLevel(_Level):
@@ -317,14 +311,8 @@ class InitialLevel(_Level):
     def default_label(self) -> str:
         return "initial"
 
-    def compile(self, field: str, base_key: str) -> LevelTest:
-        values = self._values(field, base_key)
-
-        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = values(a, b, va, vb)
-            return ka is not None and kb is not None and comparators.is_initial_of(ka, kb)
-
-        return test
+    def pair_test(self) -> PairTest:
+        return comparators.is_initial_of
 
 
 class DateDiffLevel(_Level):
@@ -334,12 +322,11 @@ class DateDiffLevel(_Level):
     def default_label(self) -> str:
         return f"within_{self.max_days}d"
 
-    def compile(self, field: str, base_key: str) -> LevelTest:
-        values, limit = self._values(field, base_key), self.max_days
+    def pair_test(self) -> PairTest:
+        limit = self.max_days
 
-        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = values(a, b, va, vb)
-            days = None if ka is None or kb is None else comparators.date_diff_days(ka, kb)
+        def test(x: str, y: str) -> bool:
+            days = comparators.date_diff_days(x, y)
             return days is not None and days <= limit
 
         return test
@@ -361,14 +348,8 @@ class DayMonthSwapLevel(_Level):
     def default_label(self) -> str:
         return "day_month_swap"
 
-    def compile(self, field: str, base_key: str) -> LevelTest:
-        values = self._values(field, base_key)
-
-        def test(a: MatchRecord, b: MatchRecord, va: str, vb: str, hubs: HubView) -> bool:
-            ka, kb = values(a, b, va, vb)
-            return ka is not None and kb is not None and comparators.day_month_swapped(ka, kb)
-
-        return test
+    def pair_test(self) -> PairTest:
+        return comparators.day_month_swapped
 
 
 class ElseLevel(_Level):

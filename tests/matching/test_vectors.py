@@ -1,0 +1,141 @@
+"""Column-wise comparison vectors equal the pair-by-pair levels, on real data and on edge cases."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from test_engine import febrl_sample  # pytest puts this folder on sys.path
+
+from custgraph.matching import comparators
+from custgraph.matching.blocking import candidate_pairs, candidate_rows
+from custgraph.matching.hubs import HubDetector
+from custgraph.matching.params import ModelParams
+from custgraph.matching.record import MatchRecord
+from custgraph.matching.rules import Rules, load_rules
+from custgraph.matching.scoring import PairScorer
+from custgraph.matching.vectors import Table, plan_for
+
+MAPPINGS = Path(__file__).parents[2] / "benchmarks" / "mappings"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Rules:
+    return load_rules()
+
+
+def rec(uid: str, seq: int, **fields: Any) -> MatchRecord:
+    return MatchRecord(uid=uid, source=uid.split("|")[0], fields=fields, seq=seq)
+
+
+EDGE_CASES = [
+    rec("a|1", 1, name="张伟", mobile="+8613812345678", city="北京市", birth_date="1980-01-02"),
+    rec("a|2", 2, name="Zhang Wei", mobile="138****5678", city="Beijing", birth_date="1980-02-01"),
+    rec("a|3", 3, name="Wei Zhang", mobile="+8613812345679", email="info@acme.com", birth_date="1981-01-02"),
+    rec(
+        "a|4",
+        4,
+        name="WangXiaojun",
+        mobile="+8613800000000",
+        company="华为技术有限公司",
+        address="广东省深圳市南山区科技园",
+    ),
+    rec("a|5", 5, name="王晓军", company="华为", address="深圳市南山区科技园", email="info@acme.com"),
+    rec("a|6", 6, first_name="j", last_name="smith", postal_code="2000", birth_date="2001-03-04"),
+    rec("a|7", 7, first_name="john", last_name="smith", postal_code="2001", birth_date="2001-04-03"),
+    rec("a|8", 8, first_name="smith", last_name="john", postal_code="2000", birth_date="not a date"),
+    rec("a|9", 9, name="陈女士", mobile="13912345678", gender="女", customer_type="个人"),
+    rec("a|10", 10, name="石家庄新锐网络科技有限公司", company="Shijiazhuang Xinrui Network Technology Co Ltd"),
+    rec("a|11", 11, name="肖先生", phone="010-88886666"),
+    rec("a|12", 12, name="高晓", phone="010-88886666", mobile_masked="139****5678"),
+]
+
+
+def chinese_records(seed: int, entities: int, tmp: Path) -> list[MatchRecord]:
+    """The project's generator, read and standardized by the real ingest code."""
+    from custgraph.demo.generator import generate
+    from custgraph.demo.writers import write_set
+    from custgraph.ingest.mapping import load_mapping
+    from custgraph.ingest.models import IngestedRecord
+    from custgraph.ingest.reading import iter_records
+
+    paths = write_set(generate(seed, entities), tmp)
+    out: list[MatchRecord] = []
+    for name in ("crm_export", "orders", "webform"):
+        for item in iter_records(paths[name], mapping=load_mapping(MAPPINGS / f"{name}.yaml")):
+            if isinstance(item, IngestedRecord):
+                fields = dict(item.fields)
+                if "*" in item.raw.get("mobile", "") and "mobile" not in fields:
+                    fields["mobile_masked"] = item.raw["mobile"].strip()
+                out.append(MatchRecord(uid=item.uid, source=item.source, fields=fields, seq=len(out)))
+    return out
+
+
+def assert_same_levels(records: list[MatchRecord], pairs: list[tuple[MatchRecord, MatchRecord]], rules: Rules) -> None:
+    hubs = HubDetector(rules.hubs)
+    for r in records:
+        hubs.add(r)
+    scorer = PairScorer(rules, ModelParams.defaults(rules), hubs)
+    table = Table(plan_for(rules))
+    rows = {r.uid: row for r, row in zip(records, table.add(records), strict=True)}
+    rows_a = np.array([rows[a.uid] for a, _ in pairs], dtype=np.int64)
+    rows_b = np.array([rows[b.uid] for _, b in pairs], dtype=np.int64)
+    levels, hub_bits = table.plan.gamma(table, rows_a, rows_b)
+    for k, (a, b) in enumerate(pairs):  # hubs decided pair by pair, as resolution does
+        fixed = table.plan.fix_hubs(tuple(levels[k].tolist()), int(hub_bits[k]), table.plan.features(a), hubs)
+        assert fixed == scorer.gamma(a, b), (dict(a.fields), dict(b.fields))
+    table.plan.apply_hubs(table, levels, hub_bits, rows_a, hubs)  # all at once, as training does
+    assert [tuple(row) for row in levels.tolist()] == [scorer.gamma(a, b) for a, b in pairs]
+
+
+def test_edge_cases_every_pair_both_ways(rules: Rules) -> None:
+    pairs = [(a, b) for a in EDGE_CASES for b in EDGE_CASES]
+    assert_same_levels(EDGE_CASES, pairs, rules)
+
+
+def test_febrl_blocked_and_random_pairs(rules: Rules) -> None:
+    records = febrl_sample(1500)
+    rng = random.Random(7)
+    pairs = list(candidate_pairs(records, rules))
+    pairs += [(rng.choice(records), rng.choice(records)) for _ in range(3000)]
+    assert_same_levels(records, pairs, rules)
+
+
+def test_chinese_crm_blocked_and_random_pairs(rules: Rules, tmp_path: Path) -> None:
+    records = chinese_records(3, 400, tmp_path)
+    rng = random.Random(7)
+    pairs = list(candidate_pairs(records, rules))
+    assert len(pairs) > 1000
+    pairs += [(rng.choice(records), rng.choice(records)) for _ in range(3000)]
+    assert_same_levels(records, pairs, rules)
+
+
+def test_candidate_rows_are_candidate_pairs(rules: Rules) -> None:
+    records = febrl_sample(800)
+    earlier, later = candidate_rows(records, rules)
+    assert [(records[i].uid, records[j].uid) for i, j in zip(earlier, later, strict=True)] == [
+        (a.uid, b.uid) for a, b in candidate_pairs(records, rules)
+    ]
+
+
+WORDS = ["", "a", "ab", "abc", "zhang", "zhangwei", "zhagnwei", "wei zhang", "张伟", "張偉", "Jon", "john", "jo hn"]
+
+
+@pytest.mark.parametrize("metric", sorted(comparators.SIMILARITIES))
+def test_many_similarities_are_the_same_numbers(metric: str) -> None:
+    xs = [x for x in WORDS for _ in WORDS]
+    ys = [y for _ in WORDS for y in WORDS]
+    expected = [comparators.SIMILARITIES[metric](x, y) for x, y in zip(xs, ys, strict=True)]
+    assert comparators.similarities(metric, xs, ys).tolist() == expected
+
+
+@pytest.mark.parametrize("metric", sorted(comparators.DISTANCES))
+@pytest.mark.parametrize("limit", [1, 2])
+def test_many_distances_are_the_same_decisions(metric: str, limit: int) -> None:
+    xs = [x for x in WORDS for _ in WORDS]
+    ys = [y for _ in WORDS for y in WORDS]
+    expected = [comparators.DISTANCES[metric](x, y) <= limit for x, y in zip(xs, ys, strict=True)]
+    assert comparators.distances_within(metric, xs, ys, limit).tolist() == expected
