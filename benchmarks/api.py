@@ -362,6 +362,7 @@ def start_service(data_dir: Path, port: int, workers: int) -> subprocess.Popen[b
         str(port),
         "--workers",
         str(workers),
+        "--no-access-log",
     ]
     with open(data_dir / "uvicorn.log", "wb") as log:  # the child keeps its own copy of the handle
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

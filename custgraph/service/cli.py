@@ -37,6 +37,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request (a line per request costs CPU).")] = True,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz)."""
     import uvicorn
@@ -47,7 +48,15 @@ def serve(
         info = embedded.ensure_running(settings.data_dir)
         typer.echo(f"embedded graph server at {info.uri} (data dir {settings.data_dir})")
     typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
-    uvicorn.run("custgraph.service.asgi:app", host=host, port=port, workers=workers, log_level="info", lifespan="on")
+    uvicorn.run(
+        "custgraph.service.asgi:app",  # an import string: each worker process builds its own app
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=access_log,
+        lifespan="on",
+    )
 
 
 @db_app.command("status")

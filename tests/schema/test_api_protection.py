@@ -31,6 +31,14 @@ def test_depth_limit(api_world: Graph, api: Any) -> None:
     assert "exceeds maximum operation depth of 10" in errors[0]["message"]
 
 
+def test_limits_hold_for_a_query_text_already_parsed_and_validated(api_world: Graph, api: Any) -> None:
+    """Parsing and validation are cached per query text (schema/limits.py): a refused query stays refused."""
+    for _ in range(3):
+        assert "exceeds maximum operation depth" in api.errors(nested_related(5))[0]["message"]
+        assert api.errors(aliased(16))[0]["message"] == "16 aliases found. Allowed: 15"
+        assert len(api.data(aliased(15))) == 15
+
+
 def test_token_limit(api_world: Graph, api: Any) -> None:
     query = '{ customer(id: "C000001") { ' + "id " * 2100 + "} }"
     errors = api.errors(query)
