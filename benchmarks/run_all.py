@@ -501,6 +501,7 @@ TABLE: dict[str, tuple[str, str, list[tuple[str, str, str]], Callable[[dict[str,
         "matching stage vs Splink 5, same records, same run (in memory)",
         "≥ 1.0× Splink at equal or better F1",
         [
+            ("n", "n =", ""),
             ("ratio_records_per_s", "", "×"),
             ("ours_records_per_s", "ours", "rec/s"),
             ("splink_records_per_s", "Splink", "rec/s"),
@@ -521,6 +522,7 @@ TABLE: dict[str, tuple[str, str, list[tuple[str, str, str]], Callable[[dict[str,
         "false merges per 100k distinct namesakes (dup-rate 0, namesake-rate 0.5)",
         "0",
         [
+            ("records", "n =", ""),
             ("false_merges_per_100k_namesakes", "", ""),
             ("false_pairs", "pairs", ""),
             ("namesake_people", "namesakes", ""),
@@ -566,8 +568,10 @@ def headline(name: str, result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _number(value: float, unit: str) -> str:
-    if isinstance(value, float) and abs(value) < 10 and unit not in ("MB", "ms"):
-        text = f"{value:.3f}".rstrip("0").rstrip(".") if unit != "×" else f"{value:.2f}"
+    if unit == "×":
+        text = f"{value:.2g}" if value < 1 else f"{value:.2f}"
+    elif isinstance(value, float) and abs(value) < 10 and unit not in ("MB", "ms"):
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
     elif isinstance(value, float) and abs(value) < 100:
         text = f"{value:.1f}"
     else:
