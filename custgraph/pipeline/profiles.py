@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from custgraph.graph.connection import Graph
@@ -16,8 +16,11 @@ from custgraph.graph.repositories import resolution as repo
 from custgraph.graph.repositories.search_index import index_customers
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
+from custgraph.matching.standardize import company_key
 from custgraph.matching.survivorship import golden_record
 from custgraph.pipeline.golden import aggregate
+
+ORIGIN = "resolution"  # Customer.origin of the customers resolution makes
 
 
 def to_match_record(row: dict[str, Any]) -> MatchRecord:
@@ -30,51 +33,52 @@ def to_match_record(row: dict[str, Any]) -> MatchRecord:
     )
 
 
-async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rules) -> None:
-    """Recompute the golden profile of these customers from all their records."""
-    from custgraph.matching.standardize import company_key
+def profile_of(
+    customer_id: str, records: Sequence[tuple[MatchRecord, str]], rules: Rules, manual: Mapping[str, Any]
+) -> profile_repo.CustomerProfile:
+    """The golden profile of one customer from all its records ((record, kind) pairs) and the values
+    people set through the API, which win over what the records say until they change it again."""
+    golden = golden_record([r for r, _ in records], rules)
+    props, links = aggregate(golden, [(r.uid, kind or "customers", dict(r.fields)) for r, kind in records])
+    # None removes a golden value that no remaining record supports any more (SET c += props)
+    props["record_count"] = len(records)
+    props.update(manual)
+    company = None
+    if "company" not in manual and links.company and (key := company_key(links.company)):
+        company = {
+            "key": key,
+            "name": links.company,
+            "credit_code": golden.get("credit_code"),
+            "industry": golden.get("industry"),
+        }
+    return profile_repo.CustomerProfile(
+        id=customer_id,
+        props=props,
+        company=company,
+        owners=sorted(links.owners),
+        channels=sorted(links.channels),
+        tags=sorted(links.tags),
+        orders=links.orders,
+        interactions=links.interactions,
+    )
 
+
+async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rules) -> None:
+    """Recompute the golden profile of these customers from all their records, read from the graph."""
     if not customer_ids:
         return
-    by_customer: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_customer: dict[str, list[tuple[MatchRecord, str]]] = defaultdict(list)
     for row in await repo.records_of_customers(graph, customer_ids):
-        by_customer[row["customer_id"]].append(row)
+        by_customer[row["customer_id"]].append((to_match_record(row), row.get("kind") or "customers"))
     overrides = await profile_repo.manual_overrides(graph, customer_ids)
-    profiles = []
-    for cid in customer_ids:
-        rows = by_customer.get(cid, [])
-        if not rows:
-            continue
-        records = [to_match_record(r) for r in rows]
-        golden = golden_record(records, rules)
-        props, links = aggregate(
-            golden,
-            [(r.uid, row.get("kind") or "customers", dict(r.fields)) for r, row in zip(records, rows, strict=True)],
-        )
-        # None removes a golden value that no remaining record supports any more (SET c += props)
-        props["record_count"] = len(rows)
-        # what people set through the API wins over what the records say, until they change it again
-        manual = overrides.get(cid, {})
-        props.update(manual)
-        company = None
-        if "company" not in manual and links.company and (key := company_key(links.company)):
-            company = {
-                "key": key,
-                "name": links.company,
-                "credit_code": golden.get("credit_code"),
-                "industry": golden.get("industry"),
-            }
-        profiles.append(
-            profile_repo.CustomerProfile(
-                id=cid,
-                props=props,
-                company=company,
-                owners=sorted(links.owners),
-                channels=sorted(links.channels),
-                tags=sorted(links.tags),
-                orders=links.orders,
-                interactions=links.interactions,
-            )
-        )
+    profiles = [
+        profile_of(cid, by_customer[cid], rules, overrides.get(cid, {})) for cid in customer_ids if by_customer.get(cid)
+    ]
     await profile_repo.write_profiles(graph, profiles)
     await index_customers(graph, [p.id for p in profiles])
+
+
+async def create_profiles(graph: Graph, members: Mapping[str, Sequence[tuple[MatchRecord, str]]], rules: Rules) -> None:
+    """Customers new in this batch: their profiles come from the records in hand, nothing is read back."""
+    profiles = [profile_of(cid, records, rules, {}) for cid, records in sorted(members.items())]
+    await profile_repo.create_customers(graph, profiles, origin=ORIGIN)

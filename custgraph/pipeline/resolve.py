@@ -21,7 +21,7 @@ from custgraph.matching.blocking import blocking_keys
 from custgraph.matching.engine import ResolutionResult, resolve
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
-from custgraph.pipeline.profiles import refresh_profiles, to_match_record
+from custgraph.pipeline.profiles import create_profiles, refresh_profiles, to_match_record
 from custgraph.vocabulary import IDENTIFIER_FIELDS
 
 
@@ -41,7 +41,8 @@ async def resolve_pending(graph: Graph, uids: Sequence[str], rules: Rules, *, pa
     stored = await repo.records_by_uid(graph, uids)
     previous = {r["uid"]: r["customer_id"] for r in stored if r.get("customer_id")}
     pending = [to_match_record(r).with_customer(None) for r in stored]
-    return await resolve_records(graph, pending, rules, previous=previous, params=params)
+    kinds = {r["uid"]: r.get("kind") or "customers" for r in stored}
+    return await resolve_records(graph, pending, rules, previous=previous, kinds=kinds, params=params)
 
 
 async def resolve_records(
@@ -51,13 +52,15 @@ async def resolve_records(
     *,
     previous: Mapping[str, str],
     known: Collection[str] | None = None,
+    kinds: Mapping[str, str] | None = None,
     params: Any = None,
 ) -> ResolveSummary:
     """Resolve records just stored, as the import read them (their derived keys are reused).
 
     ``pending`` carry their stored ``seq`` and no customer; ``previous`` maps the ones that were
     resolved before (a changed row) to that customer; ``known`` are the uids that were in the graph
-    before this batch (None: all of them), the only ones a remembered review decision can be about.
+    before this batch (None: all of them), the only ones a remembered review decision can be about;
+    ``kinds`` the kind of each record (customers when absent).
     """
     summary = ResolveSummary()
     if not pending:
@@ -83,7 +86,7 @@ async def resolve_records(
     asked = sorted(pending_uids if known is None else pending_uids & set(known))
     decisions = await repo.decisions_for(graph, asked)
     result = resolve(pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts)
-    await _persist(graph, result, rules, summary, dict(previous))
+    await _persist(graph, result, rules, summary, dict(previous), pending, kinds or {})
     return summary
 
 
@@ -109,7 +112,13 @@ async def _reusable_ids(graph: Graph, result: ResolutionResult, previous: dict[s
 
 
 async def _persist(
-    graph: Graph, result: ResolutionResult, rules: Rules, summary: ResolveSummary, previous: dict[str, str]
+    graph: Graph,
+    result: ResolutionResult,
+    rules: Rules,
+    summary: ResolveSummary,
+    previous: dict[str, str],
+    pending: Sequence[MatchRecord],
+    kinds: Mapping[str, str],
 ) -> None:
     reuse = await _reusable_ids(graph, result, previous)
     provisional = sorted(
@@ -117,7 +126,10 @@ async def _persist(
         key=lambda p: int(p.split(":", 1)[1]),
     )
     real = dict(zip(provisional, await repo.allocate_customer_ids(graph, len(provisional)), strict=True))
+    fresh = set(real.values())  # customers born in this batch: every record of theirs is in hand
     real.update(reuse)
+    by_uid = {rec.uid: rec for rec in pending}
+    members: dict[str, list[tuple[MatchRecord, str]]] = defaultdict(list)
     rows = []
     touched: set[str] = set()
     for res in result.resolutions:
@@ -135,15 +147,21 @@ async def _persist(
         )
         summary.outcomes[res.outcome] += 1
         summary.by_uid[res.uid] = res.outcome
-        if cid:
+        if cid in fresh:
+            members[cid].append((by_uid[res.uid], kinds.get(res.uid, "customers")))
+        elif cid:
             touched.add(cid)
-    await repo.write_resolutions(graph, rows, linked_before=previous)
+    # new customers first, whole (profile, search keys, edges), then the records that point at them;
+    # a run killed in between leaves customers without records, which the next run drops
+    await create_profiles(graph, members, rules)
+    await repo.write_resolutions(graph, rows, linked_before=previous, created=fresh)
     merges = [(m.survivor, m.absorbed, "matched") for m in result.merges]
-    merges += await _redirect_emptied(graph, rows, previous, touched)
+    merges += await _redirect_emptied(graph, rows, previous, touched | fresh)
     await repo.merge_customers(graph, merges)
     absorbed = {a for _, a, _ in merges}
     await profile_repo.drop_derived(graph, sorted(absorbed))
     await index_customers(graph, sorted(absorbed))  # merged-away customers drop out of search
+    # a new customer that absorbed another takes over what people set on that one: refresh it too
     touched = (touched - absorbed) | {s for s, _, _ in merges}
     await repo.upsert_review_items(
         graph,
@@ -154,7 +172,7 @@ async def _persist(
     )
     summary.merges += len(merges)
     summary.review_pairs += len(result.review_pairs)
-    summary.customers_touched += len(touched)
+    summary.customers_touched += len(touched | fresh)
     await refresh_profiles(graph, sorted(touched), rules)
 
 

@@ -280,8 +280,9 @@ async def _import_batch(
     )
     pending = [latest[uid][1].with_seq(stored.seqs[uid]) for uid in stored.pending]
     params = await model.params() if pending else None
+    kinds = {uid: latest[uid][0].kind for uid in stored.pending}
     resolved = await resolve_records(
-        graph, pending, rules, previous=stored.previous, known=stored.existed, params=params
+        graph, pending, rules, previous=stored.previous, known=stored.existed, kinds=kinds, params=params
     )
     summary.outcomes.update(resolved.outcomes)
     summary.merges += resolved.merges

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories.search_index import merge_keys
+from custgraph.search.keys import customer_keys
 
 DROP_DERIVED = """
 UNWIND $rows AS row
@@ -48,6 +51,46 @@ LINK_CHANNEL = _link_named("Channel", "name", "CAME_FROM")
 LINK_TAG = _link_named("Tag", "key", "TAGGED")
 LINK_ORDER = _link_named("Order", "uid", "PLACED")
 LINK_INTERACTION = _link_named("Interaction", "uid", "HAD")
+
+
+def _create_linked(label: str, key: str, rel: str) -> str:
+    # a customer created in the same batch has no edges yet: CREATE, where MERGE would check every
+    # edge of a shared node (an owner of thousands of customers)
+    return (
+        f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) SET x += row.props "
+        f"WITH x, row MATCH (c:Customer {{id: row.id}}) CREATE (c)-[r:{rel} {{derived: true}}]->(x) "
+        "RETURN count(r) AS n"
+    )
+
+
+CREATE_OWNER = _create_linked("Owner", "name", "OWNED_BY")
+CREATE_CHANNEL = _create_linked("Channel", "name", "CAME_FROM")
+CREATE_TAG = _create_linked("Tag", "key", "TAGGED")
+CREATE_ORDER = _create_linked("Order", "uid", "PLACED")
+CREATE_INTERACTION = _create_linked("Interaction", "uid", "HAD")
+
+CREATE_COMPANY_LINK = """
+UNWIND $rows AS row
+MERGE (co:Company {key: row.key})
+SET co.name = coalesce(co.name, row.name), co.credit_code = coalesce(row.credit_code, co.credit_code),
+    co.industry = coalesce(row.industry, co.industry)
+WITH co, row MATCH (c:Customer {id: row.id})
+CREATE (c)-[r:WORKS_AT {derived: true}]->(co)
+RETURN count(r) AS n
+"""
+
+# A new customer with its search keys, in one statement: it is never findable without them.
+CREATE_CUSTOMERS = """
+UNWIND $rows AS row
+CREATE (c:Customer)
+SET c = row.props
+WITH c, row
+UNWIND row.keys AS key
+MATCH (k:SearchKey {key: key})
+CREATE (c)-[:HAS_KEY]->(k)
+RETURN count(*) AS n
+"""
+CUSTOMER_BATCH = 250  # customers per CREATE_CUSTOMERS statement: ~25 keys each, ~6k edges
 
 
 @dataclass
@@ -135,3 +178,50 @@ async def drop_derived(graph: Graph, customer_ids: Sequence[str]) -> None:
     """Remove the derived edges of customers merged away (their survivor gets them instead)."""
     if customer_ids:
         await graph.write_batches(DROP_DERIVED, [{"id": cid} for cid in customer_ids])
+
+
+async def create_customers(graph: Graph, profiles: Sequence[CustomerProfile], *, origin: str) -> None:
+    """Customers that do not exist yet, with their golden profile, search keys and derived edges.
+
+    Nothing is read back: the caller computed the profiles from records it holds. Search-key nodes are
+    merged once per call, then each customer is created with its key edges in one statement.
+    """
+    if not profiles:
+        return
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = []
+    for p in profiles:
+        props = {"id": p.id, **{k: v for k, v in p.props.items() if v is not None}, "origin": origin, "created_at": now}
+        rows.append({"props": props, "keys": sorted(customer_keys(props))})
+    await merge_keys(graph, (key for row in rows for key in row["keys"]))
+    await graph.write_batches(CREATE_CUSTOMERS, rows, batch_size=CUSTOMER_BATCH)
+    companies = [{"id": p.id, **p.company} for p in profiles if p.company and p.company.get("key")]
+    await graph.write_batches(CREATE_COMPANY_LINK, companies)
+    await graph.write_batches(CREATE_OWNER, [{"id": p.id, "key": o, "props": {}} for p in profiles for o in p.owners])
+    await graph.write_batches(
+        CREATE_CHANNEL, [{"id": p.id, "key": ch, "props": {}} for p in profiles for ch in p.channels]
+    )
+    await graph.write_batches(
+        CREATE_TAG,
+        [
+            {"id": p.id, "key": f"custom:{t}", "props": {"name": t, "dimension": "custom"}}
+            for p in profiles
+            for t in p.tags
+        ],
+    )
+    await graph.write_batches(
+        CREATE_ORDER,
+        [
+            {"id": p.id, "key": o["uid"], "props": {k: v for k, v in o.items() if v is not None}}
+            for p in profiles
+            for o in p.orders
+        ],
+    )
+    await graph.write_batches(
+        CREATE_INTERACTION,
+        [
+            {"id": p.id, "key": i["uid"], "props": {k: v for k, v in i.items() if v is not None}}
+            for p in profiles
+            for i in p.interactions
+        ],
+    )

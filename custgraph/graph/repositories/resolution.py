@@ -153,10 +153,13 @@ RETURN count(r) AS n
 """
 
 
-async def write_resolutions(graph: Graph, rows: Sequence[dict[str, Any]], linked_before: Iterable[str] = ()) -> None:
+async def write_resolutions(
+    graph: Graph, rows: Sequence[dict[str, Any]], linked_before: Iterable[str] = (), created: Iterable[str] = ()
+) -> None:
     """Rows: uid, customer_id (None for the unmatched pool), outcome, score, rule, matched_uid, evidence.
 
     ``linked_before``: records that may still have a RESOLVED_TO edge from an earlier resolution.
+    ``created``: customers the caller has just created (profiles.create_customers); others are merged.
     """
     if not rows:
         return
@@ -173,7 +176,7 @@ async def write_resolutions(graph: Graph, rows: Sequence[dict[str, Any]], linked
         for r in rows
     ]
     now = _now()
-    ids = sorted({r["customer_id"] for r in prepared if r["customer_id"]})
+    ids = sorted({r["customer_id"] for r in prepared if r["customer_id"]} - set(created))
     await graph.write_batches(CREATE_CUSTOMERS, [{"id": cid} for cid in ids], now=now)
     await graph.write_batches(DETACH_RESOLUTION, [{"uid": uid} for uid in sorted(set(linked_before))])
     await graph.write_batches(LINK_RESOLUTION, [r for r in prepared if r["customer_id"]], now=now)

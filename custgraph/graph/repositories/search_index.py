@@ -85,6 +85,16 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield items[start : start + size]
 
 
+KEY_BATCH = 5000  # distinct keys per MERGE statement
+
+
+async def merge_keys(graph: Graph, keys: Iterable[str]) -> None:
+    """Make sure these SearchKey nodes exist: each distinct key merged once."""
+    distinct = sorted(set(keys))
+    for chunk in _chunks(distinct, KEY_BATCH):
+        await graph.write(MERGE_KEYS, keys=list(chunk))
+
+
 async def index_customers(graph: Graph, customer_ids: Iterable[str]) -> int:
     """Replace the search keys of these customers; merged-away customers lose theirs. Returns keys linked."""
     ids = sorted(set(customer_ids))
