@@ -35,6 +35,7 @@ import os
 import platform
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -62,6 +63,7 @@ README = HERE / "README.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 FILE_ROWS = 100_000  # the end-to-end import is split in files of this many rows (the per-file curve)
 ONE_MILLION = 1_000_000
+TIMEOUT: dict[str, float | None] = {"seconds": None}  # --timeout: per subprocess
 
 
 @dataclass
@@ -96,7 +98,7 @@ def cli_env(data_dir: Path) -> dict[str, str]:
 def cli(args: Sequence[str], data_dir: Path, log: Path | None = None) -> dict[str, Any]:
     """One `custgraph` command to completion: wall seconds, peak RSS (its own), output."""
     log = log or data_dir.parent / "cli.log"
-    measured = vs_splink.run_measured([*CLI, *args], log, env=cli_env(data_dir))
+    measured = vs_splink.run_measured([*CLI, *args], log, env=cli_env(data_dir), timeout=TIMEOUT["seconds"])
     measured["output"] = log.read_text(errors="replace")[-2000:]
     return measured
 
@@ -257,7 +259,9 @@ def fig_matching_vs_splink(ctx: Context) -> dict[str, Any]:
     work = ctx.work / "vs_splink"
     work.mkdir(parents=True, exist_ok=True)
     n = ctx.args.splink_n or ctx.args.n
-    result = vs_splink.compare(n, work, seed=ctx.args.seed, namesake_rate=ctx.args.namesake_rate)
+    result = vs_splink.compare(
+        n, work, seed=ctx.args.seed, namesake_rate=ctx.args.namesake_rate, timeout=TIMEOUT["seconds"]
+    )
     ours, splink = result["ours"], result["splink"]
     return {
         "n": n,
@@ -371,10 +375,20 @@ def fig_api(ctx: Context) -> dict[str, Any]:
     customers = ctx.args.api_customers or ctx.args.n
     command = [sys.executable, str(HERE / "api.py"), "--customers", str(customers), "--workers", "2"]
     command += ["--requests", str(ctx.args.api_requests)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    if done.returncode != 0:
-        raise RuntimeError(f"benchmarks/api.py exited {done.returncode}: {done.stderr[-2000:]}")
-    report = json.loads(done.stdout[done.stdout.index("{") :])
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        stdout, stderr = proc.communicate(timeout=TIMEOUT["seconds"])
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGINT)  # api.py's finally stops the server and the graph it started
+        try:
+            proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+        raise TimeoutError(f"benchmarks/api.py interrupted after {TIMEOUT['seconds']:.0f} s") from None
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmarks/api.py exited {proc.returncode}: {stderr[-2000:]}")
+    report = json.loads(stdout[stdout.index("{") :])
     s = report["scenarios"]
     return {
         "customers": customers,
@@ -595,7 +609,9 @@ def render_table(results: dict[str, Any]) -> str:
         title, target, metrics, check = TABLE[name]
         summary = figure.get("summary", {})
         if not summary:
-            error = (figure.get("errors") or ["not run"])[0].splitlines()[0][:160].replace("|", "\\|")
+            lines_of = [ln.strip() for ln in (figure.get("errors") or ["not run"])[0].splitlines() if ln.strip()]
+            error = lines_of[0] if len(lines_of) == 1 else f"{lines_of[0][:100]} … {lines_of[-1]}"
+            error = error[:220].replace("|", "\\|")
             lines.append(f"| {title} | error: {error} | {target} | – |")
             continue
         parts = []
@@ -647,6 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--work", type=Path, default=None, help="parent of the temporary directories")
     parser.add_argument("--keep", action="store_true", help="keep the generated files and graphs")
+    parser.add_argument("--timeout", type=float, default=0, help="kill any one step after this many seconds (0: never)")
     parser.add_argument("--render-only", action="store_true", help="rewrite the README table from --out")
     args = parser.parse_args(argv)
     if args.render_only:
@@ -657,6 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown figures {', '.join(unknown)} (known: {', '.join(FIGURES)})")
     names = [n for n in FIGURES if n in wanted]
+    TIMEOUT["seconds"] = args.timeout or None
     started_at = datetime.now(UTC)
     results: dict[str, Any] = {
         "n": args.n,

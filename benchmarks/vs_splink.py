@@ -71,12 +71,26 @@ def ensure_splink(venv: Path = SPLINK_VENV) -> str:
     return str(python)
 
 
-def run_measured(command: Sequence[str], log: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run a command to completion; its wall seconds and peak RSS (its own, from wait4)."""
+def run_measured(
+    command: Sequence[str], log: Path, env: dict[str, str] | None = None, timeout: float | None = None
+) -> dict[str, float]:
+    """Run a command to completion; its wall seconds and peak RSS (its own, from wait4).
+
+    ``timeout`` (seconds): past it the command is killed and TimeoutError raised, so that a run at a
+    size the code cannot handle yet records that instead of running for days."""
     started = time.perf_counter()
     with open(log, "wb") as out:
         proc = subprocess.Popen(list(command), stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, 0 if timeout is None else os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                raise TimeoutError(f"{Path(command[1]).name} {' '.join(command[2:4])} killed after {timeout:.0f} s")
+            time.sleep(0.2)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
@@ -146,6 +160,7 @@ def compare(
     namesake_rate: float = 0.05,
     threshold: float = 0.9,
     sides: Sequence[str] = ("ours", "splink"),
+    timeout: float | None = None,
 ) -> dict[str, Any]:
     """Generate, run both sides, score: the JSON object vs_splink.py prints."""
     splink = ensure_splink() if "splink" in sides else None
@@ -185,7 +200,7 @@ def compare(
             "--report",
             str(report),
         ]
-        measured = run_measured(command, work / "ours.log")
+        measured = run_measured(command, work / "ours.log", timeout=timeout)
         side = _side("ours", json.loads(report.read_text()), measured, clusters, truth)
         side["version"] = git_version()
         side["config"] = (
@@ -207,7 +222,7 @@ def compare(
             "--threshold",
             str(threshold),
         ]
-        measured = run_measured(command, work / "splink.log")
+        measured = run_measured(command, work / "splink.log", timeout=timeout)
         raw = json.loads(report.read_text())
         side = _side("splink", raw, measured, clusters, truth)
         side["version"] = raw.get("version")
@@ -236,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=0.9, help="Splink's clustering threshold")
     parser.add_argument("--work", type=Path, default=None, help="keep the generated files and clusters here")
     parser.add_argument("--sides", default="ours,splink", help="ours,splink (default both)")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per side before it is killed")
     args = parser.parse_args(argv)
     sides = tuple(s.strip() for s in args.sides.split(",") if s.strip())
 
@@ -248,6 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             namesake_rate=args.namesake_rate,
             threshold=args.threshold,
             sides=sides,
+            timeout=args.timeout,
         )
 
     if args.work:
