@@ -256,8 +256,14 @@ def _pinyin(ch: str) -> str:
     return "".join(lazy_pinyin(ch))
 
 
+@functools.cache
 def surname_pinyin(surname: str) -> str:
     return vocab.SURNAME_READINGS.get(surname) or "".join(_pinyin(c) for c in surname)
+
+
+@functools.cache
+def given_pinyin(given: str) -> str:
+    return "".join(_pinyin(c) for c in given)
 
 
 @functools.cache
@@ -364,7 +370,7 @@ class World:
             return f"{10**8 + (a * i + b) % (9 * 10**8)}@qq.com"
         a, b = self.email_map
         tag = (a * i + b) % 10**7
-        sp, gp = surname_pinyin(surname), "".join(_pinyin(c) for c in given)
+        sp, gp = surname_pinyin(surname), given_pinyin(given)
         local = rng.choice((f"{sp}{gp}", f"{gp}.{sp}", f"{sp}_{gp}", f"{sp}{gp}{birth:%y}"))
         return f"{local}{tag}@{domain}"
 
@@ -477,7 +483,7 @@ class Renderer:
             name = e.surname + ("先生" if e.gender == "M" else "女士")
         elif kind == "pinyin":
             sp = surname_pinyin(e.surname).capitalize()
-            gp = "".join(_pinyin(c) for c in e.given).capitalize()
+            gp = given_pinyin(e.given).capitalize()
             name = rng.choice((f"{sp} {gp}", f"{sp}{gp}".lower(), f"{gp} {sp}", f"{sp.upper()} {gp}", f"{sp}{gp}"))
         elif kind == "traditional":
             name = traditional(name)
