@@ -67,9 +67,20 @@ class HubSettings(BaseModel):
             found = memo[key] = any(p.fullmatch(value) for p in patterns)
         return found
 
+    @cached_property
+    def _shared_memo(self) -> dict[tuple[str, str], bool]:
+        return {}
+
     def is_shared(self, field: str, value: str) -> bool:
         patterns = self._shared_res.get(field)
-        return patterns is not None and any(p.fullmatch(value) for p in patterns)
+        if patterns is None:
+            return False
+        memo = self._shared_memo
+        key = (field, value)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = any(p.fullmatch(value) for p in patterns)
+        return found
 
     def valid_identifier(self, rec: MatchRecord, field: str) -> str | None:
         """The record's value for an identifier field, or None when missing or a placeholder."""
