@@ -80,21 +80,32 @@ class Graph:
     async def read(self, query: str, *, attempts: int = 3, **params: Any) -> list[dict[str, Any]]:
         """Run one read in an auto-commit transaction: one round trip (RUN and PULL pipelined), where a
         managed transaction (``execute_query``) adds BEGIN and COMMIT, which doubled the API's latency."""
+        return await self._read(query, attempts, params, plain=False)
+
+    async def read_values(self, query: str, *, attempts: int = 3, **params: Any) -> list[dict[str, Any]]:
+        """``read`` for statements returning only values (scalars, lists, maps such as ``properties(n)``),
+        never nodes or relationships: the rows as the driver decoded them, without ``Record.data()``'s
+        recursive conversion (a third of a keyword search's CPU on its 200 candidate maps)."""
+        return await self._read(query, attempts, params, plain=True)
+
+    async def _read(self, query: str, attempts: int, params: dict[str, Any], *, plain: bool) -> list[dict[str, Any]]:
         if self.cypher_log is not None:
             self.cypher_log.record(query)
         for attempt in range(1, attempts + 1):
             self.queries_run += 1
             try:
-                return await asyncio.wait_for(self._auto_read(query, params), self.query_timeout)
+                return await asyncio.wait_for(self._auto_read(query, params, plain), self.query_timeout)
             except (TransientError, ServiceUnavailable, SessionExpired):
                 if attempt == attempts:
                     raise
                 await asyncio.sleep(0.05 * 2**attempt)
         raise AssertionError("unreachable")
 
-    async def _auto_read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _auto_read(self, query: str, params: dict[str, Any], plain: bool) -> list[dict[str, Any]]:
         async with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
             result = await session.run(cast(LiteralString, query), params)
+            if plain:
+                return [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
             return [record.data() async for record in result]
 
     async def write(self, query: str, *, attempts: int = 5, **params: Any) -> list[dict[str, Any]]:

@@ -441,6 +441,6 @@ async def views(
     """Customers by id (merged-away ones as they are) with the asked parts and pages, in one statement."""
     asked = frozenset(parts)
     unique = list(dict.fromkeys(specs))
-    rows = await graph.read(view_query(asked, unique), ids=list(ids), **_view_params(unique))
+    rows = await graph.read_values(view_query(asked, unique), ids=list(ids), **_view_params(unique))
     found = rows[0]["views"] if rows else []
     return {row["id"]: _view_of(row, asked, unique) for row in found}

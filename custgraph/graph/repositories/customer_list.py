@@ -110,7 +110,7 @@ async def page_customers(
     query += (
         f"WITH c, sk ORDER BY {_order_by(order)} LIMIT $limit RETURN collect({{props: properties(c), sk: sk}}) AS page"
     )
-    rows = await graph.read(query, **params)
+    rows = await graph.read_values(query, **params)
     return _page(rows[0]["page"] if rows else [], first)
 
 
@@ -142,7 +142,7 @@ async def page_with_total(
         "| {props: properties(r.c), sk: r.sk}] AS page"
     )
     params.update(after_value=after.value if after else None, after_id=after.id if after else None)
-    rows = await graph.read(query, **params)
+    rows = await graph.read_values(query, **params)
     page = _page(rows[0]["page"] if rows else [], first)
     page.total = int(rows[0]["total"]) if rows else 0
     return page

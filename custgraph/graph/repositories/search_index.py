@@ -121,7 +121,7 @@ async def candidates(
     if not wanted:
         return []
     if owner is None:
-        rows = await graph.read(CANDIDATES, keys=wanted, limit=limit, cap=KEY_CAP)
+        rows = await graph.read_values(CANDIDATES, keys=wanted, limit=limit, cap=KEY_CAP)
     else:
-        rows = await graph.read(OWNED_CANDIDATES, keys=wanted, limit=limit, cap=KEY_CAP, owner=owner)
+        rows = await graph.read_values(OWNED_CANDIDATES, keys=wanted, limit=limit, cap=KEY_CAP, owner=owner)
     return list(rows[0]["candidates"]) if rows else []
