@@ -6,10 +6,14 @@
 Builds a fresh embedded graph in a temporary directory, writes ``--customers`` synthetic customers into it
 directly with UNWIND batches (tags, owners, companies, channels, interactions, orders, a source record
 and mobile identifier each), indexes them for search with the service's own ``index_customers``,
-starts ``custgraph serve --workers 2`` on a loopback port and sends each scenario ``--requests``
-requests, ``--concurrency`` at a time, after a short warm-up. Prints one JSON document: p50 / p95 /
-p99 latency in milliseconds and requests per second per scenario, plus the setup timings. Everything
-it started (server, workers, graph, directory) is stopped and removed at the end.
+starts ``custgraph serve --workers 2 --no-access-log`` on a loopback port and, per scenario after a
+warm-up, loads it with ``--concurrency`` clients (``wrk`` for ``--seconds`` when it is installed, which
+leaves the two cores to the server; else ``--requests`` requests through httpx), then sends
+``--requests`` requests one at a time. Prints one JSON document: per scenario the loaded run's p50 /
+p95 / p99 latency in milliseconds and requests per second, and the one-at-a-time latencies
+(``one_at_a_time``), plus the setup timings. Everything it started (server, workers, graph,
+directory) is stopped and removed at the end. ``benchmarks/api_profile.py`` PROFILEs the statements
+behind these scenarios on the graph that ``--keep`` leaves.
 """
 
 from __future__ import annotations
@@ -392,11 +396,62 @@ def stop_service(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-async def measure(base: str, world: World, requests: int, concurrency: int) -> dict[str, Any]:
+WRK_SCRIPT = """
+local bodies = {%s}
+local headers = {["Content-Type"] = "application/json", ["X-Role"] = "manager", ["X-User"] = "bench"}
+local n = 0
+request = function()
+  n = n %% #bodies + 1
+  return wrk.format("POST", "/graphql", headers, bodies[n])
+end
+done = function(summary, latency, requests)
+  io.write(string.format('WRK {"requests": %%d, "errors": %%d, "duration_us": %%d, "p50": %%d, "p95": %%d, '
+    .. '"p99": %%d, "mean": %%f}\\n', summary.requests, summary.errors.status + summary.errors.connect
+    + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean))
+end
+"""
+
+
+def wrk_load(
+    base: str, make: Callable[[], dict[str, Any]], seconds: float, concurrency: int, work: Path
+) -> dict[str, Any]:
+    """Throughput with wrk (C, one thread: it leaves the two cores to the server), cycling through 2,000 bodies."""
+    bodies = ", ".join(f"[==[{json.dumps(make(), ensure_ascii=False)}]==]" for _ in range(2000))
+    script = work / "wrk-bodies.lua"
+    script.write_text(WRK_SCRIPT % bodies, encoding="utf-8")
+    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "-s", str(script), base]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120).stdout
+    found = json.loads(out[out.index("WRK ") + 4 :].splitlines()[0])
+    return {
+        "requests": found["requests"],
+        "errors": found["errors"],
+        "rps": round(found["requests"] / (found["duration_us"] / 1e6), 1),
+        "p50_ms": round(found["p50"] / 1000, 1),
+        "p95_ms": round(found["p95"] / 1000, 1),
+        "p99_ms": round(found["p99"] / 1000, 1),
+        "mean_ms": round(found["mean"] / 1000, 1),
+    }
+
+
+async def measure(
+    base: str, world: World, requests: int, concurrency: int, seconds: float, work: Path
+) -> dict[str, Any]:
+    """Per scenario: under load (``concurrency`` clients, wrk when installed), then one client at a time.
+
+    The top-level p50/p95/p99 and rps are the loaded run; ``one_at_a_time`` is the latency a lone client
+    sees (no queueing), every response checked for GraphQL errors.
+    """
     results = {}
+    client = "wrk" if shutil.which("wrk") else "httpx"
     for name, make in scenarios(world).items():
-        await load(base, make, min(20, requests), concurrency)  # warm-up: connections, caches, JIT
-        results[name] = await load(base, make, requests, concurrency)
+        await load(base, make, min(50, requests), concurrency)  # warm-up: connections, caches, JIT
+        if client == "wrk":
+            loaded = await asyncio.to_thread(wrk_load, base, make, seconds, concurrency, work)
+        else:
+            loaded = await load(base, make, requests, concurrency)
+        alone = await load(base, make, requests, 1)
+        results[name] = {**loaded, "client": client, "concurrency": concurrency, "one_at_a_time": alone}
     return results
 
 
@@ -405,6 +460,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=500, help="measured requests per scenario")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each loaded run (wrk)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--heap", default="4g", help="embedded graph server heap")
     parser.add_argument(
@@ -440,7 +496,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         base = f"http://127.0.0.1:{port}"
         proc = start_service(data_dir, port, args.workers)
         wait_healthy(base, proc)
-        results = asyncio.run(measure(base, world, args.requests, args.concurrency))
+        results = asyncio.run(measure(base, world, args.requests, args.concurrency, args.seconds, data_dir))
         report = {
             "benchmark": "graphql_api",
             "customers": args.customers,
