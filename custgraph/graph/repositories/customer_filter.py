@@ -162,10 +162,17 @@ def _dimension(index: int) -> str:
     )
 
 
-def build(flt: CustomerFilter, *, scope_owner: str | None = None, anchor_tag: str | None = None) -> Clause:
+def build(
+    flt: CustomerFilter,
+    *,
+    scope_owner: str | None = None,
+    anchor_tag: str | None = None,
+    tag_sizes: dict[str, int] | None = None,
+) -> Clause:
     """The MATCH … WHERE for a filter; ``scope_owner`` restricts a rep to the customers they own.
 
-    ``anchor_tag`` is one of ``flt.tags.all`` to start from (the rarest, see customer_list.py).
+    ``anchor_tag`` is one of ``flt.tags.all`` to start from (the rarest, see customer_list.py); the
+    other required tags are checked rarest first (``tag_sizes``), so most candidates fail the first check.
     """
     tags = flt.tags or TagCondition()
     clause = Clause(ANCHOR_ALL, ["c.merged_into IS NULL"])
@@ -177,7 +184,8 @@ def build(flt: CustomerFilter, *, scope_owner: str | None = None, anchor_tag: st
         clause.match, clause.params["anchor"] = ANCHOR_OWNER, flt.owner[0]
     elif len(flt.channel) == 1:
         clause.match, clause.params["anchor"] = ANCHOR_CHANNEL, flt.channel[0]
-    others = sorted(set(tags.all) - {clause.params.get("anchor")} if clause.match == ANCHOR_TAG else set(tags.all))
+    others = set(tags.all) - {clause.params.get("anchor")} if clause.match == ANCHOR_TAG else set(tags.all)
+    others = sorted(others, key=lambda key: ((tag_sizes or {}).get(key, 0), key))
     if others:
         bound = " ".join(REQUIRED_TAG.format(index=i) for i in range(len(others)))
         clause.match = f"{bound} {clause.match}"

@@ -21,7 +21,6 @@ from custgraph.graph.repositories.customer_filter import (
     Clause,
     CustomerFilter,
     CustomerOrder,
-    TagCondition,
     build,
 )
 
@@ -69,23 +68,21 @@ async def _tag_degrees(graph: Graph, keys: list[str]) -> dict[str, int]:
     return known
 
 
-async def _anchor_tag(graph: Graph, tags: TagCondition) -> tuple[bool, str | None]:
-    """Whether every required tag exists, and the rarest of them, so the MATCH walks the fewest edges."""
-    if not tags.all:
-        return True, None
-    keys = sorted(set(tags.all))
-    degrees = await _tag_degrees(graph, keys)
-    if len(degrees) < len(keys):
-        return False, None
-    return True, min(keys, key=lambda k: (degrees[k], k))
-
-
 async def prepare(graph: Graph, flt: CustomerFilter, *, scope_owner: str | None = None) -> Clause | None:
-    """The filter as Cypher, or None when nothing can match (a required tag does not exist)."""
+    """The filter as Cypher, or None when nothing can match (a required tag does not exist).
+
+    A filter on required tags starts from the rarest of them, so the MATCH walks the fewest edges, and
+    checks the others rarest first.
+    """
     if scope_owner is not None:
         return build(flt, scope_owner=scope_owner)
-    possible, anchor = await _anchor_tag(graph, flt.tags or TagCondition())
-    return build(flt, anchor_tag=anchor) if possible else None
+    keys = sorted(set(flt.tags.all)) if flt.tags else []
+    if not keys:
+        return build(flt)
+    sizes = await _tag_degrees(graph, keys)
+    if len(sizes) < len(keys):
+        return None
+    return build(flt, anchor_tag=min(keys, key=lambda k: (sizes[k], k)), tag_sizes=sizes)
 
 
 async def count_customers(graph: Graph, clause: Clause | None) -> int:
