@@ -29,3 +29,13 @@ async def test_collect_keeps_the_order_of_a_preceding_order_by(clean_graph: Grap
         "UNWIND [3, 1, 2] AS x WITH x ORDER BY x DESC WITH collect(x) AS xs RETURN xs[0..2] AS top"
     )
     assert rows == [{"top": [3, 2]}]
+
+
+async def test_limit_right_after_an_aggregation_needs_an_order_by(clean_graph: Graph) -> None:
+    """ArcadeDB ignores ``WITH x, count(*) AS n LIMIT 2`` (every group comes back) unless an ORDER BY
+    precedes the LIMIT; Neo4j honours both. graph/ always orders before it limits (search candidates)."""
+    unordered = "UNWIND [1, 1, 2, 2, 3, 3] AS x WITH x, count(*) AS n LIMIT 2 RETURN x, n"
+    found = await clean_graph.read(unordered)
+    assert len(found) == (3 if clean_graph.flavour == "arcadedb" else 2)
+    ordered = "UNWIND [1, 1, 2, 2, 3, 3] AS x WITH x, count(*) AS n ORDER BY n DESC, x LIMIT 2 RETURN x, n"
+    assert await clean_graph.read(ordered) == [{"x": 1, "n": 2}, {"x": 2, "n": 2}]

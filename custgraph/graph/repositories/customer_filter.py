@@ -133,6 +133,7 @@ class Clause:
 
 
 ANCHOR_ALL = "MATCH (c:Customer)"
+LIVE = "c.merged_into IS NULL"  # merged-away customers never appear in a list
 ANCHOR_OWNER = "MATCH (:Owner {name: $anchor})<-[:OWNED_BY]-(c:Customer)"
 ANCHOR_TAG = "MATCH (:Tag {key: $anchor})<-[:TAGGED]-(c:Customer)"
 ANCHOR_CHANNEL = "MATCH (:Channel {name: $anchor})<-[:CAME_FROM]-(c:Customer)"
@@ -175,7 +176,7 @@ def build(
     other required tags are checked rarest first (``tag_sizes``), so most candidates fail the first check.
     """
     tags = flt.tags or TagCondition()
-    clause = Clause(ANCHOR_ALL, ["c.merged_into IS NULL"])
+    clause = Clause(ANCHOR_ALL, [LIVE])
     if scope_owner is not None:
         clause.match, clause.params["anchor"] = ANCHOR_OWNER, scope_owner
     elif tags.all:

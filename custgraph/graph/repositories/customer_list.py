@@ -17,6 +17,7 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.models import CustomerNode
 from custgraph.graph.repositories.customer_filter import (
     ANCHOR_ALL,
+    LIVE,
     SORT_KEYS,
     Clause,
     CustomerFilter,
@@ -85,9 +86,20 @@ async def prepare(graph: Graph, flt: CustomerFilter, *, scope_owner: str | None 
     return build(flt, anchor_tag=min(keys, key=lambda k: (sizes[k], k)), tag_sizes=sizes)
 
 
+# Counting every live customer scanned the label reading merged_into (0.3-0.6 s at 100k customers);
+# both servers count a whole label from their counts store instead, and the merged-away ones through the
+# merged_into range index (ArcadeDB serves ``>= ''`` from it, not ``IS NOT NULL``; ids are strings).
+# Two statements: combined in one, ArcadeDB gives up the count push-down and scans twice.
+COUNT_ALL = "MATCH (c:Customer) RETURN count(c) AS n"
+COUNT_MERGED = "MATCH (c:Customer) WHERE c.merged_into >= '' RETURN count(c) AS n"
+
+
 async def count_customers(graph: Graph, clause: Clause | None) -> int:
     if clause is None:
         return 0
+    if clause.match == ANCHOR_ALL and clause.where == [LIVE] and not clause.params:
+        everyone, merged = await asyncio.gather(graph.read(COUNT_ALL), graph.read(COUNT_MERGED))
+        return int(everyone[0]["n"]) - int(merged[0]["n"])
     rows = await graph.read(f"{clause.cypher()} RETURN count(c) AS n", **clause.params)
     return int(rows[0]["n"]) if rows else 0
 
