@@ -9,6 +9,7 @@ customer id, once handed out, never changes unless its customer is merged into a
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 PROVISIONAL_PREFIX = "new:"
 _DIGITS = re.compile(r"(\d+)")
@@ -54,11 +55,11 @@ class Clusters:
             for field, value in identifiers.items():
                 held.setdefault(field, set()).add(value)
 
-    def conflicts(self, a: str, b: str) -> bool:
-        """Clusters ``a`` and ``b`` hold different values of one cannot-link identifier, none in common."""
+    def conflicts(self, a: str, b: str, fields: Collection[str]) -> bool:
+        """Clusters ``a`` and ``b`` hold different values of one of ``fields``, none in common."""
         left = self._identifiers.get(self.find(a), {})
         right = self._identifiers.get(self.find(b), {})
-        return any(field in right and values.isdisjoint(right[field]) for field, values in left.items())
+        return any(field in left and field in right and left[field].isdisjoint(right[field]) for field in fields)
 
     def __contains__(self, uid: str) -> bool:
         return uid in self._record_cluster

@@ -176,15 +176,18 @@ class _Resolver:
     def place_existing(self, rec: MatchRecord) -> None:
         if rec.customer_id is None:
             return  # unmatched-pool records have nothing to match on
-        self.clusters.add(rec.uid, rec.customer_id, self._cannot_link(rec))
+        self.clusters.add(rec.uid, rec.customer_id, self._held(rec))
         self.index.add(rec, blocking_keys(rec, self.rules))
         self.hubs.add(rec, count=self.count_existing)
         self.placed[rec.uid] = rec
 
-    def _cannot_link(self, rec: MatchRecord) -> dict[str, str]:
+    def _held(self, rec: MatchRecord) -> dict[str, str]:
+        """The identifier values a cluster remembers: the cannot-link ones, and those a merge checks."""
         settings = self.rules.clustering
         valid = self.rules.hubs.valid_identifier
-        return {f: v for f in settings.cannot_link if (v := valid(rec, f)) and settings.cannot_link_value(f, v)}
+        held = {f: v for f in settings.merge_needs_identifier if (v := valid(rec, f))}
+        held.update({f: v for f in settings.cannot_link if (v := valid(rec, f)) and settings.cannot_link_value(f, v)})
+        return held
 
     def _separated(self, uid: str, customer: str) -> bool:
         partners = self.separate.get(uid)
@@ -264,7 +267,7 @@ class _Resolver:
         ]
         ranked = sorted(options, key=_Option.rank_key)
         best = ranked[0] if ranked else None
-        identifiers = self._cannot_link(rec)
+        identifiers = self._held(rec)
         if best is not None and best.score.band == "matched":
             customer, outcome = best.customer, "matched"
             self.clusters.add(rec.uid, customer, identifiers)
@@ -294,7 +297,8 @@ class _Resolver:
 
     def _merge_others(self, rec: MatchRecord, others: list[_Option]) -> list[_Option]:
         """Merge other matched customers the record proves identical; return options left for review."""
-        threshold = self.rules.clustering.merge_threshold
+        settings = self.rules.clustering
+        threshold = settings.merge_threshold
         left = []
         for option in others:
             s = option.score
@@ -305,7 +309,12 @@ class _Resolver:
                 continue
             joinable = strong and not self._clusters_separated(mine, theirs)
             # two checksummed IDs of one kind prove two customers, whatever the record shares with both
-            joinable = joinable and not self.clusters.conflicts(mine, theirs)
+            joinable = joinable and not self.clusters.conflicts(mine, theirs, settings.cannot_link)
+            # two customers with mobiles of their own: the record must share an identifier with theirs
+            shares_identifier = s.identifier_rank < len(self.rules.identifiers)
+            joinable = joinable and (
+                shares_identifier or not self.clusters.conflicts(mine, theirs, settings.merge_needs_identifier)
+            )
             joined = self.clusters.union(mine, theirs) if joinable else None
             if joined is None:
                 left.append(option)

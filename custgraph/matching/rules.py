@@ -54,6 +54,11 @@ class ClusteringSettings(BaseModel):
     # whose checksum the standardizer verified is trusted; a free-form number may carry a typo.
     # Clusters holding different qualifying values are never merged.
     cannot_link: dict[str, str] = Field(default_factory=dict)
+    # Two customers holding different values of one of these fields, none in common (namesakes, each
+    # with a mobile of their own), are merged through a third record only when that record shares an
+    # identifier with the customer folded in: a name and a city seen in a record without a mobile do
+    # not say that two mobiles are one person's. One customer may still hold two (a second mobile).
+    merge_needs_identifier: list[str] = Field(default_factory=list)
 
     @field_validator("cannot_link")
     @classmethod

@@ -300,3 +300,50 @@ def test_batch_is_deterministic_and_order_independent(rules: Rules) -> None:
     second = resolve(list(reversed(records)), [], rules)  # seq decides, not list order
     assert customers(first) == customers(second)
     assert [r.uid for r in second.resolutions] == [r.uid for r in reversed(records)]
+
+
+NAMESAKE = {"name": "长孙丽萍", "city": "石家庄市", "gender": "女"}
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ({"mobile": "+8615941289797"}, {"mobile": "+8613231367449"}),
+        ({"email": "lisun@qq.com"}, {"email": "liping.zs@163.com"}),
+        ({"birth_date": "1978-04-12"}, {"birth_date": "1991-09-30"}),
+    ],
+)
+def test_namesakes_in_one_city_with_their_own_identifiers_stay_apart(
+    rules: Rules, left: dict[str, str], right: dict[str, str]
+) -> None:
+    """A rare full name, one city: two mobiles (or mailboxes, or birthdays) say two people."""
+    a = rec("crm|1", 1, **NAMESAKE, **left)
+    b = rec("shop|1", 2, **NAMESAKE, **right)
+    assert resolve([a, b], [], rules).resolutions[1].outcome == "new"
+    # the name and city alone make one person: it is the second value that keeps them apart
+    bare = rec("shop|1", 2, **NAMESAKE)
+    assert resolve([a, bare], [], rules).resolutions[1].outcome == "matched"
+
+
+def test_a_record_without_a_mobile_does_not_merge_two_namesakes(rules: Rules) -> None:
+    """Two customers with a mobile each; a third record with only the name and city fits both."""
+    existing = [
+        rec("crm|1", 1, "C000001", **NAMESAKE, mobile="+8615941289797"),
+        rec("crm|2", 2, "C000002", **NAMESAKE, mobile="+8613231367449"),
+    ]
+    bare = rec("web|1", 3, **NAMESAKE)
+    result = resolve([bare], existing, rules)
+    assert result.merges == []
+    # a record that shares each one's mobile... cannot exist; one sharing a mailbox with the second can
+    existing[1] = rec("crm|2", 2, "C000002", **NAMESAKE, mobile="+8613231367449", email="liping.zs@163.com")
+    proof = rec("web|2", 4, **NAMESAKE, mobile="+8615941289797", email="liping.zs@163.com")
+    merged = resolve([proof], existing, rules)
+    assert [(m.survivor, m.absorbed) for m in merged.merges] == [("C000001", "C000002")]
+
+
+def test_one_company_reached_on_two_mobiles_is_still_one(rules: Rules) -> None:
+    a = rec("crm|1", 1, customer_type="company", name="石家庄华岳贸易有限公司", mobile="+8615941289797",
+            city="石家庄市", credit_code="91130100MA07L8XK3E")  # fmt: skip
+    b = rec("shop|1", 2, customer_type="company", name="石家庄华岳贸易有限公司", mobile="+8613231367449",
+            city="石家庄市", credit_code="91130100MA07L8XK3E")  # fmt: skip
+    assert resolve([a, b], [], rules).resolutions[1].outcome == "matched"
