@@ -137,6 +137,7 @@ class _Planned:
     candidates: list[MatchRecord]
     gammas: list[tuple[int, ...]]  # levels against each candidate, hub levels not yet decided
     hub_bits: list[int]  # per candidate: comparisons whose hub level it reaches if the value is a hub
+    surely_new: list[bool]  # per candidate: alone, the pair is in the 'new' band (without a decision)
 
 
 class _Resolver:
@@ -210,9 +211,8 @@ class _Resolver:
         for a whole chunk at once, column-wise.
         """
         table, rules = self.table, self.rules
-        rows_a: list[int] = []
-        rows_b: list[int] = []
         found: list[tuple[MatchRecord, list[MatchRecord]] | None] = []
+        owners: list[int] = []  # per pair, the position in ``found`` of its new record
         for rec in chunk:
             if not identifiable(rec, rules):
                 found.append(None)
@@ -226,19 +226,24 @@ class _Resolver:
             ]
             self.index.add(rec, keys)
             self.placed[rec.uid] = rec
-            row = table.row(rec)
-            rows_a.extend([row] * len(candidates))
-            rows_b.extend(table.row(c) for c in candidates)
+            owners.extend([len(found)] * len(candidates))
             found.append((rec, candidates))
-        levels, hub_bits = self.plan.gamma(table, np.array(rows_a, dtype=np.int64), np.array(rows_b, dtype=np.int64))
+        records = [item[0] if item else None for item in found]
+        table.ensure([rec for rec in records if rec is not None] + [c for item in found if item for c in item[1]])
+        rows = table.rows
+        rows_a = np.array([rows[item[0].uid] for item in found if item for _ in item[1]], dtype=np.int64)
+        rows_b = np.array([rows[c.uid] for item in found if item for c in item[1]], dtype=np.int64)
+        levels, hub_bits = self.plan.gamma(table, rows_a, rows_b)
         keys = self.plan.pattern_keys(levels)
+        surely_new = self.scorer.surely_new(levels, keys, np.array(owners, dtype=np.int64), records)
+        surely_new &= hub_bits == 0
         unique, first = np.unique(keys, return_index=True)
         patterns = self.patterns
         for key, row in zip(unique.tolist(), first.tolist(), strict=True):
             if key not in patterns:
                 patterns[key] = tuple(levels[row].tolist())
         gammas = [patterns[key] for key in keys.tolist()]
-        bits = hub_bits.tolist()
+        bits, sure = hub_bits.tolist(), surely_new.tolist()
         out: list[_Planned | None] = []
         start = 0
         for item in found:
@@ -247,7 +252,7 @@ class _Resolver:
                 continue
             rec, candidates = item
             end = start + len(candidates)
-            out.append(_Planned(rec, candidates, gammas[start:end], bits[start:end]))
+            out.append(_Planned(rec, candidates, gammas[start:end], bits[start:end], sure[start:end]))
             start = end
         return out
 
@@ -255,14 +260,20 @@ class _Resolver:
         if planned is None:
             self.resolutions[rec.uid] = Resolution(rec.uid, "unmatched", None, 0.0, UNMATCHED_RULE)
             return
-        candidates = planned.candidates
+        candidates, sure = planned.candidates, planned.surely_new
         by_customer: dict[str, list[int]] = {}
+        customer_of = self.clusters.customer_of
         for j, other in enumerate(candidates):
-            by_customer.setdefault(self.clusters.customer_of(other.uid), []).append(j)
+            by_customer.setdefault(customer_of(other.uid), []).append(j)
+        decided = self.scorer.decisions
         options = [
             option
             for customer, members in by_customer.items()
-            if not self._separated(rec.uid, customer)
+            # a lone candidate scored 'new' (and no decision about it) is no option: skip the details
+            if not (
+                len(members) == 1 and sure[members[0]] and not (decided and self._decided(rec, candidates[members[0]]))
+            )
+            and not self._separated(rec.uid, customer)
             and (option := self._option(rec, customer, planned, members)).score.band != "new"
         ]
         ranked = sorted(options, key=_Option.rank_key)
@@ -279,6 +290,9 @@ class _Resolver:
         self._queue_reviews(rec, others)
         self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
         self.hubs.add(rec)
+
+    def _decided(self, rec: MatchRecord, other: MatchRecord) -> bool:
+        return self.scorer.decision(rec, other) is not None
 
     def _option(self, rec: MatchRecord, customer: str, planned: _Planned, indexes: list[int]) -> _Option:
         scorer, plan = self.scorer, self.plan

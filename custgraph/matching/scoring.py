@@ -7,12 +7,15 @@ an override stays visible in the evidence.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 from custgraph.matching.bands import BAND_RANK, Band
-from custgraph.matching.fellegi_sunter import WeightTable, probability
+from custgraph.matching.fellegi_sunter import TermFrequencies, WeightTable, probability
 from custgraph.matching.hubs import HubDetector
 from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
@@ -22,6 +25,9 @@ Decision = Literal["MERGE", "SEPARATE"]
 FS_RULE = "fellegi_sunter"
 MERGE_RULE = "decision_merge"
 SEPARATE_RULE = "decision_separate"
+# A pair counts as surely below the review band when its weight is this far (bits) under the weight
+# whose probability is the review threshold: far more than any rounding between numpy and Python.
+SURE_MARGIN = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,16 @@ class PairScorer:
         self.table = WeightTable(rules, params)
         self.hubs = hubs
         self.decisions = decisions or {}
+        widest = max(len(row) for row in self.table.weights)
+        self._weights = np.zeros((len(self.table.weights), widest))
+        for index, row in enumerate(self.table.weights):
+            self._weights[index, : len(row)] = row
+        self._tf_by_comparison: dict[int, list[tuple[int, TermFrequencies]]] = {}
+        for (index, level), tf in self.table.term_frequencies.items():
+            self._tf_by_comparison.setdefault(index, []).append((level, tf))
+        review = rules.bands.review
+        self._review_weight = math.log2(review / (1.0 - review))
+        self._first_rule: dict[tuple[int, ...], tuple[bool, bool]] = {}
 
     def gamma(self, a: MatchRecord, b: MatchRecord) -> tuple[int, ...]:
         hubs = self.hubs
@@ -118,6 +134,48 @@ class PairScorer:
                     break  # under its ceiling: the probability decides
                 return PairScore(gamma, weights, weight, prob, rule.band, rule.name, rank)
         return PairScore(gamma, weights, weight, prob, band, FS_RULE, rank)
+
+    def surely_new(
+        self, levels: np.ndarray, keys: np.ndarray, owners: np.ndarray, records: Sequence[MatchRecord]
+    ) -> np.ndarray:
+        """Pairs (rows of ``levels``, hub levels decided) that ``classify`` puts in the ``new`` band
+        without a decision, whatever the rounding: the first combination rule that fires is a veto,
+        or no rule (or a ceiling) lets the probability decide and the weight is clearly under the
+        review threshold. ``keys``: the rows' pattern keys (equal rows, equal keys).
+        ``owners[k]`` indexes ``records``: the side-a record of pair k, whose
+        values set the term-frequency weights. The weights are summed column by column in
+        comparison order, as ``classify`` sums them.
+        """
+        n = len(levels)
+        total = np.zeros(n)
+        for index in range(levels.shape[1]):
+            column = self._weights[index][levels[:, index]]
+            for level, tf in self._tf_by_comparison.get(index, ()):
+                hit = np.flatnonzero(levels[:, index] == level)
+                if len(hit):
+                    unique, inverse = np.unique(owners[hit], return_inverse=True)
+                    weights = np.array([tf.weight(records[o]) for o in unique.tolist()])
+                    column[hit] = weights[inverse.reshape(-1)]
+            total = total + column
+        low = self.table.prior_weight + total < self._review_weight - SURE_MARGIN
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        veto, free = np.zeros(len(unique), dtype=bool), np.zeros(len(unique), dtype=bool)
+        memo = self._first_rule
+        for u, row in enumerate(first.tolist()):
+            gamma = tuple(levels[row].tolist())
+            found = memo.get(gamma)
+            if found is None:
+                found = memo[gamma] = self._rule_verdict(gamma)
+            veto[u], free[u] = found
+        inverse = inverse.reshape(-1)
+        return veto[inverse] | (free[inverse] & low)
+
+    def _rule_verdict(self, gamma: tuple[int, ...]) -> tuple[bool, bool]:
+        """(the first rule that fires vetoes, no rule or a ceiling leaves the band to the probability)."""
+        for rule in self.combination_rules:
+            if rule.fires(gamma):
+                return (rule.band == "new" and not rule.cap, rule.cap)
+        return False, True
 
     def profile(
         self, pairs: Sequence[tuple[tuple[int, ...], tuple[float, ...]]]

@@ -358,7 +358,7 @@ class Table:
         self.records: list[MatchRecord] = []
         self.values: list[str] = []
         self._intern: dict[str, int] = {}
-        self._rows: dict[str, int] = {}  # uid -> row, for lookups by record
+        self.rows: dict[str, int] = {}  # uid -> row (the first record added with that uid)
         self._value_array = _Column(object)
         self._props: dict[Callable[[str], int], _Column] = {}
 
@@ -401,7 +401,7 @@ class Table:
                         values.append(value)
                     row.append(code)
             block[i] = row
-            self._rows.setdefault(rec.uid, start + i)
+            self.rows.setdefault(rec.uid, start + i)
         self._grow(start + len(records))
         self.codes[:, start : start + len(records)] = block.T
         self.records.extend(records)
@@ -410,8 +410,16 @@ class Table:
 
     def row(self, rec: MatchRecord) -> int:
         """The record's row, added on first use."""
-        row = self._rows.get(rec.uid)
+        row = self.rows.get(rec.uid)
         return row if row is not None else self.add([rec])[0]
+
+    def ensure(self, records: Sequence[MatchRecord]) -> None:
+        """Add the records whose uid has no row yet (each once)."""
+        rows, missing = self.rows, {}
+        for rec in records:
+            if rec.uid not in rows and rec.uid not in missing:
+                missing[rec.uid] = rec
+        self.add(list(missing.values()))
 
     def _grow(self, size: int) -> None:
         if size > self.codes.shape[1]:
