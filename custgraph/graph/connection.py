@@ -67,6 +67,9 @@ class Graph:
     query_timeout: float = 900.0
     # Set by CUSTGRAPH_CYPHER_LOG: every distinct statement sent is recorded for the Neo4j 5 lint.
     cypher_log: CypherLog | None = field(default_factory=CypherLog.from_env)
+    # Schema statements (graph/schema.py) this connection has run: each runs once per connection, not
+    # once per call (an ingestRecords call ran all ~40 of them: most of its 150 ms).
+    schema_ensured: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def connect(cls, config: GraphConfig) -> Graph:

@@ -91,10 +91,14 @@ def blocking_property(rule_name: str) -> str:
 
 
 async def ensure_schema(graph: Graph, blocking_rules: Iterable[str] = ()) -> None:
-    """Create every constraint and index; running it again changes nothing."""
+    """Create every constraint and index; running it again changes nothing, and on the same connection
+    sends nothing (the statements it already ran are remembered there)."""
     extra = [("SourceRecord", blocking_property(name)) for name in blocking_rules]
     for statement in [*constraint_statements(), *index_statements(extra)]:
+        if statement in graph.schema_ensured:
+            continue
         await graph.write(statement)
+        graph.schema_ensured.add(statement)
 
 
 async def existing_constraints(graph: Graph) -> set[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from neo4j.exceptions import ConstraintError
 
-from custgraph.graph.connection import Graph
+from custgraph.graph.connection import Graph, GraphConfig
 from custgraph.graph.schema import UNIQUE_KEYS, ensure_schema, existing_constraints
 
 
@@ -16,6 +16,20 @@ async def test_schema_creation_is_idempotent(graph: Graph) -> None:
     after = await existing_constraints(graph)
     assert before == after
     assert set(UNIQUE_KEYS.items()) <= after
+
+
+async def test_schema_statements_run_once_per_connection(graph_config: GraphConfig) -> None:
+    """An ingestRecords call ensures the schema: on a connection that did so already, nothing is sent."""
+    graph = Graph.connect(graph_config)
+    try:
+        await ensure_schema(graph, blocking_rules=["dob"])
+        sent = graph.queries_run
+        await ensure_schema(graph, blocking_rules=["dob"])
+        assert graph.queries_run == sent
+        await ensure_schema(graph, blocking_rules=["dob", "name_city"])  # one new blocking rule: its index only
+        assert graph.queries_run == sent + 1
+    finally:
+        await graph.close()
 
 
 async def test_unique_key_is_enforced(clean_graph: Graph) -> None:
