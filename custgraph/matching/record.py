@@ -10,6 +10,8 @@ from typing import Any
 from custgraph.matching.keys import TRANSFORMS
 from custgraph.matching.virtual_fields import raw_value
 
+_MISSING = object()  # not computed yet (None is a value: the field is missing)
+
 
 @dataclass(frozen=True, slots=True)
 class MatchRecord:
@@ -28,10 +30,9 @@ class MatchRecord:
     def key(self, field_name: str, transform: str = "raw") -> str | None:
         """``field:transform`` of this record, cached; None when the field is missing."""
         cache_key = (field_name, transform)
-        try:
-            return self._keys[cache_key]
-        except KeyError:
-            pass
+        value = self._keys.get(cache_key, _MISSING)
+        if value is not _MISSING:
+            return value
         if transform == "raw":
             value = raw_value(self.fields, field_name)
         else:  # the raw value once per field, however many transforms read it (virtual fields cost)
