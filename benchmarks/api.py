@@ -420,7 +420,17 @@ def wrk_load(
     bodies = ", ".join(f"[==[{json.dumps(make(), ensure_ascii=False)}]==]" for _ in range(2000))
     script = work / "wrk-bodies.lua"
     script.write_text(WRK_SCRIPT % bodies, encoding="utf-8")
-    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "-s", str(script), base]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{concurrency}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        base,
+    ]
     out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120).stdout
     found = json.loads(out[out.index("WRK ") + 4 :].splitlines()[0])
     return {
