@@ -74,10 +74,15 @@ class Recorder:
         return recorded
 
 
+SUPERSEDED = "superseded by"  # ArcadeDB prints the plan a count push-down replaced after the one it ran
+
+
 def _operators(plan: dict[str, Any]) -> list[str]:
+    """The operators of the plan the server ran."""
     text = plan.get("args", {}).get("string-representation")
     if text:
-        return [line.strip() for line in text.splitlines() if line.strip().startswith("+")]
+        ran = text.split("Execution Plan (Cost-Based Optimizer, " + SUPERSEDED)[0]
+        return [line.strip() for line in ran.splitlines() if line.strip().startswith("+")]
     found = [str(plan.get("operatorType"))]
     for child in plan.get("children", []):
         found += _operators(child)
