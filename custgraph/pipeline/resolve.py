@@ -53,6 +53,7 @@ async def resolve_records(
     previous: Mapping[str, str],
     known: Collection[str] | None = None,
     kinds: Mapping[str, str] | None = None,
+    identifier_counts: Mapping[tuple[str, str], int] | None = None,
     params: Any = None,
 ) -> ResolveSummary:
     """Resolve records just stored, as the import read them (their derived keys are reused).
@@ -60,7 +61,8 @@ async def resolve_records(
     ``pending`` carry their stored ``seq`` and no customer; ``previous`` maps the ones that were
     resolved before (a changed row) to that customer; ``known`` are the uids that were in the graph
     before this batch (None: all of them), the only ones a remembered review decision can be about;
-    ``kinds`` the kind of each record (customers when absent).
+    ``kinds`` the kind of each record (customers when absent); ``identifier_counts`` how many records
+    outside ``pending`` hold each of their identifier values, when the store step counted them.
     """
     summary = ResolveSummary()
     if not pending:
@@ -76,13 +78,15 @@ async def resolve_records(
                 identifiers[name].add(str(rec.fields[name]))
     pending_uids = {r.uid for r in pending}
     existing = [to_match_record(r) for r in await repo.candidates(graph, keys, exclude=pending_uids)]
-    counts = await record_repo.identifier_counts(graph, identifiers)
-    # The incoming records are already linked to their identifier nodes; the engine adds the
-    # batch's own counts itself, so give it the counts of the records already resolved.
-    batch_counts = Counter(
-        (name, str(rec.fields[name])) for rec in pending for name in identifiers if rec.fields.get(name)
-    )
-    existing_counts = {k: max(0, n - batch_counts.get(k, 0)) for k, n in counts.items()}
+    if identifier_counts is None:
+        counts = await record_repo.identifier_counts(graph, identifiers)
+        # The incoming records are already linked to their identifier nodes; the engine adds the
+        # batch's own counts itself, so give it the counts of the records already resolved.
+        batch_counts = Counter(
+            (name, str(rec.fields[name])) for rec in pending for name in identifiers if rec.fields.get(name)
+        )
+        identifier_counts = {k: max(0, n - batch_counts.get(k, 0)) for k, n in counts.items()}
+    existing_counts = {k: n for k, n in identifier_counts.items() if n}
     asked = sorted(pending_uids if known is None else pending_uids & set(known))
     decisions = await repo.decisions_for(graph, asked)
     result = resolve(pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts)

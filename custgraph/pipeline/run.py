@@ -282,7 +282,14 @@ async def _import_batch(
     params = await model.params() if pending else None
     kinds = {uid: latest[uid][0].kind for uid in stored.pending}
     resolved = await resolve_records(
-        graph, pending, rules, previous=stored.previous, known=stored.existed, kinds=kinds, params=params
+        graph,
+        pending,
+        rules,
+        previous=stored.previous,
+        known=stored.existed,
+        kinds=kinds,
+        identifier_counts=stored.identifier_counts,
+        params=params,
     )
     summary.outcomes.update(resolved.outcomes)
     summary.merges += resolved.merges

@@ -35,3 +35,17 @@ async def test_res_incremental_equals_batch(clean_graph: Graph, importer, partit
     sizes = sorted(len(group) for group in batch)
     assert sizes[-1] >= 3 and sizes.count(1) >= 4
     assert frozenset({"crm|1", "crm|2", "crm|3"}) in batch
+
+
+async def test_res_incremental_equals_batch_around_a_hub(clean_graph: Graph, importer, partition) -> None:
+    """A mobile shared by more records than the hub limit: counted within a batch, or (one import per
+    row) from the graph as each batch merges its identifier nodes; either way the same customers."""
+    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉"
+    rows = [{"编号": f"H{i}", "姓名": "王" + given[i], "手机": "13912345678"} for i in range(25)]
+    rows += [{"编号": "H25", "姓名": "王伟", "手机": "13912345678", "城市": "深圳"}]
+    await importer(rows)
+    batch = await partition()
+    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    for row in rows:
+        await importer([row])
+    assert await partition() == batch

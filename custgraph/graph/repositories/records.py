@@ -8,6 +8,7 @@ re-resolution by clearing its ``customer_id``.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,8 @@ from custgraph.vocabulary import IDENTIFIERS
 
 # canonical field -> (identifier label, relationship type)
 IDENTIFIER_FIELDS: dict[str, tuple[str, str]] = {i.field: (i.label, i.rel) for i in IDENTIFIERS}
+
+MERGE_BATCH = 5000  # distinct identifier values per MERGE statement
 
 # Copied onto the node as plain properties so analysts can read records in Neo4j Browser.
 DISPLAY_FIELDS = ("name", "first_name", "last_name", "company", "mobile", "email", "city", "region")
@@ -58,14 +61,23 @@ DELETE r
 """
 
 
+def merge_identifiers_query(label: str, rel: str) -> str:
+    # label/rel come from IDENTIFIER_FIELDS only. Each distinct value is merged once per batch, and
+    # the records already linked to it are counted on the way (the hub signal resolution needs).
+    return (
+        f"UNWIND $values AS v MERGE (i:{label} {{value: v}}) "
+        f"RETURN v AS value, size([(i)<-[:{rel}]-(s:SourceRecord) | s]) AS n"
+    )
+
+
 def link_identifiers_query(label: str, rel: str) -> str:
-    # label/rel come from IDENTIFIER_FIELDS only. The records were just written and their old
-    # identifier edges removed, so CREATE is safe and cheaper than MERGE; properties inline,
-    # since SET after CREATE costs ArcadeDB twice as much.
+    # The records were just written and their old identifier edges removed, and the identifier
+    # nodes merged (merge_identifiers_query), so both ends are matched on their constrained keys
+    # and the edge is CREATEd; properties inline, since SET after CREATE costs ArcadeDB twice as much.
     return (
         "UNWIND $rows AS row "
         "MATCH (s:SourceRecord {uid: row.uid}) "
-        f"MERGE (i:{label} {{value: row.value}}) "
+        f"MATCH (i:{label} {{value: row.value}}) "
         f"CREATE (s)-[r:{rel} {{raw: row.raw}}]->(i) "
         "RETURN count(r) AS n"
     )
@@ -102,6 +114,9 @@ class UpsertResult:
     # the customer each was resolved to then, so that resolution need not read them back
     existed: set[str] = field(default_factory=set)
     previous: dict[str, str] = field(default_factory=dict)
+    # (field, value) -> records outside this batch's pending ones holding it, for each identifier
+    # value of the pending records (None when nothing is pending)
+    identifier_counts: dict[tuple[str, str], int] | None = None
 
     @property
     def pending(self) -> list[str]:
@@ -187,6 +202,9 @@ async def upsert_records(graph: Graph, records: Sequence[RecordWrite], blocking_
             else:
                 result.unresolved.append(rec.uid)
     if not to_write:
+        if result.unresolved:
+            unresolved = [rec for rec in records if rec.uid in set(result.unresolved)]
+            result.identifier_counts = await _merge_identifiers(graph, unresolved, still_linked=unresolved)
         return result
     first = await allocate(graph, "record", len(to_write))
     creates, updates = [], []
@@ -205,7 +223,10 @@ async def upsert_records(graph: Graph, records: Sequence[RecordWrite], blocking_
     if rewritten:
         types = [rel for _, rel in IDENTIFIER_FIELDS.values()]
         await graph.write(DETACH_IDENTIFIERS, uids=rewritten, types=types)
-    await _link_identifiers(graph, [rec for rec, _ in to_write])
+    written = [rec for rec, _ in to_write]
+    unresolved = [rec for rec in records if rec.uid in set(result.unresolved)]
+    result.identifier_counts = await _merge_identifiers(graph, written + unresolved, still_linked=unresolved)
+    await _link_identifiers(graph, written)
     await graph.write_batches(SET_HASH, [{"uid": rec.uid, "hash": rec.content_hash} for rec, _ in to_write])
     return result
 
@@ -224,6 +245,26 @@ def _history(old: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return history
+
+
+async def _merge_identifiers(
+    graph: Graph, records: Sequence[RecordWrite], *, still_linked: Sequence[RecordWrite]
+) -> dict[tuple[str, str], int]:
+    """Merge the identifier nodes of these records, each distinct value once; return per (field, value)
+    how many records outside ``records`` hold it. ``still_linked``: those of ``records`` whose edges
+    are in the graph already (stored by a killed run and not rewritten), so counted by the query."""
+    counts: dict[tuple[str, str], int] = {}
+    for name, (label, rel) in IDENTIFIER_FIELDS.items():
+        values = sorted({str(rec.fields[name]) for rec in records if rec.fields.get(name)})
+        if not values:
+            continue
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(values), MERGE_BATCH):
+            rows += await graph.write(merge_identifiers_query(label, rel), values=values[start : start + MERGE_BATCH])
+        linked = Counter(str(rec.fields[name]) for rec in still_linked if rec.fields.get(name))
+        for row in rows:
+            counts[(name, row["value"])] = max(0, int(row["n"]) - linked.get(row["value"], 0))
+    return counts
 
 
 async def _link_identifiers(graph: Graph, records: Sequence[RecordWrite]) -> None:
