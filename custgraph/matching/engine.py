@@ -20,7 +20,7 @@ grows after each one, resolving records one at a time gives the same partition a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,14 @@ def identifiable(rec: MatchRecord, rules: Rules) -> bool:
     return any(rec.key(f) is not None for f in rules.name_fields)
 
 
+def _held_value(rec: MatchRecord, key: str, valid: Callable[[MatchRecord, str], str | None]) -> str | None:
+    """``field`` or ``field:transform`` of a record, when the field holds a valid identifier."""
+    field, _, transform = key.partition(":")
+    if valid(rec, field) is None:
+        return None
+    return rec.key(field, transform) if transform else rec.key(field)
+
+
 @dataclass
 class _Option:
     """The new record compared with one candidate customer (all its candidate records at once)."""
@@ -186,7 +194,7 @@ class _Resolver:
         """The identifier values a cluster remembers: the cannot-link ones, and those a merge checks."""
         settings = self.rules.clustering
         valid = self.rules.hubs.valid_identifier
-        held = {f: v for f in settings.merge_needs_identifier if (v := valid(rec, f))}
+        held = {key: v for key in settings.merge_needs_identifier if (v := _held_value(rec, key, valid))}
         held.update({f: v for f in settings.cannot_link if (v := valid(rec, f)) and settings.cannot_link_value(f, v)})
         return held
 

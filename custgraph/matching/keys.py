@@ -217,6 +217,15 @@ def looks_like_company(value: str) -> bool:
     return len(core) == 4 and not has_compound_surname(core) and _trade_word_end().search(core) is not None
 
 
+_CN_MOBILE = re.compile(r"^\+861[3-9][0-9]{9}$")
+
+
+def _own_mobile(value: str) -> str | None:
+    """A mobile phone's number, not a landline typed into the mobile column (a switchboard is no person's)."""
+    text = value.strip()
+    return text if _CN_MOBILE.match(text) or (text and not text.startswith("+86")) else None
+
+
 def party_of_value(value: str) -> str | None:
     """person / company from a customer-type value in either language."""
     return _PARTY.get(normalize_text(value).replace(" ", ""))
@@ -250,6 +259,7 @@ TRANSFORMS: dict[str, Transform] = {
     "city": _memo(_city),
     "city_pinyin": _memo(_city_pinyin),
     "mask_key": _mask_key,
+    "own_mobile": _own_mobile,
     "email_local": _email_local,
     "email_domain": _email_domain,
     "party": _memo(party_of_value),

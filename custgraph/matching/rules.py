@@ -58,7 +58,7 @@ class ClusteringSettings(BaseModel):
     # with a mobile of their own), are merged through a third record only when that record shares an
     # identifier with the customer folded in: a name and a city seen in a record without a mobile do
     # not say that two mobiles are one person's. One customer may still hold two (a second mobile).
-    merge_needs_identifier: list[str] = Field(default_factory=list)
+    merge_needs_identifier: list[str] = Field(default_factory=list)  # field or field:transform
 
     @field_validator("cannot_link")
     @classmethod
