@@ -419,7 +419,7 @@ def _view_of(row: dict[str, Any], parts: frozenset[str], specs: Sequence[PageSpe
             found = sorted(row[part], key=lambda p, o=order: str(p.get(o)))  # type: ignore[misc]
             setattr(view, part, [model.model_validate(p) for p in found])
     if "records" in parts:
-        found = sorted(row["records"], key=lambda r: (r["props"].get("source"), r["props"].get("source_key")))
+        found = sorted(row["records"], key=lambda r: (str(r["props"].get("source")), str(r["props"].get("source_key"))))
         view.records = [
             ResolvedRecord(
                 record=SourceRecordNode.model_validate(r["props"]), resolution=_resolution(r["props"], r["rel"] or {})
