@@ -105,7 +105,13 @@ class Graph:
         raise AssertionError("unreachable")
 
     async def _auto_read(self, query: str, params: dict[str, Any], plain: bool) -> list[dict[str, Any]]:
-        async with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+        # The bookmarks of execute_query's writes: on a Neo4j cluster a read routed to a secondary still
+        # sees what this process wrote before it (causal consistency); a single server ignores them.
+        async with self.driver.session(
+            database=self.database,
+            default_access_mode=READ_ACCESS,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
+        ) as session:
             result = await session.run(cast(LiteralString, query), params)
             if plain:
                 return [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
