@@ -8,7 +8,7 @@ answer back (new customers, RESOLVED_TO edges, merges, review items and golden p
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
@@ -55,6 +55,7 @@ async def resolve_records(
     kinds: Mapping[str, str] | None = None,
     identifier_counts: Mapping[tuple[str, str], int] | None = None,
     params: Any = None,
+    before_create: Callable[[list[str]], Awaitable[None]] | None = None,
 ) -> ResolveSummary:
     """Resolve records just stored, as the import read them (their derived keys are reused).
 
@@ -62,7 +63,8 @@ async def resolve_records(
     resolved before (a changed row) to that customer; ``known`` are the uids that were in the graph
     before this batch (None: all of them), the only ones a remembered review decision can be about;
     ``kinds`` the kind of each record (customers when absent); ``identifier_counts`` how many records
-    outside ``pending`` hold each of their identifier values, when the store step counted them.
+    outside ``pending`` hold each of their identifier values, when the store step counted them;
+    ``before_create`` is told the ids of the customers about to be created (the run's ledger).
     """
     summary = ResolveSummary()
     if not pending:
@@ -90,7 +92,7 @@ async def resolve_records(
     asked = sorted(pending_uids if known is None else pending_uids & set(known))
     decisions = await repo.decisions_for(graph, asked)
     result = resolve(pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts)
-    await _persist(graph, result, rules, summary, dict(previous), pending, kinds or {})
+    await _persist(graph, result, rules, summary, dict(previous), pending, kinds or {}, before_create)
     return summary
 
 
@@ -123,6 +125,7 @@ async def _persist(
     previous: dict[str, str],
     pending: Sequence[MatchRecord],
     kinds: Mapping[str, str],
+    before_create: Callable[[list[str]], Awaitable[None]] | None = None,
 ) -> None:
     reuse = await _reusable_ids(graph, result, previous)
     provisional = sorted(
@@ -157,6 +160,8 @@ async def _persist(
             touched.add(cid)
     # new customers first, whole (profile, search keys, edges), then the records that point at them;
     # a run killed in between leaves customers without records, which the next run drops
+    if fresh and before_create is not None:
+        await before_create(sorted(fresh))
     await create_profiles(graph, members, rules)
     await repo.write_resolutions(graph, rows, linked_before=previous, created=fresh)
     merges = [(m.survivor, m.absorbed, "matched") for m in result.merges]

@@ -153,6 +153,32 @@ class Model:
         return self._params[0]
 
 
+async def drop_orphans(graph: Graph) -> None:
+    """Customers a killed or failed run created but never linked a record to.
+
+    Each run notes on its ledger the customers its batch in flight creates (``Ledger``), so only
+    those are checked: a run's start does not grow with the number of customers.
+    """
+    in_flight = await run_repo.unfinished_in_flight(graph)
+    await drop_orphan_customers(graph, [cid for ids in in_flight.values() for cid in ids])
+    await run_repo.clear_in_flight(graph, sorted(in_flight))
+
+
+class Ledger:
+    """Tells the run node which customers the batch in flight is creating, before it creates them."""
+
+    def __init__(self, graph: Graph, run: run_repo.ImportRunNode) -> None:
+        self.graph, self.run = graph, run
+
+    async def __call__(self, customer_ids: list[str]) -> None:
+        self.run.customers_in_flight = list(customer_ids)
+        await run_repo.mark_in_flight(self.graph, self.run.id, customer_ids)
+
+    def settled(self) -> None:
+        """The batch is done: its customers have their records (saved with the run's next save)."""
+        self.run.customers_in_flight = []
+
+
 def _write(rec: IngestedRecord, match: MatchRecord, rules: Rules, run_id: str) -> record_repo.RecordWrite:
     return record_repo.RecordWrite(
         uid=rec.uid,
@@ -187,7 +213,7 @@ async def run_import(
     hashes = [file_hash(p) for p in paths]
     stale = await run_repo.interrupted_runs(graph, options.source, hashes)
     await run_repo.mark_interrupted(graph, stale)
-    await drop_orphan_customers(graph)
+    await drop_orphans(graph)
     run_id = new_run_id()
     run = run_repo.ImportRunNode(
         id=run_id,
@@ -216,9 +242,10 @@ async def run_import(
     )
     batches = Batches(_items(rows), options.batch_rows, sample)
     model = Model(graph, rules, params, batches=batches if options.train else None)
+    ledger = Ledger(graph, run)
     try:
         for batch in batches:
-            await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, model)
+            await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, model, ledger)
             run.rows_done = summary.rows
             run.counts = _counts(summary)
             await run_repo.save_run(graph, run)
@@ -262,6 +289,7 @@ async def _import_batch(
     summary: ImportSummary,
     report: ImportReport,
     model: Model,
+    ledger: Ledger,
 ) -> None:
     latest: dict[str, tuple[IngestedRecord, MatchRecord]] = {}
     for item, match in batch:
@@ -290,7 +318,9 @@ async def _import_batch(
         kinds=kinds,
         identifier_counts=stored.identifier_counts,
         params=params,
+        before_create=ledger,
     )
+    ledger.settled()
     summary.outcomes.update(resolved.outcomes)
     summary.merges += resolved.merges
     summary.review_pairs += resolved.review_pairs
@@ -332,7 +362,8 @@ async def ingest_posted(
     report = ImportReport(run_id=run_id, source=source, files=["api"])
 
     batch = list(_items(items))
-    await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, Model(graph, rules, params))
+    model, ledger = Model(graph, rules, params), Ledger(graph, run)
+    await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, model, ledger)
     uids = [item.uid for item in items if isinstance(item, IngestedRecord)]
     stored = await record_repo.placements(graph, uids)
     results = []

@@ -233,3 +233,24 @@ async def test_new_customers_written_from_memory_equal_a_refresh_from_the_graph(
     assert len(before) == 3 and any(len(v["edges"]) >= 5 for v in before)
     await refresh_profiles(clean_graph, [v["id"] for v in before], load_rules())
     assert await customer_views(clean_graph) == before
+
+
+async def test_a_run_drops_the_customers_a_killed_run_left_without_records(clean_graph: Graph, tmp_path: Path) -> None:
+    """The ledger of a run that never finished names the customers its last batch was creating; the
+    next run drops those no record points at (and only looks at those, not at every customer)."""
+    await do_import(clean_graph, write_csv(tmp_path / "crm.csv", ROWS[:1]), tmp_path)
+    (kept,) = [r["id"] for r in await clean_graph.read("MATCH (c:Customer) RETURN c.id AS id")]
+    await clean_graph.write(
+        "CREATE (:ImportRun {id: 'IRdead', source: 'crm', status: 'running', customers_in_flight: $ids}) "
+        "CREATE (:Customer {id: 'C900001', origin: 'resolution'})",
+        ids=["C900001", kept],
+    )
+    await do_import(clean_graph, write_csv(tmp_path / "web.csv", ROWS[1:2]), tmp_path, source="web")
+    ids = {r["id"] for r in await clean_graph.read("MATCH (c:Customer) RETURN c.id AS id")}
+    assert "C900001" not in ids and kept in ids and len(ids) == 2
+    dead = await clean_graph.read("MATCH (r:ImportRun {id: 'IRdead'}) RETURN r.customers_in_flight AS ids")
+    assert dead == [{"ids": []}]
+    finished = await clean_graph.read(
+        "MATCH (r:ImportRun) WHERE r.id <> 'IRdead' RETURN r.customers_in_flight AS ids, r.status AS status"
+    )
+    assert finished == [{"ids": [], "status": "completed"}] * 2

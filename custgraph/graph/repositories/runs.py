@@ -29,6 +29,9 @@ class ImportRunNode(BaseModel):
     issues: list[dict[str, Any]] = Field(default_factory=list)
     resumed_from: str | None = None
     error: str | None = None
+    # customers the batch in flight is creating, cleared once its records point at them: a run
+    # killed in between leaves exactly these to check for orphans (drop_orphans_of_unfinished_runs)
+    customers_in_flight: list[str] = Field(default_factory=list)
 
 
 def now() -> str:
@@ -39,6 +42,7 @@ def _props(run: ImportRunNode) -> dict[str, Any]:
     data = run.model_dump(exclude={"files", "file_hashes", "counts", "issues"})
     data["files_json"] = json.dumps(run.files, ensure_ascii=False)
     data["file_hashes"] = list(run.file_hashes)
+    data["customers_in_flight"] = list(run.customers_in_flight)
     data["counts_json"] = json.dumps(run.counts, sort_keys=True)
     data["issues_json"] = json.dumps(run.issues[:MAX_ISSUES_IN_GRAPH], ensure_ascii=False)
     return {k: v for k, v in data.items() if v is not None}
@@ -77,4 +81,33 @@ async def mark_interrupted(graph: Graph, run_ids: list[str]) -> None:
             "UNWIND $ids AS id MATCH (r:ImportRun {id: id}) SET r.status = 'interrupted', r.finished_at = $now",
             ids=run_ids,
             now=now(),
+        )
+
+
+async def mark_in_flight(graph: Graph, run_id: str, customer_ids: list[str]) -> None:
+    """Note the customers a batch is about to create, before it creates them."""
+    await graph.write(
+        "MATCH (r:ImportRun {id: $id}) SET r.customers_in_flight = $ids", id=run_id, ids=list(customer_ids)
+    )
+
+
+UNFINISHED_IN_FLIGHT = """
+MATCH (r:ImportRun)
+WHERE r.status <> 'completed' AND size(coalesce(r.customers_in_flight, [])) > 0
+RETURN r.id AS id, r.customers_in_flight AS ids
+"""
+
+
+async def unfinished_in_flight(graph: Graph) -> dict[str, list[str]]:
+    """Run id -> the customers its last batch was creating, for runs that never completed.
+
+    ImportRun nodes are one per import, so this reads a few nodes, not the customers.
+    """
+    return {row["id"]: list(row["ids"]) for row in await graph.read(UNFINISHED_IN_FLIGHT)}
+
+
+async def clear_in_flight(graph: Graph, run_ids: list[str]) -> None:
+    if run_ids:
+        await graph.write(
+            "UNWIND $ids AS id MATCH (r:ImportRun {id: id}) SET r.customers_in_flight = []", ids=list(run_ids)
         )
