@@ -45,6 +45,9 @@ INDEXES: list[tuple[str, str]] = [
     ("SourceRecord", "outcome"),
     ("SourceRecord", "run_id"),
     ("ReviewItem", "status"),
+    # remembered decisions of the records an import re-resolves (resolution.decisions_for)
+    ("ReviewItem", "uid_a"),
+    ("ReviewItem", "uid_b"),
     # customer list filters and sort keys (graph/repositories/customer_filter.py)
     ("Customer", "industry"),
     ("Customer", "region"),

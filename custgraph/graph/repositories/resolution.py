@@ -265,11 +265,13 @@ async def decisions_for(graph: Graph, uids: Sequence[str]) -> dict[frozenset[str
     """Remembered review decisions (MERGE / SEPARATE) touching any of these records."""
     if not uids:
         return {}
-    rows = await graph.read(
-        "UNWIND $uids AS u MATCH (r:ReviewItem) WHERE (r.uid_a = u OR r.uid_b = u) AND r.decision IS NOT NULL "
-        "RETURN DISTINCT r.uid_a AS a, r.uid_b AS b, r.decision AS decision",
-        uids=list(uids),
-    )
+    rows = []
+    for side in ("uid_a", "uid_b"):  # each side through its index, never a scan of every review item
+        rows += await graph.read(
+            f"UNWIND $uids AS u MATCH (r:ReviewItem {{{side}: u}}) WHERE r.decision IS NOT NULL "
+            "RETURN r.uid_a AS a, r.uid_b AS b, r.decision AS decision",
+            uids=sorted(set(uids)),
+        )
     return {frozenset((row["a"], row["b"])): row["decision"] for row in rows}
 
 
