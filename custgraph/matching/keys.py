@@ -21,9 +21,9 @@ from custgraph.matching.standardize import (
     company_core_without_region,
     company_key,
     name_key,
-    name_pinyin,
-    split_person_name,
 )
+from custgraph.matching.standardize import name_pinyin as _name_pinyin
+from custgraph.matching.standardize import split_person_name as _split_person_name
 from custgraph.matching.standardize._data import load_table, string_list
 from custgraph.matching.standardize.names import has_cjk_honorific, has_compound_surname
 from custgraph.matching.standardize.regions import find_province
@@ -43,6 +43,12 @@ _ORG_WORDS = re.compile(
     r"|合作社|工作室|\b(?:co|ltd|inc|corp|corporation|company|limited|llc|gmbh|plc|group|bank|university)\b",
     re.IGNORECASE,
 )
+# Names repeat across records, and their parts far more: the standardizer's name functions are
+# remembered per value here (given_name, family_name, full_name and email_handle all split one name).
+MEMO_SIZE = 1 << 18
+split_person_name = lru_cache(maxsize=MEMO_SIZE)(_split_person_name)
+name_pinyin = lru_cache(maxsize=MEMO_SIZE)(_name_pinyin)
+
 _PARTY = {
     "person": "person", "individual": "person", "personal": "person", "个人": "person", "自然人": "person",
     "company": "company", "organization": "company", "organisation": "company", "business": "company",
@@ -234,9 +240,6 @@ def party_of_value(value: str) -> str | None:
 # Transforms worth remembering per value: names, cities and companies repeat across records and
 # cost tens of microseconds each (pinyin, traditional -> simplified, region tables). The cheap ones
 # (digits, dates, email parts) and the per-record unique ones are computed every time.
-MEMO_SIZE = 1 << 18
-
-
 def _memo(transform: Transform) -> Transform:
     return lru_cache(maxsize=MEMO_SIZE)(transform)
 

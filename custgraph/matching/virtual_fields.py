@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from custgraph.matching.keys import has_han, looks_like_company, party_of_value
-from custgraph.matching.standardize import name_pinyin, split_person_name
+from custgraph.matching.keys import has_han, looks_like_company, name_pinyin, party_of_value, split_person_name
 from custgraph.matching.standardize.regions import city_from_address
 from custgraph.matching.standardize.text import to_simplified
-
-# names repeat across records (and given_name, family_name and email_handle all split the same one)
-_split_name = lru_cache(maxsize=1 << 18)(split_person_name)
 
 
 def _text(fields: Mapping[str, Any], name: str) -> str | None:
@@ -59,7 +54,7 @@ def _name_parts(fields: Mapping[str, Any]) -> tuple[str | None, str | None]:
     full = _person_name(fields)
     if full is None:
         return None, None
-    family, given = _split_name(full)
+    family, given = split_person_name(full)
     return given or None, family or None
 
 

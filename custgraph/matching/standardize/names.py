@@ -54,10 +54,19 @@ def normalize_name(raw: object) -> str | None:
     return remove_cjk_spaces(text)
 
 
+@cache
+def _honorifics_by_length() -> tuple[tuple[int, frozenset[str]], ...]:
+    """The CJK honorifics grouped by length, longest first (one set lookup per length)."""
+    titles = _vocab()["cjk_honorifics"]
+    lengths = sorted({len(t) for t in titles}, reverse=True)
+    return tuple((n, frozenset(t for t in titles if len(t) == n)) for n in lengths)
+
+
 def _strip_cjk_honorific(name: str) -> tuple[str, bool]:
-    for title in _vocab()["cjk_honorifics"]:
-        if name.endswith(title) and len(name) > len(title):
-            return name[: -len(title)], True
+    # the longest title the name ends with (王总经理 loses 总经理, not 经理), never the whole name
+    for length, titles in _honorifics_by_length():
+        if len(name) > length and name[-length:] in titles:
+            return name[:-length], True
     return name, False
 
 
@@ -115,12 +124,18 @@ def _family_length(key: str) -> int:
 def _pinyin(key: str) -> str:
     if not has_cjk(key):
         return _NOT_ASCII_ALNUM.sub("", key)
-    from pypinyin import lazy_pinyin  # loads large dictionaries; only pay for it when hanzi appear
-
     split = _family_length(key)
     family, given = key[:split], key[split:]
-    family_pinyin = _surname_pinyin().get(family) or "".join(lazy_pinyin(family))
-    return _NOT_ASCII_ALNUM.sub("", (family_pinyin + "".join(lazy_pinyin(given))).casefold())
+    family_pinyin = _surname_pinyin().get(family) or _part_pinyin(family)
+    return _NOT_ASCII_ALNUM.sub("", (family_pinyin + _part_pinyin(given)).casefold())
+
+
+@lru_cache(maxsize=65536)
+def _part_pinyin(part: str) -> str:
+    """pypinyin's reading of one name part; given names repeat far more than whole names."""
+    from pypinyin import lazy_pinyin  # loads large dictionaries; only pay for it when hanzi appear
+
+    return "".join(lazy_pinyin(part))
 
 
 def name_pinyin(raw: object) -> str | None:
