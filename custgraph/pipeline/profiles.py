@@ -13,7 +13,7 @@ from typing import Any
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import resolution as repo
-from custgraph.graph.repositories.search_index import index_customers
+from custgraph.graph.repositories.search_index import MergedKeys, index_customers
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.matching.standardize import company_key
@@ -78,7 +78,12 @@ async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rul
     await index_customers(graph, [p.id for p in profiles])
 
 
-async def create_profiles(graph: Graph, members: Mapping[str, Sequence[tuple[MatchRecord, str]]], rules: Rules) -> None:
+async def create_profiles(
+    graph: Graph,
+    members: Mapping[str, Sequence[tuple[MatchRecord, str]]],
+    rules: Rules,
+    merged_keys: MergedKeys | None = None,
+) -> None:
     """Customers new in this batch: their profiles come from the records in hand, nothing is read back."""
     profiles = [profile_of(cid, records, rules, {}) for cid, records in sorted(members.items())]
-    await profile_repo.create_customers(graph, profiles, origin=ORIGIN)
+    await profile_repo.create_customers(graph, profiles, origin=ORIGIN, merged_keys=merged_keys)

@@ -16,7 +16,7 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import records as record_repo
 from custgraph.graph.repositories import resolution as repo
-from custgraph.graph.repositories.search_index import index_customers
+from custgraph.graph.repositories.search_index import MergedKeys, index_customers
 from custgraph.matching.blocking import blocking_keys
 from custgraph.matching.engine import ResolutionResult, resolve
 from custgraph.matching.record import MatchRecord
@@ -56,6 +56,7 @@ async def resolve_records(
     identifier_counts: Mapping[tuple[str, str], int] | None = None,
     params: Any = None,
     before_create: Callable[[list[str]], Awaitable[None]] | None = None,
+    merged_keys: MergedKeys | None = None,
 ) -> ResolveSummary:
     """Resolve records just stored, as the import read them (their derived keys are reused).
 
@@ -64,7 +65,8 @@ async def resolve_records(
     before this batch (None: all of them), the only ones a remembered review decision can be about;
     ``kinds`` the kind of each record (customers when absent); ``identifier_counts`` how many records
     outside ``pending`` hold each of their identifier values, when the store step counted them;
-    ``before_create`` is told the ids of the customers about to be created (the run's ledger).
+    ``before_create`` is told the ids of the customers about to be created (the run's ledger);
+    ``merged_keys`` the search keys the run has merged already.
     """
     summary = ResolveSummary()
     if not pending:
@@ -92,7 +94,7 @@ async def resolve_records(
     asked = sorted(pending_uids if known is None else pending_uids & set(known))
     decisions = await repo.decisions_for(graph, asked)
     result = resolve(pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts)
-    await _persist(graph, result, rules, summary, dict(previous), pending, kinds or {}, before_create)
+    await _persist(graph, result, rules, summary, dict(previous), pending, kinds or {}, before_create, merged_keys)
     return summary
 
 
@@ -126,6 +128,7 @@ async def _persist(
     pending: Sequence[MatchRecord],
     kinds: Mapping[str, str],
     before_create: Callable[[list[str]], Awaitable[None]] | None = None,
+    merged_keys: MergedKeys | None = None,
 ) -> None:
     reuse = await _reusable_ids(graph, result, previous)
     provisional = sorted(
@@ -162,7 +165,7 @@ async def _persist(
     # a run killed in between leaves customers without records, which the next run drops
     if fresh and before_create is not None:
         await before_create(sorted(fresh))
-    await create_profiles(graph, members, rules)
+    await create_profiles(graph, members, rules, merged_keys)
     await repo.write_resolutions(graph, rows, linked_before=previous, created=fresh)
     merges = [(m.survivor, m.absorbed, "matched") for m in result.merges]
     merges += await _redirect_emptied(graph, rows, previous, touched | fresh)

@@ -22,6 +22,7 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import records as record_repo
 from custgraph.graph.repositories import runs as run_repo
 from custgraph.graph.repositories.resolution import drop_orphan_customers
+from custgraph.graph.repositories.search_index import MergedKeys
 from custgraph.graph.schema import ensure_schema
 from custgraph.ingest.models import IngestedRecord, RejectedRow
 from custgraph.ingest.reading import iter_records
@@ -165,10 +166,12 @@ async def drop_orphans(graph: Graph) -> None:
 
 
 class Ledger:
-    """Tells the run node which customers the batch in flight is creating, before it creates them."""
+    """Tells the run node which customers the batch in flight is creating, before it creates them;
+    remembers the search keys the run has merged (a run's state that outlives one batch, bounded)."""
 
     def __init__(self, graph: Graph, run: run_repo.ImportRunNode) -> None:
         self.graph, self.run = graph, run
+        self.merged_keys = MergedKeys()
 
     async def __call__(self, customer_ids: list[str]) -> None:
         self.run.customers_in_flight = list(customer_ids)
@@ -319,6 +322,7 @@ async def _import_batch(
         identifier_counts=stored.identifier_counts,
         params=params,
         before_create=ledger,
+        merged_keys=ledger.merged_keys,
     )
     ledger.settled()
     summary.outcomes.update(resolved.outcomes)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from custgraph.graph.connection import Graph
-from custgraph.graph.repositories.search_index import merge_keys
+from custgraph.graph.repositories.search_index import MergedKeys, merge_keys
 from custgraph.search.keys import customer_keys
 
 DROP_DERIVED = """
@@ -180,7 +180,9 @@ async def drop_derived(graph: Graph, customer_ids: Sequence[str]) -> None:
         await graph.write_batches(DROP_DERIVED, [{"id": cid} for cid in customer_ids])
 
 
-async def create_customers(graph: Graph, profiles: Sequence[CustomerProfile], *, origin: str) -> None:
+async def create_customers(
+    graph: Graph, profiles: Sequence[CustomerProfile], *, origin: str, merged_keys: MergedKeys | None = None
+) -> None:
     """Customers that do not exist yet, with their golden profile, search keys and derived edges.
 
     Nothing is read back: the caller computed the profiles from records it holds. Search-key nodes are
@@ -193,7 +195,7 @@ async def create_customers(graph: Graph, profiles: Sequence[CustomerProfile], *,
     for p in profiles:
         props = {"id": p.id, **{k: v for k, v in p.props.items() if v is not None}, "origin": origin, "created_at": now}
         rows.append({"props": props, "keys": sorted(customer_keys(props))})
-    await merge_keys(graph, (key for row in rows for key in row["keys"]))
+    await merge_keys(graph, (key for row in rows for key in row["keys"]), merged_keys)
     await graph.write_batches(CREATE_CUSTOMERS, rows, batch_size=CUSTOMER_BATCH)
     companies = [{"id": p.id, **p.company} for p in profiles if p.company and p.company.get("key")]
     await graph.write_batches(CREATE_COMPANY_LINK, companies)

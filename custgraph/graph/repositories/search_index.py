@@ -88,11 +88,34 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
 KEY_BATCH = 5000  # distinct keys per MERGE statement
 
 
-async def merge_keys(graph: Graph, keys: Iterable[str]) -> None:
-    """Make sure these SearchKey nodes exist: each distinct key merged once."""
-    distinct = sorted(set(keys))
+class MergedKeys:
+    """SearchKey nodes an import has merged already, so later batches do not merge them again.
+
+    Common keys (a phone's four-digit windows, name bigrams, email trigrams) recur in every batch;
+    SearchKey nodes are never deleted, so a key merged once stays. Bounded: past ``limit`` keys
+    nothing more is remembered (those keys are merged again, which is correct, only slower).
+    """
+
+    def __init__(self, limit: int = 300_000) -> None:
+        self.limit = limit
+        self._keys: set[str] = set()
+
+    def unknown(self, keys: Iterable[str]) -> list[str]:
+        return sorted(set(keys) - self._keys)
+
+    def add(self, keys: Sequence[str]) -> None:
+        room = self.limit - len(self._keys)
+        if room > 0:
+            self._keys.update(keys[:room])
+
+
+async def merge_keys(graph: Graph, keys: Iterable[str], merged: MergedKeys | None = None) -> None:
+    """Make sure these SearchKey nodes exist: each distinct key merged once (and once per run)."""
+    distinct = merged.unknown(keys) if merged is not None else sorted(set(keys))
     for chunk in _chunks(distinct, KEY_BATCH):
         await graph.write(MERGE_KEYS, keys=list(chunk))
+    if merged is not None:
+        merged.add(distinct)
 
 
 async def index_customers(graph: Graph, customer_ids: Iterable[str]) -> int:
