@@ -7,15 +7,22 @@ row with the same key and other content. The writer adds its own outcomes (match
 
 Who adds what: the caller `add`s every item `iter_records` yields; `iter_records(..., report=report)` adds
 what it does not yield (file-level warnings, empty rows, skipped duplicates).
+
+Memory stays bounded whatever the file: counts are kept as they come, and issues beyond the first
+`SPILL_AT` are spooled to temporary files in sorted runs, merged back in row order when written out.
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import json
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel
 
@@ -23,6 +30,7 @@ from custgraph.ingest.models import IngestedRecord, Issue, RejectedRow, Severity
 
 COUNTS = ("total", "ok", "incomplete", "follow_up", "rejected", "duplicates", "empty", "replaced")
 CSV_COLUMNS = ("row", "source_key", "field", "value", "reason", "severity")
+SPILL_AT = 20_000  # issues held in memory before a sorted run of them goes to a temporary file
 
 
 class ReportedIssue(BaseModel):
@@ -45,7 +53,12 @@ class ImportReport:
         self.counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
         self.outcomes: Counter[str] = Counter()
         self.files: list[dict[str, Any]] = []  # what was learnt about each file read: format, encoding...
-        self.issues: list[ReportedIssue] = []
+        self.issue_count = 0
+        self._severities: Counter[str] = Counter()
+        self._by_field: dict[str, Counter[str]] = {}
+        self._file_order: dict[str, int] = {}  # file -> its place, in order of first issue
+        self._held: list[tuple[int, int, int, ReportedIssue]] = []  # (file order, row, arrival, issue)
+        self._spilled: list[IO[str]] = []  # sorted runs of earlier issues, one JSON line each
         self._file = ""
 
     # -- collecting ---------------------------------------------------------------------------------------
@@ -66,17 +79,36 @@ class ImportReport:
             self.add_issue(issue, source_key=item.source_key)
 
     def add_issue(self, issue: Issue, *, source_key: str | None = None) -> None:
-        self.issues.append(
-            ReportedIssue.model_construct(
-                file=self._file,
-                row=issue.row,
-                source_key=source_key,
-                field=issue.field,
-                value=issue.value,
-                reason=issue.reason,
-                severity=issue.severity,
-            )
+        reported = ReportedIssue.model_construct(
+            file=self._file,
+            row=issue.row,
+            source_key=source_key,
+            field=issue.field,
+            value=issue.value,
+            reason=issue.reason,
+            severity=issue.severity,
         )
+        self._severities[issue.severity] += 1
+        self._by_field.setdefault(issue.field or "(row)", Counter())[issue.severity] += 1
+        order = self._file_order.setdefault(self._file, len(self._file_order))
+        self._held.append((order, issue.row, self.issue_count, reported))
+        self.issue_count += 1
+        if len(self._held) >= SPILL_AT:
+            self._spill()
+
+    def _spill(self) -> None:
+        run = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - open until close()
+        for order, row, arrival, issue in sorted(self._held, key=_sort_key):
+            run.write(json.dumps([order, row, arrival, issue.model_dump()], ensure_ascii=False) + "\n")
+        run.seek(0)
+        self._spilled.append(run)
+        self._held = []
+
+    def close(self) -> None:
+        """Drop the spooled issues (the report files are written)."""
+        for run in self._spilled:
+            run.close()
+        self._spilled, self._held = [], []
 
     def add_duplicate(self, record: IngestedRecord, issue: Issue) -> None:
         """A row skipped because an earlier row has the same key and content."""
@@ -97,20 +129,21 @@ class ImportReport:
     # -- reading ------------------------------------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
-        severities = Counter(issue.severity for issue in self.issues)
-        by_field: dict[str, Counter[str]] = {}
-        for issue in self.issues:
-            by_field.setdefault(issue.field or "(row)", Counter())[issue.severity] += 1
         return {
             "run_id": self.run_id,
             "source": self.source,
             **{name: self.counts[name] for name in COUNTS},
-            "errors": severities["error"],
-            "warnings": severities["warning"],
-            "issues_by_field": {name: dict(counter) for name, counter in sorted(by_field.items())},
+            "errors": self._severities["error"],
+            "warnings": self._severities["warning"],
+            "issues_by_field": {name: dict(counter) for name, counter in sorted(self._by_field.items())},
             "outcomes": dict(self.outcomes),
             "files": self.files,
         }
+
+    @property
+    def issues(self) -> list[ReportedIssue]:
+        """Every issue, in the order they were found (all in memory: for small reports and tests)."""
+        return [issue for *_, issue in sorted(self._all(), key=lambda entry: entry[2])]
 
     def describe(self) -> str:
         """One progress line: "total 100, ok 80, incomplete 5, follow_up 3, rejected 2, duplicates 10"."""
@@ -118,15 +151,29 @@ class ImportReport:
         parts += [f"{name} {n}" for name, n in self.outcomes.items()]
         return ", ".join(parts)
 
-    def ordered_issues(self) -> list[ReportedIssue]:
-        """Issues by file, then row: skipped duplicates are found before the rows around them are added."""
-        files = {name: n for n, name in enumerate(dict.fromkeys(issue.file for issue in self.issues))}
-        return sorted(self.issues, key=lambda issue: (files[issue.file], issue.row))
+    def ordered_issues(self, limit: int | None = None) -> Iterator[ReportedIssue]:
+        """Issues by file, then row (in the order found within a row): skipped duplicates are found
+        before the rows around them are added. Streams: spooled runs are merged, not loaded."""
+        merged = heapq.merge(
+            *(_read_run(run) for run in self._spilled), sorted(self._held, key=_sort_key), key=_sort_key
+        )
+        for *_, issue in islice(merged, limit):
+            yield issue
+
+    def _all(self) -> Iterator[tuple[int, int, int, ReportedIssue]]:
+        for run in self._spilled:
+            yield from _read_run(run)
+        yield from self._held
 
     def to_json(self, path: Path | str) -> Path:
+        """``{"summary": ..., "issues": [...]}``, written issue by issue."""
         path = Path(path)
-        data = {"summary": self.summary(), "issues": [issue.model_dump() for issue in self.ordered_issues()]}
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        summary = json.dumps(self.summary(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write('{\n  "summary": ' + summary + ',\n  "issues": [')
+            for n, issue in enumerate(self.ordered_issues()):
+                fh.write(("," if n else "") + "\n    " + json.dumps(issue.model_dump(), ensure_ascii=False))
+            fh.write("\n  ]\n}\n")
         return path
 
     def to_csv(self, path: Path | str) -> Path:
@@ -140,3 +187,14 @@ class ImportReport:
                     [issue.row, issue.source_key or "", issue.field, issue.value, issue.reason, issue.severity]
                 )
         return path
+
+
+def _sort_key(entry: tuple[int, int, int, Any]) -> tuple[int, int, int]:
+    return entry[0], entry[1], entry[2]
+
+
+def _read_run(run: IO[str]) -> Iterator[tuple[int, int, int, ReportedIssue]]:
+    run.seek(0)
+    for line in run:
+        order, row, arrival, data = json.loads(line)
+        yield order, row, arrival, ReportedIssue.model_construct(**data)

@@ -261,11 +261,13 @@ async def run_import(
     reports_dir.mkdir(parents=True, exist_ok=True)
     summary.report_json = report.to_json(reports_dir / f"{run_id}.json")
     summary.report_csv = report.to_csv(reports_dir / f"{run_id}.csv")
-    summary.issues = len(report.issues)
+    summary.issues = report.issue_count
     run.status, run.finished_at = "completed", run_repo.now()
     run.counts = _counts(summary)
     run.report_json, run.report_csv = str(summary.report_json), str(summary.report_csv)
-    run.issues = [issue.model_dump() for issue in report.issues]
+    # the graph keeps the first issues; the report files hold them all
+    run.issues = [issue.model_dump() for issue in report.ordered_issues(limit=run_repo.MAX_ISSUES_IN_GRAPH)]
+    report.close()
     await run_repo.save_run(graph, run)
     return summary
 
@@ -380,9 +382,9 @@ async def ingest_posted(
         outcome = row.get("outcome")
         customer = row.get("customer_id") if outcome != "unmatched" else None
         results.append(PostedResult(index, item.uid, outcome, customer, issues))
-    summary.issues = len(report.issues)
+    summary.issues = report.issue_count
     run.status, run.finished_at, run.rows_done = "completed", run_repo.now(), summary.rows
     run.counts = _counts(summary)
-    run.issues = [issue.model_dump() for issue in report.issues]
+    run.issues = [issue.model_dump() for issue in report.ordered_issues(limit=run_repo.MAX_ISSUES_IN_GRAPH)]
     await run_repo.save_run(graph, run)
     return summary, results

@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from custgraph.ingest.models import IngestedRecord
 from custgraph.ingest.reading import iter_records
 from custgraph.ingest.report import CSV_COLUMNS, ImportReport
@@ -124,3 +126,24 @@ def test_add_counts_statuses() -> None:
     record = IngestedRecord(source="s", source_key="1", row=2, kind="customers", fields={}, raw={}, status="incomplete")
     report.add(record)
     assert report.counts["total"] == 1 and report.counts["incomplete"] == 1
+
+
+def test_issues_spooled_to_disk_read_back_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a bound, issues go to temporary files (memory does not grow with the file); the summary,
+    the row order and both report files are what an all-in-memory report gives."""
+    import custgraph.ingest.report as report_module
+
+    def written(report: ImportReport, name: str) -> tuple[dict, list, str]:
+        data = json.loads(report.to_json(tmp_path / f"{name}.json").read_text(encoding="utf-8"))
+        text = report.to_csv(tmp_path / f"{name}.csv").read_text(encoding="utf-8-sig")
+        return report.summary(), [i.model_dump() for i in report.ordered_issues()], text + json.dumps(data)
+
+    held = _report(tmp_path)
+    assert held.issue_count >= 6
+    monkeypatch.setattr(report_module, "SPILL_AT", 2)
+    spooled = _report(tmp_path)
+    assert spooled._spilled, "the bound was passed: some issues are on disk"
+    assert written(spooled, "spooled") == written(held, "held")
+    assert [i.model_dump() for i in spooled.issues] == [i.model_dump() for i in held.issues]
+    assert [i.row for i in spooled.ordered_issues(limit=3)] == sorted(i.row for i in held.issues)[:3]
+    spooled.close()
