@@ -62,6 +62,9 @@ def survivors(records: Sequence[MatchRecord], rules: Rules) -> dict[str, tuple[A
         holders = [(rec, rec.fields[name]) for rec in records if _present(rec.fields.get(name))]
         if not holders:
             continue
+        if len(holders) == 1:  # every policy picks the only value there is (most customers hold one record)
+            out[name] = (holders[0][1], holders[0][0].uid)
+            continue
         policy = settings.policy(name)
         if policy == "latest":
             rec, value = max(holders, key=lambda h: recency(h[0]))
