@@ -45,7 +45,28 @@ async def resolve_pending(graph: Graph, uids: Sequence[str], rules: Rules, *, pa
     return await resolve_records(graph, pending, rules, previous=previous, kinds=kinds, params=params)
 
 
-async def resolve_records(
+@dataclass
+class Batch:
+    """One batch to resolve: the records just stored and what the graph says about them.
+
+    Made by ``prepare`` (reads), decided by ``decide`` (pure CPU: may run in a thread while the graph
+    stores the next batch), written by ``persist``.
+    """
+
+    pending: list[MatchRecord]  # by seq
+    existing: list[MatchRecord]  # resolved records sharing a blocking key with them
+    previous: dict[str, str]
+    kinds: Mapping[str, str]
+    identifier_counts: dict[tuple[str, str], int]
+    decisions: dict[frozenset[str], str]
+    params: Any = None
+
+    @property
+    def uids(self) -> set[str]:
+        return {r.uid for r in self.pending}
+
+
+async def prepare(
     graph: Graph,
     pending: Sequence[MatchRecord],
     rules: Rules,
@@ -55,22 +76,15 @@ async def resolve_records(
     kinds: Mapping[str, str] | None = None,
     identifier_counts: Mapping[tuple[str, str], int] | None = None,
     params: Any = None,
-    before_create: Callable[[list[str]], Awaitable[None]] | None = None,
-    merged_keys: MergedKeys | None = None,
-) -> ResolveSummary:
-    """Resolve records just stored, as the import read them (their derived keys are reused).
+) -> Batch:
+    """Read what resolving ``pending`` needs: candidates, identifier counts, remembered decisions.
 
     ``pending`` carry their stored ``seq`` and no customer; ``previous`` maps the ones that were
     resolved before (a changed row) to that customer; ``known`` are the uids that were in the graph
     before this batch (None: all of them), the only ones a remembered review decision can be about;
     ``kinds`` the kind of each record (customers when absent); ``identifier_counts`` how many records
-    outside ``pending`` hold each of their identifier values, when the store step counted them;
-    ``before_create`` is told the ids of the customers about to be created (the run's ledger);
-    ``merged_keys`` the search keys the run has merged already.
+    outside ``pending`` hold each of their identifier values, when the store step counted them.
     """
-    summary = ResolveSummary()
-    if not pending:
-        return summary
     pending = sorted(pending, key=lambda r: (r.seq, r.uid))
     keys: dict[str, set[str]] = defaultdict(set)
     identifiers: dict[str, set[str]] = defaultdict(set)
@@ -90,12 +104,79 @@ async def resolve_records(
             (name, str(rec.fields[name])) for rec in pending for name in identifiers if rec.fields.get(name)
         )
         identifier_counts = {k: max(0, n - batch_counts.get(k, 0)) for k, n in counts.items()}
-    existing_counts = {k: n for k, n in identifier_counts.items() if n}
     asked = sorted(pending_uids if known is None else pending_uids & set(known))
-    decisions = await repo.decisions_for(graph, asked)
-    result = resolve(pending, existing, rules, params=params, decisions=decisions, identifier_counts=existing_counts)
-    await _persist(graph, result, rules, summary, dict(previous), pending, kinds or {}, before_create, merged_keys)
+    return Batch(
+        pending=pending,
+        existing=existing,
+        previous=dict(previous),
+        kinds=kinds or {},
+        identifier_counts={k: n for k, n in identifier_counts.items() if n},
+        decisions=await repo.decisions_for(graph, asked),
+        params=params,
+    )
+
+
+def decide(batch: Batch, rules: Rules) -> ResolutionResult:
+    """The engine's answer for the batch: pure, touches neither the graph nor the batch."""
+    return resolve(
+        batch.pending,
+        batch.existing,
+        rules,
+        params=batch.params,
+        decisions=batch.decisions,
+        identifier_counts=batch.identifier_counts,
+    )
+
+
+async def persist(
+    graph: Graph,
+    batch: Batch,
+    result: ResolutionResult,
+    rules: Rules,
+    *,
+    before_create: Callable[[list[str]], Awaitable[None]] | None = None,
+    merged_keys: MergedKeys | None = None,
+) -> ResolveSummary:
+    """Write the answer: new customers, resolution edges, merges, review items, golden profiles.
+
+    ``before_create`` is told the ids of the customers about to be created (the run's ledger);
+    ``merged_keys`` the search keys the run has merged already.
+    """
+    summary = ResolveSummary()
+    previous, pending, kinds = batch.previous, batch.pending, batch.kinds
+    await _persist(graph, result, rules, summary, previous, pending, kinds, before_create, merged_keys)
     return summary
+
+
+async def resolve_records(
+    graph: Graph,
+    pending: Sequence[MatchRecord],
+    rules: Rules,
+    *,
+    previous: Mapping[str, str],
+    known: Collection[str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    identifier_counts: Mapping[tuple[str, str], int] | None = None,
+    params: Any = None,
+    before_create: Callable[[list[str]], Awaitable[None]] | None = None,
+    merged_keys: MergedKeys | None = None,
+) -> ResolveSummary:
+    """Resolve records just stored, as the import read them (their derived keys are reused):
+    ``prepare``, ``decide`` and ``persist`` in a row (see them for the arguments)."""
+    if not pending:
+        return ResolveSummary()
+    batch = await prepare(
+        graph,
+        pending,
+        rules,
+        previous=previous,
+        known=known,
+        kinds=kinds,
+        identifier_counts=identifier_counts,
+        params=params,
+    )
+    result = decide(batch, rules)
+    return await persist(graph, batch, result, rules, before_create=before_create, merged_keys=merged_keys)
 
 
 async def _reusable_ids(graph: Graph, result: ResolutionResult, previous: dict[str, str]) -> dict[str, str]:

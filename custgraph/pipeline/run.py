@@ -9,10 +9,11 @@ The ImportRun node is the ledger. Memory holds a batch, plus the first rows kept
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -28,9 +29,10 @@ from custgraph.ingest.models import IngestedRecord, RejectedRow
 from custgraph.ingest.reading import iter_records
 from custgraph.ingest.report import ImportReport
 from custgraph.matching.blocking import blocking_keys
+from custgraph.matching.engine import ResolutionResult
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
-from custgraph.pipeline.resolve import resolve_records
+from custgraph.pipeline.resolve import Batch, ResolveSummary, decide, persist, prepare
 from custgraph.pipeline.training import TrainingSample, train_for_import
 from custgraph.vocabulary import OUTCOMES
 
@@ -245,15 +247,16 @@ async def run_import(
     )
     batches = Batches(_items(rows), options.batch_rows, sample)
     model = Model(graph, rules, params, batches=batches if options.train else None)
-    ledger = Ledger(graph, run)
+
+    async def after_batch(rows: int) -> None:
+        run.rows_done = summary.rows
+        run.counts = _counts(summary)
+        await run_repo.save_run(graph, run)
+        if progress:
+            progress(rows)
+
     try:
-        for batch in batches:
-            await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, model, ledger)
-            run.rows_done = summary.rows
-            run.counts = _counts(summary)
-            await run_repo.save_run(graph, run)
-            if progress:
-                progress(len(batch))
+        await Importer(graph, rules, run, summary, report, model, after_batch).run_all(batches)
     except Exception as exc:
         run.status, run.error, run.finished_at = "failed", str(exc), run_repo.now()
         await run_repo.save_run(graph, run)
@@ -285,54 +288,144 @@ def _counts(summary: ImportSummary) -> dict[str, int]:
     }
 
 
-async def _import_batch(
-    graph: Graph,
-    batch: list[Item],
-    rules: Rules,
-    run_id: str,
-    blocking_names: list[str],
-    summary: ImportSummary,
-    report: ImportReport,
-    model: Model,
-    ledger: Ledger,
-) -> None:
-    latest: dict[str, tuple[IngestedRecord, MatchRecord]] = {}
-    for item, match in batch:
-        report.add(item)
-        summary.rows += 1
-        if isinstance(item, RejectedRow) or match is None:
-            summary.rejected += 1
-            continue
-        summary.follow_up += item.status == "follow_up"
-        summary.incomplete += item.status == "incomplete"
-        latest[item.uid] = (item, match)  # a later row with the same key is the newer version
-    writes = [_write(rec, match, rules, run_id) for rec, match in latest.values()]
-    stored = await record_repo.upsert_records(graph, writes, blocking_names)
-    summary.stored.update(
-        {"created": len(stored.created), "changed": len(stored.changed), "unchanged": len(stored.unchanged)}
-    )
-    pending = [latest[uid][1].with_seq(stored.seqs[uid]) for uid in stored.pending]
-    params = await model.params() if pending else None
-    kinds = {uid: latest[uid][0].kind for uid in stored.pending}
-    resolved = await resolve_records(
-        graph,
-        pending,
-        rules,
-        previous=stored.previous,
-        known=stored.existed,
-        kinds=kinds,
-        identifier_counts=stored.identifier_counts,
-        params=params,
-        before_create=ledger,
-        merged_keys=ledger.merged_keys,
-    )
-    ledger.settled()
-    summary.outcomes.update(resolved.outcomes)
-    summary.merges += resolved.merges
-    summary.review_pairs += resolved.review_pairs
-    # unchanged rows keep their earlier outcome; count it so a re-run reports the same totals
-    settled = [uid for uid in stored.unchanged if uid not in resolved.by_uid]
-    summary.outcomes.update(stored.outcomes.get(uid, "unmatched") for uid in settled)
+@dataclass
+class Staged:
+    """A batch read and checked, its records ready to store (the last row of a key wins)."""
+
+    rows: int
+    rejected: int
+    follow_up: int
+    incomplete: int
+    latest: dict[str, tuple[IngestedRecord, MatchRecord]]
+    writes: list[record_repo.RecordWrite]
+
+
+@dataclass
+class Job:
+    """A batch stored and prepared, waiting for the engine's decision and its write."""
+
+    staged: Staged
+    stored: record_repo.UpsertResult
+    batch: Batch | None  # None: nothing to resolve
+
+    @property
+    def uids(self) -> set[str]:
+        return set(self.staged.latest)
+
+
+class Importer:
+    """Runs batches through store -> prepare -> decide -> persist, one writer, the engine off its path.
+
+    While the engine decides batch N (pure CPU, in a thread), the graph stores batch N+1: storing
+    does not touch what batch N's decision depends on (its candidates were read already, and records
+    stored but not yet resolved are no one's candidates). Batch N is persisted before batch N+1
+    reads its candidates, so the result is the one batches one after another give. A batch that
+    holds a key of the batch before it waits for it instead.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        rules: Rules,
+        run: run_repo.ImportRunNode,
+        summary: ImportSummary,
+        report: ImportReport,
+        model: Model,
+        after: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
+        self.graph, self.rules, self.run, self.summary, self.report, self.model = (
+            graph,
+            rules,
+            run,
+            summary,
+            report,
+            model,
+        )
+        self.blocking_names = [rule.name for rule in rules.blocking]
+        self.ledger = Ledger(graph, run)
+        self.after = after
+
+    async def run_all(self, batches: Iterable[list[Item]]) -> None:
+        waiting: Job | None = None
+        for batch in batches:
+            staged = self.stage(batch)
+            if waiting is not None and waiting.batch is not None and not waiting.uids & set(staged.latest):
+                decided = asyncio.ensure_future(asyncio.to_thread(decide, waiting.batch, self.rules))
+                try:
+                    stored = await self.store(staged)
+                except BaseException:
+                    await asyncio.gather(decided, return_exceptions=True)
+                    raise
+                await self.finish(waiting, await decided)
+            else:
+                if waiting is not None:
+                    await self.finish(waiting)
+                stored = await self.store(staged)
+            waiting = await self.prepare(staged, stored)
+        if waiting is not None:
+            await self.finish(waiting)
+
+    def stage(self, batch: list[Item]) -> Staged:
+        staged = Staged(rows=len(batch), rejected=0, follow_up=0, incomplete=0, latest={}, writes=[])
+        for item, match in batch:
+            self.report.add(item)
+            if isinstance(item, RejectedRow) or match is None:
+                staged.rejected += 1
+                continue
+            staged.follow_up += item.status == "follow_up"
+            staged.incomplete += item.status == "incomplete"
+            staged.latest[item.uid] = (item, match)  # a later row with the same key is the newer version
+        staged.writes = [_write(rec, match, self.rules, self.run.id) for rec, match in staged.latest.values()]
+        return staged
+
+    async def store(self, staged: Staged) -> record_repo.UpsertResult:
+        return await record_repo.upsert_records(self.graph, staged.writes, self.blocking_names)
+
+    async def prepare(self, staged: Staged, stored: record_repo.UpsertResult) -> Job:
+        if not stored.pending:
+            return Job(staged, stored, None)
+        latest = staged.latest
+        batch = await prepare(
+            self.graph,
+            [latest[uid][1].with_seq(stored.seqs[uid]) for uid in stored.pending],
+            self.rules,
+            previous=stored.previous,
+            known=stored.existed,
+            kinds={uid: latest[uid][0].kind for uid in stored.pending},
+            identifier_counts=stored.identifier_counts,
+            params=await self.model.params(),
+        )
+        return Job(staged, stored, batch)
+
+    async def finish(self, job: Job, result: ResolutionResult | None = None) -> None:
+        resolved = ResolveSummary()
+        if job.batch is not None:
+            result = result if result is not None else decide(job.batch, self.rules)
+            resolved = await persist(
+                self.graph,
+                job.batch,
+                result,
+                self.rules,
+                before_create=self.ledger,
+                merged_keys=self.ledger.merged_keys,
+            )
+        self.ledger.settled()
+        summary, staged, stored = self.summary, job.staged, job.stored
+        summary.rows += staged.rows
+        summary.rejected += staged.rejected
+        summary.follow_up += staged.follow_up
+        summary.incomplete += staged.incomplete
+        summary.stored.update(
+            {"created": len(stored.created), "changed": len(stored.changed), "unchanged": len(stored.unchanged)}
+        )
+        summary.outcomes.update(resolved.outcomes)
+        summary.merges += resolved.merges
+        summary.review_pairs += resolved.review_pairs
+        # unchanged rows keep their earlier outcome; count it so a re-run reports the same totals
+        settled = [uid for uid in stored.unchanged if uid not in resolved.by_uid]
+        summary.outcomes.update(stored.outcomes.get(uid, "unmatched") for uid in settled)
+        if self.after is not None:
+            await self.after(staged.rows)
 
 
 @dataclass
@@ -367,9 +460,7 @@ async def ingest_posted(
     summary = ImportSummary(run_id=run_id)
     report = ImportReport(run_id=run_id, source=source, files=["api"])
 
-    batch = list(_items(items))
-    model, ledger = Model(graph, rules, params), Ledger(graph, run)
-    await _import_batch(graph, batch, rules, run_id, blocking_names, summary, report, model, ledger)
+    await Importer(graph, rules, run, summary, report, Model(graph, rules, params)).run_all([list(_items(items))])
     uids = [item.uid for item in items if isinstance(item, IngestedRecord)]
     stored = await record_repo.placements(graph, uids)
     results = []
@@ -386,5 +477,6 @@ async def ingest_posted(
     run.status, run.finished_at, run.rows_done = "completed", run_repo.now(), summary.rows
     run.counts = _counts(summary)
     run.issues = [issue.model_dump() for issue in report.ordered_issues(limit=run_repo.MAX_ISSUES_IN_GRAPH)]
+    report.close()
     await run_repo.save_run(graph, run)
     return summary, results
