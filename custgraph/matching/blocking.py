@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from custgraph.matching.keys import check_transform, parse_key_spec
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from custgraph.matching.rules import Rules
 
 KEY_SEPARATOR = "|"
+WINDOW_PAIRS = 4_000_000  # at most about this many pairs generated at once (memory)
 
 
 class BlockingRule(BaseModel):
@@ -126,28 +128,91 @@ class BlockIndex:
         return out
 
 
-def candidate_rows(records: Sequence[MatchRecord], rules: Rules) -> tuple[list[int], list[int]]:
-    """``candidate_pairs`` as positions in ``records``: (earlier, later) lists, in the same order."""
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-    cap = rules.clustering.max_block_size
-    uids = [rec.uid for rec in records]
-    earlier: list[int] = []
-    later: list[int] = []
-    for i in sorted(range(len(records)), key=lambda i: (records[i].seq, uids[i])):
-        items = blocking_keys(records[i], rules).items()
-        seen = {uids[i]}
-        for item in items:
-            block = blocks.get(item)
-            if not block:
+class CandidateIndex:
+    """Blocking as an equi-join on key codes, for records whose order is known in advance.
+
+    The same candidates as a ``BlockIndex`` filled in that order, each record asking for its
+    candidates before it is added: per rule, the first ``max_block_size`` records before it with
+    its key; over the rules in their order, each uid once, never its own. Computed with numpy
+    for many records at once (``pairs``), instead of a Python loop over every pair.
+    """
+
+    def __init__(self, records: Sequence[MatchRecord], rules: Rules) -> None:
+        self.cap = rules.clustering.max_block_size
+        n = len(records)
+        uid_codes: dict[str, int] = {}
+        self.uids = np.fromiter((uid_codes.setdefault(r.uid, len(uid_codes)) for r in records), np.int64, n)
+        positions: dict[str, list[int]] = {rule.name: [] for rule in rules.blocking}
+        keys: dict[str, list[str]] = {rule.name: [] for rule in rules.blocking}
+        for i, rec in enumerate(records):
+            for name, key in blocking_keys(rec, rules).items():
+                positions[name].append(i)
+                keys[name].append(key)
+        self._rules = []  # per rule with keys: (positions, sorted positions, block start per sorted, rank)
+        for name in positions:
+            if not positions[name]:
                 continue
-            for j in block[:cap]:
-                if uids[j] not in seen:
-                    seen.add(uids[j])
-                    earlier.append(j)
-                    later.append(i)
-        for item in items:
-            blocks[item].append(i)
-    return earlier, later
+            pos = np.array(positions[name], dtype=np.int64)
+            codes: dict[str, int] = {}
+            key_codes = np.fromiter((codes.setdefault(k, len(codes)) for k in keys[name]), np.int64, len(pos))
+            order = np.argsort(key_codes, kind="stable")  # by key, then by position
+            sorted_codes = key_codes[order]
+            new_block = np.ones(len(order), dtype=bool)
+            new_block[1:] = sorted_codes[1:] != sorted_codes[:-1]
+            starts = np.flatnonzero(new_block)
+            block_start = starts[np.cumsum(new_block) - 1]
+            rank = np.empty(len(order), dtype=np.int64)  # per record (position order): rank in its block
+            rank[order] = np.arange(len(order)) - block_start
+            start_of = np.empty(len(order), dtype=np.int64)  # per record: where its block starts
+            start_of[order] = block_start
+            self._rules.append((pos, pos[order], start_of, rank))
+
+    def pairs(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """(earlier, later) positions of every candidate pair whose later record is in [lo, hi),
+        ordered by later record, then rule, then block order (``BlockIndex.candidates``' order)."""
+        laters, rule_ids, ranks, earliers = [], [], [], []
+        for rule_id, (pos, sorted_pos, start_of, rank) in enumerate(self._rules):
+            i0, i1 = np.searchsorted(pos, [lo, hi])
+            count = np.minimum(rank[i0:i1], self.cap)
+            total = int(count.sum())
+            if not total:
+                continue
+            first = np.repeat(np.cumsum(count) - count, count)
+            q = np.arange(total, dtype=np.int64) - first  # rank of the earlier record in the block
+            laters.append(np.repeat(pos[i0:i1], count))
+            rule_ids.append(np.full(total, rule_id, dtype=np.int64))
+            ranks.append(q)
+            earliers.append(sorted_pos[np.repeat(start_of[i0:i1], count) + q])
+        if not laters:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty
+        later, rule, q, earlier = (np.concatenate(parts) for parts in (laters, rule_ids, ranks, earliers))
+        order = np.lexsort((q, rule, later))
+        later, earlier = later[order], earlier[order]
+        uids = self.uids
+        # each uid once per record (the first rule and block position that offers it), never its own
+        key = later * (int(uids.max()) + 1) + uids[earlier]
+        _, first = np.unique(key, return_index=True)
+        keep = np.sort(first)
+        keep = keep[uids[earlier[keep]] != uids[later[keep]]]
+        return earlier[keep], later[keep]
+
+
+def candidate_rows(records: Sequence[MatchRecord], rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+    """``candidate_pairs`` as positions in ``records`` (earlier, later), in the same order."""
+    order = sorted(range(len(records)), key=lambda i: (records[i].seq, records[i].uid))
+    index = CandidateIndex([records[i] for i in order], rules)
+    back = np.array(order, dtype=np.int64)
+    earlier, later = [], []
+    step = max(1, WINDOW_PAIRS // (index.cap * max(1, len(index._rules))))
+    for lo in range(0, len(records), step):
+        e, l_ = index.pairs(lo, lo + step)
+        earlier.append(back[e])
+        later.append(back[l_])
+    if not earlier:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(earlier), np.concatenate(later)
 
 
 def candidate_pairs(records: Sequence[MatchRecord], rules: Rules) -> Iterable[tuple[MatchRecord, MatchRecord]]:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from custgraph.matching.bands import BAND_RANK
-from custgraph.matching.blocking import BlockIndex, blocking_keys
+from custgraph.matching.blocking import CandidateIndex
 from custgraph.matching.clustering import Clusters, age_key, is_provisional
 from custgraph.matching.em import train
 from custgraph.matching.hubs import HubDetector
@@ -157,7 +157,6 @@ class _Resolver:
         identifier_counts: Mapping[tuple[str, str], int] | None,
     ) -> None:
         self.rules = rules
-        self.index = BlockIndex(rules)
         self.clusters = Clusters()
         # counts given by the graph already include the existing records; otherwise count them here
         self.count_existing = identifier_counts is None
@@ -176,8 +175,12 @@ class _Resolver:
         self.review_pairs: list[ReviewPair] = []
         self.merges: list[Merge] = []
         self.plan = plan_for(rules)
-        self.table = Table(self.plan)
+        self.table = Table(self.plan)  # row = position in ``order``
         self.patterns: dict[int, tuple[int, ...]] = {}  # pattern key -> comparison vector
+        # Blocking order: the existing records placed, then the identifiable new ones as they come.
+        self.order: list[MatchRecord] = []
+        self.candidates: CandidateIndex | None = None
+        self.next_position = 0  # of the next new record to prepare
 
     def _customer_or_none(self, uid: str) -> str | None:
         return self.clusters.customer_of(uid) if uid in self.clusters else None
@@ -186,9 +189,20 @@ class _Resolver:
         if rec.customer_id is None:
             return  # unmatched-pool records have nothing to match on
         self.clusters.add(rec.uid, rec.customer_id, self._held(rec))
-        self.index.add(rec, blocking_keys(rec, self.rules))
         self.hubs.add(rec, count=self.count_existing)
         self.placed[rec.uid] = rec
+        self.order.append(rec)
+
+    def index_new(self, ordered: Sequence[MatchRecord]) -> None:
+        """Fix the blocking order once the existing records are placed: the identifiable new records
+        follow in arrival order (the others are never placed), so every record's candidates are known
+        before any is resolved."""
+        self.next_position = len(self.order)
+        self.order.extend(rec for rec in ordered if identifiable(rec, self.rules))
+        self.candidates = CandidateIndex(self.order, self.rules)
+        self.table.add(self.order)
+        self._order = np.empty(len(self.order), dtype=object)
+        self._order[:] = self.order
 
     def _held(self, rec: MatchRecord) -> dict[str, str]:
         """The identifier values a cluster remembers: the cannot-link ones, and those a merge checks."""
@@ -215,35 +229,39 @@ class _Resolver:
         Neither depends on how earlier records were resolved: a record's candidates are the
         identifiable records placed before it that share a blocking key (or a MERGE decision), and
         a vector depends on the two records only, but for the hub levels, which ``resolve_one``
-        decides when the record's turn comes. So the index is filled and the vectors are computed
-        for a whole chunk at once, column-wise.
+        decides when the record's turn comes. So both are computed for a whole chunk at once,
+        column-wise.
         """
-        table, rules = self.table, self.rules
-        found: list[tuple[MatchRecord, list[MatchRecord]] | None] = []
-        owners: list[int] = []  # per pair, the position in ``found`` of its new record
-        for rec in chunk:
-            if not identifiable(rec, rules):
-                found.append(None)
-                continue
-            keys = blocking_keys(rec, rules)
-            candidates = self.index.candidates(rec, keys)
-            # a MERGE decision reaches its partner even when they share no blocking key
-            seen = {c.uid for c in candidates}
-            candidates += [
-                self.placed[p] for p in sorted(self.merge.get(rec.uid, ())) if p in self.placed and p not in seen
-            ]
-            self.index.add(rec, keys)
+        assert self.candidates is not None, "index_new first"
+        rules = self.rules
+        ready = [rec for rec in chunk if identifiable(rec, rules)]  # at positions lo, lo + 1, ...
+        lo = self.next_position
+        self.next_position += len(ready)
+        rows_b, rows_a = self.candidates.pairs(lo, self.next_position)
+        owners = rows_a - lo  # per pair, the index in ``ready`` of its new record
+        per_record = np.bincount(owners, minlength=len(ready)).tolist()
+        offered = self._order[rows_b].tolist()
+        lists: list[list[MatchRecord]] = []
+        start = partners = 0
+        for rec, count in zip(ready, per_record, strict=True):
+            candidates = offered[start : start + count]
+            start += count
+            if self.merge:  # a MERGE decision reaches its partner even when they share no blocking key
+                seen = {c.uid for c in candidates}
+                placed = self.placed
+                more = [placed[p] for p in sorted(self.merge.get(rec.uid, ())) if p in placed and p not in seen]
+                candidates += more
+                partners += len(more)
+            lists.append(candidates)
             self.placed[rec.uid] = rec
-            owners.extend([len(found)] * len(candidates))
-            found.append((rec, candidates))
-        records = [item[0] if item else None for item in found]
-        table.ensure([rec for rec in records if rec is not None] + [c for item in found if item for c in item[1]])
-        rows = table.rows
-        rows_a = np.array([rows[item[0].uid] for item in found if item for _ in item[1]], dtype=np.int64)
-        rows_b = np.array([rows[c.uid] for item in found if item for c in item[1]], dtype=np.int64)
-        levels, hub_bits = self.plan.gamma(table, rows_a, rows_b)
+        if partners:  # the pairs again, partners after each record's blocked candidates
+            rows = self.table.rows
+            rows_a = np.array([lo + i for i, cands in enumerate(lists) for _ in cands], dtype=np.int64)
+            rows_b = np.array([rows[c.uid] for cands in lists for c in cands], dtype=np.int64)
+            owners = rows_a - lo
+        levels, hub_bits = self.plan.gamma(self.table, rows_a, rows_b)
         keys = self.plan.pattern_keys(levels)
-        surely_new = self.scorer.surely_new(levels, keys, np.array(owners, dtype=np.int64), records)
+        surely_new = self.scorer.surely_new(levels, keys, owners, ready)
         surely_new &= hub_bits == 0
         unique, first = np.unique(keys, return_index=True)
         patterns = self.patterns
@@ -253,15 +271,14 @@ class _Resolver:
         gammas = [patterns[key] for key in keys.tolist()]
         bits, sure = hub_bits.tolist(), surely_new.tolist()
         out: list[_Planned | None] = []
-        start = 0
-        for item in found:
-            if item is None:
+        i = start = 0
+        for rec in chunk:
+            if i < len(ready) and ready[i] is rec:
+                end = start + len(lists[i])
+                out.append(_Planned(rec, lists[i], gammas[start:end], bits[start:end], sure[start:end]))
+                start, i = end, i + 1
+            else:
                 out.append(None)
-                continue
-            rec, candidates = item
-            end = start + len(candidates)
-            out.append(_Planned(rec, candidates, gammas[start:end], bits[start:end], sure[start:end]))
-            start = end
         return out
 
     def resolve_one(self, rec: MatchRecord, planned: _Planned | None) -> None:
@@ -409,6 +426,7 @@ def resolve(
     for rec in sorted(existing, key=lambda r: (r.seq, r.uid)):
         resolver.place_existing(rec)
     ordered = sorted(new, key=lambda r: (r.seq, r.uid))
+    resolver.index_new(ordered)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         for rec, planned in zip(chunk, resolver.prepare(chunk), strict=True):

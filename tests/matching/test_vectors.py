@@ -115,10 +115,32 @@ def test_chinese_crm_blocked_and_random_pairs(rules: Rules, tmp_path: Path) -> N
 
 def test_candidate_rows_are_candidate_pairs(rules: Rules) -> None:
     records = febrl_sample(800)
+    random.Random(3).shuffle(records)
+    # a uid twice, and records arriving together (equal seq): ties broken by uid, a uid offered once
+    records += [MatchRecord(uid=r.uid, source=r.source, fields=r.fields, seq=r.seq) for r in records[:40]]
+    records += [MatchRecord(uid=f"{r.uid}x", source=r.source, fields=r.fields, seq=5) for r in records[40:80]]
     earlier, later = candidate_rows(records, rules)
-    assert [(records[i].uid, records[j].uid) for i, j in zip(earlier, later, strict=True)] == [
-        (a.uid, b.uid) for a, b in candidate_pairs(records, rules)
-    ]
+    position = {id(r): i for i, r in enumerate(records)}
+    expected = [(position[id(a)], position[id(b)]) for a, b in candidate_pairs(records, rules)]
+    assert list(zip(earlier.tolist(), later.tolist(), strict=True)) == expected
+
+
+def test_chunks_do_not_change_resolutions(rules: Rules, monkeypatch: pytest.MonkeyPatch) -> None:
+    from custgraph.matching import engine
+
+    records = febrl_sample(600)
+    existing = [r.with_customer(f"C{i:06d}") for i, r in enumerate(records[:200])]
+    new = records[200:]
+    decisions = {frozenset((new[0].uid, existing[5].uid)): "MERGE", frozenset((new[3].uid, new[1].uid)): "MERGE",
+                 frozenset((new[7].uid, existing[9].uid)): "SEPARATE"}  # fmt: skip
+
+    def run() -> list[tuple]:
+        result = engine.resolve(new, existing, rules, decisions=decisions)
+        return [(r.uid, r.outcome, r.customer_id, r.score, r.rule, r.matched_uid) for r in result.resolutions]
+
+    whole = run()
+    monkeypatch.setattr(engine, "CHUNK", 7)
+    assert run() == whole
 
 
 WORDS = ["", "a", "ab", "abc", "zhang", "zhangwei", "zhagnwei", "wei zhang", "张伟", "張偉", "Jon", "john", "jo hn"]
