@@ -48,6 +48,8 @@ INDEXES: list[tuple[str, str]] = [
     # remembered decisions of the records an import re-resolves (resolution.decisions_for)
     ("ReviewItem", "uid_a"),
     ("ReviewItem", "uid_b"),
+    # each import's start looks up the unfinished runs (graph/repositories/runs.py)
+    ("ImportRun", "status"),
     # customer list filters and sort keys (graph/repositories/customer_filter.py)
     ("Customer", "industry"),
     ("Customer", "region"),

@@ -69,7 +69,7 @@ async def get_run(graph: Graph, run_id: str) -> ImportRunNode | None:
 async def interrupted_runs(graph: Graph, source: str, file_hashes: list[str]) -> list[str]:
     """Runs of the same files from the same source that never finished (killed or crashed)."""
     rows = await graph.read(
-        "MATCH (r:ImportRun {source: $source, status: 'running'}) RETURN r.id AS id, r.file_hashes AS hashes",
+        "MATCH (r:ImportRun {status: 'running'}) WHERE r.source = $source RETURN r.id AS id, r.file_hashes AS hashes",
         source=source,
     )
     return [r["id"] for r in rows if sorted(r["hashes"] or []) == sorted(file_hashes)]
@@ -91,9 +91,12 @@ async def mark_in_flight(graph: Graph, run_id: str, customer_ids: list[str]) -> 
     )
 
 
+UNFINISHED = ("running", "failed", "interrupted")
+
 UNFINISHED_IN_FLIGHT = """
-MATCH (r:ImportRun)
-WHERE r.status <> 'completed' AND size(coalesce(r.customers_in_flight, [])) > 0
+UNWIND $statuses AS status
+MATCH (r:ImportRun {status: status})
+WHERE size(coalesce(r.customers_in_flight, [])) > 0
 RETURN r.id AS id, r.customers_in_flight AS ids
 """
 
@@ -101,9 +104,10 @@ RETURN r.id AS id, r.customers_in_flight AS ids
 async def unfinished_in_flight(graph: Graph) -> dict[str, list[str]]:
     """Run id -> the customers its last batch was creating, for runs that never completed.
 
-    ImportRun nodes are one per import, so this reads a few nodes, not the customers.
+    Through the ImportRun status index: the runs that did not complete, not every run.
     """
-    return {row["id"]: list(row["ids"]) for row in await graph.read(UNFINISHED_IN_FLIGHT)}
+    rows = await graph.read(UNFINISHED_IN_FLIGHT, statuses=list(UNFINISHED))
+    return {row["id"]: list(row["ids"]) for row in rows}
 
 
 async def clear_in_flight(graph: Graph, run_ids: list[str]) -> None:
