@@ -33,9 +33,10 @@ from datetime import datetime
 from pathlib import Path
 
 import recordlinkage
+from ours_side import IdAllocator  # the in-memory stand-in for the graph, shared with vs_splink
 
 from custgraph.matching.blocking import candidate_pairs
-from custgraph.matching.engine import ResolutionResult, resolve, train
+from custgraph.matching.engine import resolve, train
 from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules, load_rules
@@ -96,28 +97,6 @@ def pair_scores(assignment: dict[str, str | None], truth: dict[str, str]) -> dic
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": round(precision, 5), "recall": round(recall, 5), "f1": round(f1, 5),
             "true_pairs": tt, "predicted_pairs": pp, "tp": tp}  # fmt: skip
-
-
-class IdAllocator:
-    """Stands in for the graph: turns provisional ids into real ones, applies merges."""
-
-    def __init__(self) -> None:
-        self.next = 1
-        self.absorbed: dict[str, str] = {}
-
-    def commit(self, result: ResolutionResult) -> None:
-        ids = {}
-        for provisional in result.provisional_ids():
-            ids[provisional] = f"C{self.next:06d}"
-            self.next += 1
-        result.rename(ids)
-        for merge in result.merges:
-            self.absorbed[merge.absorbed] = merge.survivor
-
-    def final(self, customer_id: str | None) -> str | None:
-        while customer_id in self.absorbed:
-            customer_id = self.absorbed[customer_id]
-        return customer_id
 
 
 def febrl_batches(files: Sequence[tuple[str, str]]) -> tuple[list[list[MatchRecord]], dict[str, str]]:

@@ -309,13 +309,12 @@ NAMESAKE = {"name": "长孙丽萍", "city": "石家庄市", "gender": "女"}
     ("left", "right"),
     [
         ({"mobile": "+8615941289797"}, {"mobile": "+8613231367449"}),
-        ({"birth_date": "1978-04-12"}, {"birth_date": "1991-09-30"}),
     ],
 )
 def test_namesakes_in_one_city_with_their_own_identifiers_stay_apart(
     rules: Rules, left: dict[str, str], right: dict[str, str]
 ) -> None:
-    """A rare full name, one city: two mobiles (or birthdays) say two people."""
+    """A rare full name, one city: two mobile phones say two people."""
     a = rec("crm|1", 1, **NAMESAKE, **left)
     b = rec("shop|1", 2, **NAMESAKE, **right)
     assert resolve([a, b], [], rules).resolutions[1].outcome == "new"
