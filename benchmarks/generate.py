@@ -399,8 +399,11 @@ class World:
             city = company.city if company is not None and rng.random() < 0.8 else self.cities.pick(rng)
         mobile2 = None
         if rng.random() < HAS_SECOND_MOBILE:
+            # indexes 5e7.. never meet a first mobile's; scattered by 7919 (coprime to 5e7) so that the
+            # two numbers of one person share no digits by construction (i + 5e7 kept the last seven)
             a, b = self.mobile_map
-            mobile2 = rng.choice(vocab.MOBILE_PREFIXES) + f"{(a * (i + 5 * 10**7) + b) % 10**8:08d}"
+            j = 5 * 10**7 + (i * 7919) % (5 * 10**7)
+            mobile2 = rng.choice(vocab.MOBILE_PREFIXES) + f"{(a * j + b) % 10**8:08d}"
         email = self._email(i, surname, given, birth) if rng.random() < HAS_EMAIL else None
         entity = Entity(
             index=i,
