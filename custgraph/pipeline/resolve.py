@@ -60,6 +60,7 @@ class Batch:
     identifier_counts: dict[tuple[str, str], int]
     decisions: dict[frozenset[str], str]
     params: Any = None
+    hashes: Mapping[str, str] = field(default_factory=dict)  # of the records just stored: set once resolved
 
     @property
     def uids(self) -> set[str]:
@@ -76,6 +77,7 @@ async def prepare(
     kinds: Mapping[str, str] | None = None,
     identifier_counts: Mapping[tuple[str, str], int] | None = None,
     params: Any = None,
+    hashes: Mapping[str, str] | None = None,
 ) -> Batch:
     """Read what resolving ``pending`` needs: candidates, identifier counts, remembered decisions.
 
@@ -83,7 +85,8 @@ async def prepare(
     resolved before (a changed row) to that customer; ``known`` are the uids that were in the graph
     before this batch (None: all of them), the only ones a remembered review decision can be about;
     ``kinds`` the kind of each record (customers when absent); ``identifier_counts`` how many records
-    outside ``pending`` hold each of their identifier values, when the store step counted them.
+    outside ``pending`` hold each of their identifier values, when the store step counted them;
+    ``hashes`` the content hash of each record just stored, set by the statement that resolves it.
     """
     pending = sorted(pending, key=lambda r: (r.seq, r.uid))
     keys: dict[str, set[str]] = defaultdict(set)
@@ -113,6 +116,7 @@ async def prepare(
         identifier_counts={k: n for k, n in identifier_counts.items() if n},
         decisions=await repo.decisions_for(graph, asked),
         params=params,
+        hashes=hashes or {},
     )
 
 
@@ -144,7 +148,7 @@ async def persist(
     """
     summary = ResolveSummary()
     previous, pending, kinds = batch.previous, batch.pending, batch.kinds
-    await _persist(graph, result, rules, summary, previous, pending, kinds, before_create, merged_keys)
+    await _persist(graph, result, rules, summary, previous, pending, kinds, before_create, merged_keys, batch.hashes)
     return summary
 
 
@@ -160,6 +164,7 @@ async def resolve_records(
     params: Any = None,
     before_create: Callable[[list[str]], Awaitable[None]] | None = None,
     merged_keys: MergedKeys | None = None,
+    hashes: Mapping[str, str] | None = None,
 ) -> ResolveSummary:
     """Resolve records just stored, as the import read them (their derived keys are reused):
     ``prepare``, ``decide`` and ``persist`` in a row (see them for the arguments)."""
@@ -174,6 +179,7 @@ async def resolve_records(
         kinds=kinds,
         identifier_counts=identifier_counts,
         params=params,
+        hashes=hashes,
     )
     result = decide(batch, rules)
     return await persist(graph, batch, result, rules, before_create=before_create, merged_keys=merged_keys)
@@ -210,6 +216,7 @@ async def _persist(
     kinds: Mapping[str, str],
     before_create: Callable[[list[str]], Awaitable[None]] | None = None,
     merged_keys: MergedKeys | None = None,
+    hashes: Mapping[str, str] | None = None,
 ) -> None:
     reuse = await _reusable_ids(graph, result, previous)
     provisional = sorted(
@@ -234,6 +241,7 @@ async def _persist(
                 "rule": res.rule,
                 "matched_uid": res.matched_uid,
                 "evidence": [_evidence(e) for e in res.evidence],
+                "content_hash": (hashes or {}).get(res.uid),
             }
         )
         summary.outcomes[res.outcome] += 1

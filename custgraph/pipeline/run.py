@@ -394,6 +394,7 @@ class Importer:
             kinds={uid: latest[uid][0].kind for uid in stored.pending},
             identifier_counts=stored.identifier_counts,
             params=await self.model.params(),
+            hashes=stored.hashes,
         )
         return Job(staged, stored, batch)
 

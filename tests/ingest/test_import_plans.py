@@ -44,14 +44,21 @@ CREATE (:ImportRun {id: 'IR1', source: 'crm', status: 'running', customers_in_fl
 
 UID = "crm|1"
 ROW = {"uid": UID, "id": "C000001", "customer_id": "C000001", "key": "n:张伟", "value": "+8613812345678", "raw": ""}
-RESOLUTION = {**ROW, "outcome": "new", "score": 0.0, "rule": "x", "matched_uid": None, "evidence_json": "[]"}
+RESOLUTION = {
+    **ROW,
+    "outcome": "new",
+    "score": 0.0,
+    "rule": "x",
+    "matched_uid": None,
+    "evidence_json": "[]",
+    "content_hash": "h",
+}
 MERGE = {"survivor": "C000001", "absorbed": "C000002", "reason": "test"}
 
 Statement = Callable[[], tuple[str, dict[str, Any]]]
 STATEMENTS: dict[str, Statement] = {
     "existing records": lambda: (records.EXISTING, {"uids": [UID]}),
     "update records": lambda: (records.UPDATE, {"rows": [{"uid": UID, "props": {}}]}),
-    "set hash": lambda: (records.SET_HASH, {"rows": [{"uid": UID, "hash": "h"}]}),
     "detach identifiers": lambda: (records.DETACH_IDENTIFIERS, {"uids": [UID], "types": ["HAS_MOBILE"]}),
     "link identifiers": lambda: (records.link_identifiers_query("Mobile", "HAS_MOBILE"), {"rows": [ROW]}),
     "placements": lambda: (

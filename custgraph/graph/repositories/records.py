@@ -51,8 +51,6 @@ SET s += row.props
 RETURN count(s) AS n
 """
 
-SET_HASH = "UNWIND $rows AS row MATCH (s:SourceRecord {uid: row.uid}) SET s.content_hash = row.hash"
-
 DETACH_IDENTIFIERS = """
 UNWIND $uids AS uid
 MATCH (s:SourceRecord {uid: uid})-[r]->(i)
@@ -114,6 +112,7 @@ class UpsertResult:
     # the customer each was resolved to then, so that resolution need not read them back
     existed: set[str] = field(default_factory=set)
     previous: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)  # content hash of each record written, stamped once resolved
     # (field, value) -> records outside this batch's pending ones holding it, for each identifier
     # value of the pending records (None when nothing is pending)
     identifier_counts: dict[tuple[str, str], int] | None = None
@@ -150,7 +149,7 @@ def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocki
         "kind": rec.kind,
         "row": rec.row,
         "status": rec.status,
-        "content_hash": None,  # set once the identifier edges are in (SET_HASH)
+        "content_hash": None,  # set when the record is resolved (resolution.LINK_RESOLUTION / SET_UNMATCHED)
         "fields_json": _dumps(rec.fields),
         "raw_json": _dumps(rec.raw),
         "extra_json": _dumps(rec.extra),
@@ -174,8 +173,9 @@ def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocki
 async def upsert_records(graph: Graph, records: Sequence[RecordWrite], blocking_rules: Sequence[str]) -> UpsertResult:
     """Store new and changed records; leave unchanged ones untouched.
 
-    A record's ``content_hash`` is set last, after its identifier edges: a run killed in between
-    leaves a record without a hash, which the next run rewrites completely.
+    A record's ``content_hash`` is set last, by the statement that resolves it (``hashes`` says
+    which to set): a run killed before that leaves a record without a hash, which the next run
+    rewrites completely and resolves.
     """
     result = UpsertResult()
     if not records:
@@ -227,7 +227,7 @@ async def upsert_records(graph: Graph, records: Sequence[RecordWrite], blocking_
     unresolved = [rec for rec in records if rec.uid in set(result.unresolved)]
     result.identifier_counts = await _merge_identifiers(graph, written + unresolved, still_linked=unresolved)
     await _link_identifiers(graph, written)
-    await graph.write_batches(SET_HASH, [{"uid": rec.uid, "hash": rec.content_hash} for rec, _ in to_write])
+    result.hashes = {rec.uid: rec.content_hash for rec in written}
     return result
 
 

@@ -145,11 +145,13 @@ SET_UNMATCHED = """
 UNWIND $rows AS row
 MATCH (s:SourceRecord {uid: row.uid})
 SET s.customer_id = null, s.outcome = row.outcome, s.score = row.score, s.rule = row.rule,
-    s.matched_uid = row.matched_uid, s.evidence_json = row.evidence_json, s.resolved_at = $now
+    s.matched_uid = row.matched_uid, s.evidence_json = row.evidence_json, s.resolved_at = $now,
+    s.content_hash = coalesce(row.content_hash, s.content_hash)
 RETURN count(s) AS n
 """
 
-# One statement links a record and marks it resolved, so a run killed at any point leaves each
+# One statement links a record and marks it resolved (its content hash is set only now: a record
+# stored but never resolved is rewritten by the next run), so a run killed at any point leaves each
 # record either fully resolved or not at all. Old RESOLVED_TO edges were removed just before
 # (DETACH_RESOLUTION), so CREATE is safe; properties inline, since SET after CREATE costs ArcadeDB more.
 LINK_RESOLUTION = """
@@ -159,7 +161,8 @@ MATCH (c:Customer {id: row.customer_id})
 CREATE (s)-[r:RESOLVED_TO {score: row.score, rule: row.rule, outcome: row.outcome,
                            evidence_json: row.evidence_json, matched_uid: row.matched_uid, at: $now}]->(c)
 SET s.customer_id = row.customer_id, s.outcome = row.outcome, s.score = row.score, s.rule = row.rule,
-    s.matched_uid = row.matched_uid, s.evidence_json = row.evidence_json, s.resolved_at = $now
+    s.matched_uid = row.matched_uid, s.evidence_json = row.evidence_json, s.resolved_at = $now,
+    s.content_hash = coalesce(row.content_hash, s.content_hash)
 RETURN count(r) AS n
 """
 
@@ -167,7 +170,8 @@ RETURN count(r) AS n
 async def write_resolutions(
     graph: Graph, rows: Sequence[dict[str, Any]], linked_before: Iterable[str] = (), created: Iterable[str] = ()
 ) -> None:
-    """Rows: uid, customer_id (None for the unmatched pool), outcome, score, rule, matched_uid, evidence.
+    """Rows: uid, customer_id (None for the unmatched pool), outcome, score, rule, matched_uid, evidence,
+    and content_hash for a record just stored (it marks the record complete).
 
     ``linked_before``: records that may still have a RESOLVED_TO edge from an earlier resolution.
     ``created``: customers the caller has just created (profiles.create_customers); others are merged.
@@ -183,6 +187,7 @@ async def write_resolutions(
             "rule": r["rule"],
             "matched_uid": r.get("matched_uid"),
             "evidence_json": _dumps(r.get("evidence", [])),
+            "content_hash": r.get("content_hash"),
         }
         for r in rows
     ]
