@@ -46,6 +46,7 @@ BELOW_REVIEW_RULE = "below_review"  # candidates, but none reached the review ba
 # Records whose candidates and comparison vectors are computed together, column-wise, before they
 # are resolved one by one (only the size of the numpy batches depends on it, never a result).
 CHUNK = 2048
+FEW_CANDIDATES = 24  # up to this many, a record's candidates are grouped in plain Python
 
 
 @dataclass
@@ -138,14 +139,27 @@ class _Option:
 
 
 @dataclass
-class _Planned:
-    """A record's candidates (records already placed when it arrives) and their pairs' vectors."""
+class _Chunk:
+    """The pairs of a chunk of new records with their candidates, column-wise (pair k: ``rows_b[k]``
+    is the candidate's row, ``keys[k]`` the key of its comparison vector in ``_Resolver.patterns``)."""
 
-    rec: MatchRecord
-    candidates: list[MatchRecord]
-    gammas: list[tuple[int, ...]]  # levels against each candidate, hub levels not yet decided
-    hub_bits: list[int]  # per candidate: comparisons whose hub level it reaches if the value is a hub
-    surely_new: list[bool]  # per candidate: alone, the pair is in the 'new' band (without a decision)
+    starts: list[int]  # per identifiable record of the chunk: its first pair; one more at the end
+    candidates: list[list[MatchRecord]]  # per identifiable record: the records behind its pairs
+    rows_b: np.ndarray
+    keys: list[int]
+    hub_bits: list[int]  # comparisons whose hub level the pair reaches if the value is a hub (0: none)
+    surely_new: np.ndarray  # alone, the pair is in the 'new' band (without a decision)
+    sure: list[bool]  # the same, as a list
+    weights: np.ndarray  # level_weights per pair (hub levels not decided)
+    totals: list[float]  # their sums
+
+
+@dataclass
+class _Planned:
+    """Where a record's pairs are: the chunk, and its index among the chunk's identifiable records."""
+
+    chunk: _Chunk
+    index: int
 
 
 class _Resolver:
@@ -181,6 +195,11 @@ class _Resolver:
         self.order: list[MatchRecord] = []
         self.candidates: CandidateIndex | None = None
         self.next_position = 0  # of the next new record to prepare
+        # per table row, the cluster the record was placed in (as an int; ``clusters.find`` gives
+        # the customer it belongs to now): groups a record's many candidates by customer quickly
+        self.row_cluster = np.empty(0, dtype=np.int64)
+        self.cluster_code: dict[str, int] = {}
+        self.cluster_name: list[str] = []
 
     def _customer_or_none(self, uid: str) -> str | None:
         return self.clusters.customer_of(uid) if uid in self.clusters else None
@@ -203,6 +222,16 @@ class _Resolver:
         self.table.add(self.order)
         self._order = np.empty(len(self.order), dtype=object)
         self._order[:] = self.order
+        self.row_cluster = np.full(len(self.order), -1, dtype=np.int64)
+        for row, rec in enumerate(self.order[: self.next_position]):
+            self._placed_in(row, self.clusters.customer_of(rec.uid))
+
+    def _placed_in(self, row: int, cluster: str) -> None:
+        code = self.cluster_code.get(cluster)
+        if code is None:
+            code = self.cluster_code[cluster] = len(self.cluster_name)
+            self.cluster_name.append(cluster)
+        self.row_cluster[row] = code
 
     def _held(self, rec: MatchRecord) -> dict[str, str]:
         """The identifier values a cluster remembers: the cannot-link ones, and those a merge checks."""
@@ -261,22 +290,22 @@ class _Resolver:
             owners = rows_a - lo
         levels, hub_bits = self.plan.gamma(self.table, rows_a, rows_b)
         keys = self.plan.pattern_keys(levels)
-        surely_new = self.scorer.surely_new(levels, keys, owners, ready)
-        surely_new &= hub_bits == 0
+        weights, totals = self.scorer.many_weights(levels, owners, ready)
+        surely_new = self.scorer.surely_new(levels, keys, totals) & (hub_bits == 0)
         unique, first = np.unique(keys, return_index=True)
         patterns = self.patterns
         for key, row in zip(unique.tolist(), first.tolist(), strict=True):
             if key not in patterns:
                 patterns[key] = tuple(levels[row].tolist())
-        gammas = [patterns[key] for key in keys.tolist()]
-        bits, sure = hub_bits.tolist(), surely_new.tolist()
+        starts = np.concatenate([[0], np.cumsum([len(c) for c in lists], dtype=np.int64)]).tolist()
+        sure, bits = surely_new.tolist(), hub_bits.tolist()
+        batch = _Chunk(starts, lists, rows_b, keys.tolist(), bits, surely_new, sure, weights, totals.tolist())
         out: list[_Planned | None] = []
-        i = start = 0
+        i = 0
         for rec in chunk:
             if i < len(ready) and ready[i] is rec:
-                end = start + len(lists[i])
-                out.append(_Planned(rec, lists[i], gammas[start:end], bits[start:end], sure[start:end]))
-                start, i = end, i + 1
+                out.append(_Planned(batch, i))
+                i += 1
             else:
                 out.append(None)
         return out
@@ -285,21 +314,14 @@ class _Resolver:
         if planned is None:
             self.resolutions[rec.uid] = Resolution(rec.uid, "unmatched", None, 0.0, UNMATCHED_RULE)
             return
-        candidates, sure = planned.candidates, planned.surely_new
-        by_customer: dict[str, list[int]] = {}
-        customer_of = self.clusters.customer_of
-        for j, other in enumerate(candidates):
-            by_customer.setdefault(customer_of(other.uid), []).append(j)
-        decided = self.scorer.decisions
+        chunk, i = planned.chunk, planned.index
+        candidates = chunk.candidates[i]
         options = [
             option
-            for customer, members in by_customer.items()
-            # a lone candidate scored 'new' (and no decision about it) is no option: skip the details
-            if not (
-                len(members) == 1 and sure[members[0]] and not (decided and self._decided(rec, candidates[members[0]]))
-            )
-            and not self._separated(rec.uid, customer)
-            and (option := self._option(rec, customer, planned, members)).score.band != "new"
+            for customer, members in self._customers(rec, chunk, i)
+            if not self._separated(rec.uid, customer)
+            and not (len(members) > 1 and self._vetoed(rec, chunk, i, members))
+            and (option := self._option(rec, customer, chunk, i, members)).score.band != "new"
         ]
         ranked = sorted(options, key=_Option.rank_key)
         best = ranked[0] if ranked else None
@@ -307,31 +329,95 @@ class _Resolver:
         if best is not None and best.score.band == "matched":
             customer, outcome = best.customer, "matched"
             self.clusters.add(rec.uid, customer, identifiers)
+            self._placed_in(self.table.rows[rec.uid], customer)
             others = self._merge_others(rec, ranked[1:])
         else:
             customer, outcome = self.clusters.new_cluster(), ("review" if best is not None else "new")
             self.clusters.add(rec.uid, customer, identifiers)
+            self._placed_in(self.table.rows[rec.uid], customer)
             others = ranked
         self._queue_reviews(rec, others)
         self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
         self.hubs.add(rec)
 
-    def _decided(self, rec: MatchRecord, other: MatchRecord) -> bool:
-        return self.scorer.decision(rec, other) is not None
+    def _customers(self, rec: MatchRecord, chunk: _Chunk, i: int) -> list[tuple[str, list[int]]]:
+        """The record's candidates grouped by the customer they belong to now, in order of first
+        appearance: (customer, indexes into its candidates). A customer offered by one candidate
+        whose pair alone is surely 'new' (and no decision about it) is no option: left out."""
+        start, end = chunk.starts[i], chunk.starts[i + 1]
+        if end - start <= FEW_CANDIDATES:  # plain Python beats numpy's fixed costs on a few pairs
+            groups: dict[str, list[int]] = {}
+            customer_of = self.clusters.customer_of
+            for j, other in enumerate(chunk.candidates[i]):
+                groups.setdefault(customer_of(other.uid), []).append(j)
+            sure, decided = chunk.sure, self.scorer.decisions
+            return [
+                (customer, members)
+                for customer, members in groups.items()
+                if not (
+                    len(members) == 1
+                    and sure[start + members[0]]
+                    and not (decided and self.scorer.decision(rec, chunk.candidates[i][members[0]]) is not None)
+                )
+            ]
+        clusters = self.row_cluster[chunk.rows_b[start:end]]
+        codes, inverse = np.unique(clusters, return_inverse=True)
+        find, names = self.clusters.find, self.cluster_name
+        customers = [find(names[code]) for code in codes.tolist()]
+        if len(set(customers)) < len(customers):  # clusters merged since: one code per customer
+            merged = {c: k for k, c in enumerate(dict.fromkeys(customers))}
+            inverse = np.array([merged[c] for c in customers], dtype=np.int64)[inverse.reshape(-1)]
+            customers = list(merged)
+        inverse = inverse.reshape(-1)
+        alone = np.bincount(inverse, minlength=len(customers))[inverse] == 1
+        skip = alone & chunk.surely_new[start:end]
+        if self.scorer.decisions:
+            candidates = chunk.candidates[i]
+            for j in np.flatnonzero(skip).tolist():
+                skip[j] = self.scorer.decision(rec, candidates[j]) is None
+        groups_by_code: dict[int, list[int]] = {}
+        for j, code in zip(np.flatnonzero(~skip).tolist(), inverse[~skip].tolist(), strict=True):
+            groups_by_code.setdefault(code, []).append(j)
+        return [(customers[code], members) for code, members in groups_by_code.items()]
 
-    def _option(self, rec: MatchRecord, customer: str, planned: _Planned, indexes: list[int]) -> _Option:
-        scorer, plan = self.scorer, self.plan
-        members = [planned.candidates[j] for j in indexes]
-        pairs = []
+    def _vetoed(self, rec: MatchRecord, chunk: _Chunk, i: int, indexes: list[int]) -> bool:
+        """The record's profile against these candidates (one customer's) is surely vetoed and no
+        decision concerns them: the option would be 'new', no need to build it."""
+        start, candidates = chunk.starts[i], chunk.candidates[i]
+        gammas = []
+        for j in indexes:
+            gamma, bits = self.patterns[chunk.keys[start + j]], chunk.hub_bits[start + j]
+            if bits:
+                gamma = self.plan.fix_hubs(gamma, bits, self.plan.features(rec), self.hubs)
+            gammas.append(gamma)
+        if not self.scorer.profile_vetoed(gammas):
+            return False
+        return not self.scorer.decisions or all(self.scorer.decision(rec, candidates[j]) is None for j in indexes)
+
+    def _option(self, rec: MatchRecord, customer: str, chunk: _Chunk, i: int, indexes: list[int]) -> _Option:
+        """The record against one customer: its profile over the customer's candidate records."""
+        scorer, plan, patterns = self.scorer, self.plan, self.patterns
+        candidates, start = chunk.candidates[i], chunk.starts[i]
+        members = [candidates[j] for j in indexes]
+        pairs, totals = [], []
         for j, member in zip(indexes, members, strict=True):
-            gamma, bits = planned.gammas[j], planned.hub_bits[j]
+            k = start + j
+            gamma, bits = patterns[chunk.keys[k]], chunk.hub_bits[k]
             if bits:  # hub levels depend on who holds the value now
                 gamma = plan.fix_hubs(gamma, bits, plan.features(rec), self.hubs)
-            pairs.append((gamma, scorer.level_weights(rec, member, gamma)))
-        levels, weights, sources = scorer.profile(pairs)
+                weights = scorer.level_weights(rec, member, gamma)
+                total = sum(weights)
+            else:
+                weights, total = tuple(chunk.weights[k].tolist()), chunk.totals[k]
+            pairs.append((gamma, weights))
+            totals.append(total)
         merge = any(scorer.decision(rec, m) == "MERGE" for m in members)
+        if len(pairs) == 1:
+            score = scorer.classify(pairs[0][0], pairs[0][1], "MERGE" if merge else None, totals[0])
+            return _Option(customer, members[0], score, members * len(score.gamma))
+        levels, weights, sources = scorer.profile(pairs)
         score = scorer.classify(levels, weights, "MERGE" if merge else None)
-        fit = max(range(len(members)), key=lambda j: sum(pairs[j][1]))
+        fit = max(range(len(members)), key=lambda j: totals[j])
         return _Option(customer, members[fit], score, [members[j] for j in sources])
 
     def _merge_others(self, rec: MatchRecord, others: list[_Option]) -> list[_Option]:

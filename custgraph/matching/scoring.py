@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from custgraph.matching.bands import BAND_RANK, Band
+from custgraph.matching.combination_rules import CompiledRule
 from custgraph.matching.fellegi_sunter import TermFrequencies, WeightTable, probability
 from custgraph.matching.hubs import HubDetector
 from custgraph.matching.params import ModelParams
@@ -89,6 +90,15 @@ class PairScorer:
         review = rules.bands.review
         self._review_weight = math.log2(review / (1.0 - review))
         self._first_rule: dict[tuple[int, ...], tuple[bool, bool]] = {}
+        self._vector_facts: dict[tuple[int, ...], tuple[int, CompiledRule | None]] = {}
+        self._rule_masks: dict[tuple[int, ...], tuple[int, int, int]] = {}
+        # per combination rule: its conditions as (bit, the null level accepted) for the masks below
+        self._rule_bits: list[tuple[CompiledRule, list[tuple[int, bool]]]] = []
+        bit = 0
+        for rule in self.combination_rules:
+            self._rule_bits.append((rule, [(1 << (bit + k), 0 in accepted) for k, (_, accepted) in
+                                           enumerate(rule.conditions)]))  # fmt: skip
+            bit += len(rule.conditions)
 
     def gamma(self, a: MatchRecord, b: MatchRecord) -> tuple[int, ...]:
         hubs = self.hubs
@@ -113,40 +123,50 @@ class PairScorer:
         return self.classify(gamma, self.level_weights(a, b, gamma), self.decision(a, b))
 
     def classify(
-        self, gamma: tuple[int, ...], weights: tuple[float, ...], decision: Decision | None = None
+        self,
+        gamma: tuple[int, ...],
+        weights: tuple[float, ...],
+        decision: Decision | None = None,
+        total: float | None = None,
     ) -> PairScore:
-        """Weight, probability and band of a comparison vector (a pair's, or a profile's)."""
-        weight = self.table.prior_weight + sum(weights)
+        """Weight, probability and band of a comparison vector (a pair's, or a profile's).
+
+        ``total``: ``sum(weights)`` when the caller has it already."""
+        weight = self.table.prior_weight + (sum(weights) if total is None else total)
         prob = probability(weight)
-        rank = len(self.rules.identifiers)
-        for priority, (index, levels) in enumerate(self.identifier_levels):
-            if gamma[index] in levels:
-                rank = priority
-                break
+        found = self._vector_facts.get(gamma)
+        if found is None:
+            found = self._vector_facts[gamma] = self._facts(gamma)
+        rank, rule = found
         if decision == "MERGE":
             return PairScore(gamma, weights, weight, prob, "matched", MERGE_RULE, rank)
         if decision == "SEPARATE":
             return PairScore(gamma, weights, weight, prob, "new", SEPARATE_RULE, rank)
         band = self.rules.bands.band(prob)
-        for rule in self.combination_rules:
-            if rule.fires(gamma):
-                if rule.cap and BAND_RANK[band] <= BAND_RANK[rule.band]:
-                    break  # under its ceiling: the probability decides
-                return PairScore(gamma, weights, weight, prob, rule.band, rule.name, rank)
+        if rule is not None and not (rule.cap and BAND_RANK[band] <= BAND_RANK[rule.band]):
+            return PairScore(gamma, weights, weight, prob, rule.band, rule.name, rank)
         return PairScore(gamma, weights, weight, prob, band, FS_RULE, rank)
 
-    def surely_new(
-        self, levels: np.ndarray, keys: np.ndarray, owners: np.ndarray, records: Sequence[MatchRecord]
-    ) -> np.ndarray:
-        """Pairs (rows of ``levels``, hub levels decided) that ``classify`` puts in the ``new`` band
-        without a decision, whatever the rounding: the first combination rule that fires is a veto,
-        or no rule (or a ceiling) lets the probability decide and the weight is clearly under the
-        review threshold. ``keys``: the rows' pattern keys (equal rows, equal keys).
-        ``owners[k]`` indexes ``records``: the side-a record of pair k, whose
-        values set the term-frequency weights. The weights are summed column by column in
-        comparison order, as ``classify`` sums them.
+    def _facts(self, gamma: tuple[int, ...]) -> tuple[int, CompiledRule | None]:
+        """(identifier rank, first combination rule that fires) of a comparison vector."""
+        rank = len(self.rules.identifiers)
+        for priority, (index, levels) in enumerate(self.identifier_levels):
+            if gamma[index] in levels:
+                rank = priority
+                break
+        return rank, next((rule for rule in self.combination_rules if rule.fires(gamma)), None)
+
+    def many_weights(
+        self, levels: np.ndarray, owners: np.ndarray, records: Sequence[MatchRecord]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``level_weights`` of many pairs (rows of ``levels``, hub levels decided) and their sums.
+
+        ``owners[k]`` indexes ``records``: the side-a record of pair k, whose values set the
+        term-frequency weights. The sums are taken column by column in comparison order, as
+        ``sum(level_weights(...))`` adds them: the same numbers, bit for bit.
         """
         n = len(levels)
+        weights = np.empty(levels.shape, dtype=np.float64)
         total = np.zeros(n)
         for index in range(levels.shape[1]):
             column = self._weights[index][levels[:, index]]
@@ -154,9 +174,18 @@ class PairScorer:
                 hit = np.flatnonzero(levels[:, index] == level)
                 if len(hit):
                     unique, inverse = np.unique(owners[hit], return_inverse=True)
-                    weights = np.array([tf.weight(records[o]) for o in unique.tolist()])
-                    column[hit] = weights[inverse.reshape(-1)]
+                    values = np.array([tf.weight(records[o]) for o in unique.tolist()])
+                    column[hit] = values[inverse.reshape(-1)]
+            weights[:, index] = column
             total = total + column
+        return weights, total
+
+    def surely_new(self, levels: np.ndarray, keys: np.ndarray, total: np.ndarray) -> np.ndarray:
+        """Pairs (rows of ``levels``, hub levels decided, weights summing to ``total``) that
+        ``classify`` puts in the ``new`` band without a decision, whatever the rounding: the first
+        combination rule that fires is a veto, or no rule (or a ceiling) lets the probability
+        decide and the weight is clearly under the review threshold. ``keys``: the rows' pattern
+        keys (equal rows, equal keys)."""
         low = self.table.prior_weight + total < self._review_weight - SURE_MARGIN
         unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         veto, free = np.zeros(len(unique), dtype=bool), np.zeros(len(unique), dtype=bool)
@@ -169,6 +198,45 @@ class PairScorer:
             veto[u], free[u] = found
         inverse = inverse.reshape(-1)
         return veto[inverse] | (free[inverse] & low)
+
+    def rule_masks(self, gamma: tuple[int, ...]) -> tuple[int, int, int]:
+        """Per condition of every combination rule (one bit each), whether this vector's level
+        there is null or accepted, is not null, and is accepted and not null."""
+        found = self._rule_masks.get(gamma)
+        if found is None:
+            ok = known = hit = 0
+            for rule, bits in self._rule_bits:
+                for (bit, _), (index, accepted) in zip(bits, rule.conditions, strict=True):
+                    level = gamma[index]
+                    if level:
+                        known |= bit
+                        if level in accepted:
+                            ok |= bit
+                            hit |= bit
+                    else:
+                        ok |= bit
+            found = self._rule_masks[gamma] = (ok, known, hit)
+        return found
+
+    def profile_vetoed(self, gammas: Sequence[tuple[int, ...]]) -> bool:
+        """The profile of these vectors (``profile``) is surely vetoed: whichever record each of its
+        levels comes from, the first combination rule that fires on it is a veto (band ``new``, not
+        a ceiling). A profile level is one of the records' levels there (null if all are null), so
+        a condition surely holds when every record's level is null or accepted (and one is not null,
+        or null is accepted), and surely fails when no record's level is accepted and not null (and
+        one is not null, or null is not accepted). False when that does not decide it."""
+        ok, known, hit = -1, 0, 0
+        for gamma in gammas:
+            g_ok, g_known, g_hit = self.rule_masks(gamma)
+            ok &= g_ok
+            known |= g_known
+            hit |= g_hit
+        for rule, bits in self._rule_bits:
+            if all(ok & bit and (null_ok or known & bit) for bit, null_ok in bits):
+                return rule.band == "new" and not rule.cap
+            if not any(not hit & bit and (not null_ok or known & bit) for bit, null_ok in bits):
+                return False  # it may fire or not: only the profile tells
+        return False
 
     def _rule_verdict(self, gamma: tuple[int, ...]) -> tuple[bool, bool]:
         """(the first rule that fires vetoes, no rule or a ceiling leaves the band to the probability)."""

@@ -161,3 +161,29 @@ def test_many_distances_are_the_same_decisions(metric: str, limit: int) -> None:
     ys = [y for _ in WORDS for y in WORDS]
     expected = [comparators.DISTANCES[metric](x, y) <= limit for x, y in zip(xs, ys, strict=True)]
     assert comparators.distances_within(metric, xs, ys, limit).tolist() == expected
+
+
+def test_shortcuts_do_not_change_resolutions(rules: Rules, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skipping lone candidates surely 'new' and customers surely vetoed changes nothing."""
+    from custgraph.matching import engine
+    from custgraph.matching.engine import resolve, train
+
+    records = chinese_records(5, 500, tmp_path)
+    params = train(records, rules)
+    half = len(records) // 2
+    existing = [
+        r.with_customer(res.customer_id)
+        for r, res in zip(records[:half], resolve(records[:half], [], rules, params=params).resolutions, strict=True)
+    ]
+
+    def run() -> list[tuple]:
+        result = resolve(records[half:], existing, rules, params=params)
+        return [
+            (r.uid, r.outcome, r.customer_id, r.score, r.rule, r.matched_uid, r.evidence) for r in result.resolutions
+        ]
+
+    fast = run()
+    monkeypatch.setattr(PairScorer, "surely_new", lambda self, levels, keys, total: np.zeros(len(levels), dtype=bool))
+    monkeypatch.setattr(engine._Resolver, "_vetoed", lambda self, *args: False)
+    monkeypatch.setattr(engine, "FEW_CANDIDATES", 10**9)
+    assert run() == fast
