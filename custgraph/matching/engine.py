@@ -235,10 +235,16 @@ class _Resolver:
 
     def _held(self, rec: MatchRecord) -> dict[str, str]:
         """The identifier values a cluster remembers: the cannot-link ones, and those a merge checks."""
-        settings = self.rules.clustering
-        valid = self.rules.hubs.valid_identifier
-        held = {key: v for key in settings.merge_needs_identifier if (v := _held_value(rec, key, valid))}
-        held.update({f: v for f in settings.cannot_link if (v := valid(rec, f)) and settings.cannot_link_value(f, v)})
+        cache_key = ("#held", self.rules.compiled.token)  # a record's own values: computed once
+        held = rec._keys.get(cache_key)
+        if held is None:
+            settings = self.rules.clustering
+            valid = self.rules.hubs.valid_identifier
+            held = {key: v for key in settings.merge_needs_identifier if (v := _held_value(rec, key, valid))}
+            held.update(
+                {f: v for f in settings.cannot_link if (v := valid(rec, f)) and settings.cannot_link_value(f, v)}
+            )
+            rec._keys[cache_key] = held
         return held
 
     def _separated(self, uid: str, customer: str) -> bool:
@@ -347,9 +353,13 @@ class _Resolver:
         start, end = chunk.starts[i], chunk.starts[i + 1]
         if end - start <= FEW_CANDIDATES:  # plain Python beats numpy's fixed costs on a few pairs
             groups: dict[str, list[int]] = {}
-            customer_of = self.clusters.customer_of
-            for j, other in enumerate(chunk.candidates[i]):
-                groups.setdefault(customer_of(other.uid), []).append(j)
+            roots: dict[int, str] = {}
+            find, names = self.clusters.find, self.cluster_name
+            for j, code in enumerate(self.row_cluster[chunk.rows_b[start:end]].tolist()):
+                root = roots.get(code)
+                if root is None:
+                    root = roots[code] = find(names[code])
+                groups.setdefault(root, []).append(j)
             sure, decided = chunk.sure, self.scorer.decisions
             return [
                 (customer, members)

@@ -276,9 +276,11 @@ class PairScorer:
     ) -> list[FieldEvidence]:
         """Per-comparison evidence; ``others`` is one record, or one per comparison (a profile)."""
         out = []
+        base_values = self.compiled.base_values  # each comparison's value of a record, cached
+        values_a = base_values(a)
         for i, (comparison, level) in enumerate(zip(self.comparisons, score.gamma, strict=True)):
             b = others if isinstance(others, MatchRecord) else others[i]
-            va, vb = comparison.values(a, b)
+            va, vb = values_a[i], base_values(b)[i]
             measure = comparison.measures[level]
             out.append(
                 FieldEvidence(
