@@ -19,6 +19,7 @@ fuzzy tests are the same functions); ``tests/matching/test_vectors.py`` checks t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 
 MISSING = -1  # code of a missing value
 _SHIFT = 32  # a pair of codes packed into one int64: (code_a << 32) | code_b
+GAMMA_BLOCK = 1 << 18  # pairs per block of column-wise work
+DEDUPE_SAMPLE = 4096  # pairs looked at to tell whether value pairs repeat enough to deduplicate
 
 # How a comparison level is evaluated column-wise (slots hold codes, see Table):
 #   ("exact", slot)                       codes equal (and present)
@@ -180,6 +183,10 @@ class Plan:
         """Levels of the pairs (rows_a[k], rows_b[k]): an (n pairs x n comparisons) int8 matrix, and
         per pair a bit mask of the comparisons whose hub level it reaches if its value is a hub."""
         n = len(rows_a)
+        if n > GAMMA_BLOCK:  # in blocks: arrays that stay in the processor's cache are faster
+            parts = [self.gamma(table, rows_a[i : i + GAMMA_BLOCK], rows_b[i : i + GAMMA_BLOCK])
+                     for i in range(0, n, GAMMA_BLOCK)]  # fmt: skip
+            return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
         levels = np.zeros((n, len(self.plans)), dtype=np.int8)
         hub_bits = np.zeros(n, dtype=np.int64)
         if not n:
@@ -189,6 +196,7 @@ class Plan:
             base_a, base_b = codes[plan.base][rows_a], codes[plan.base][rows_b]
             todo = np.flatnonzero((base_a != MISSING) & (base_b != MISSING))
             column = levels[:, index]
+            scores: dict[tuple, np.ndarray] = {}  # similarities computed for an earlier level, by pair
             for position, step in enumerate(plan.steps, 1):
                 if not len(todo):
                     break
@@ -200,7 +208,7 @@ class Plan:
                     equal = todo[base_a[todo] == base_b[todo]]
                     hub_bits[equal] |= 1 << index
                     continue
-                passed = self._passes(step, table, rows_a[todo], rows_b[todo])
+                passed = self._passes(step, table, rows_a[todo], rows_b[todo], todo, scores)
                 column[todo[passed]] = position
                 todo = todo[~passed]
         return levels, hub_bits
@@ -211,8 +219,13 @@ class Plan:
         table: Table,
         rows_a: np.ndarray,
         rows_b: np.ndarray,
+        pairs: np.ndarray,
+        scores: dict[tuple, np.ndarray],
     ) -> np.ndarray:
-        """Which of the pairs (rows_a[k], rows_b[k]) pass the level (a bool array)."""
+        """Which of the pairs (rows_a[k], rows_b[k]) pass the level (a bool array). ``pairs[k]``
+        numbers the pair among all those of the comparison; ``scores`` keeps the similarities
+        computed so far per (slot, metric) by that number (NaN: not computed), so a second
+        threshold on the same metric (Jaro-Winkler 0.92, then 0.8) computes nothing again."""
         codes = table.codes
         kind = step[0]
         if kind == "rows":  # the level's record-by-record test
@@ -243,13 +256,35 @@ class Plan:
         xa, xb = codes[slot][rows_a], codes[slot][rows_b]
         if kind == "exact":
             return (xa != MISSING) & (xa == xb)
+        known = (xa != MISSING) & (xb != MISSING)
         if kind == "similarity":
             _, _, metric, threshold = step
-            return _on_values(table, xa, xb, lambda xs, ys: comparators.similarities(metric, xs, ys) >= threshold)
+            computed = scores.get((slot, metric))
+            if computed is None:
+                computed = scores[(slot, metric)] = np.full(int(pairs.max()) + 1, np.nan)
+            wanted = known & np.isnan(computed[pairs])
+            where = np.flatnonzero(wanted)
+            computed[pairs[where]] = _on_values(
+                table, xa[where], xb[where], lambda xs, ys: comparators.similarities(metric, xs, ys), np.float64
+            )
+            return known & (computed[pairs] >= threshold)  # NaN (missing) is never >=
         if kind == "distance":
             _, _, metric, limit = step
-            return _on_values(table, xa, xb, lambda xs, ys: comparators.distances_within(metric, xs, ys, limit))
-        known = (xa != MISSING) & (xb != MISSING)
+            # a cheap necessary condition first: an edit changes the length by one at most; and one
+            # edit between values of one length (a substitution, or two neighbours swapped) leaves
+            # their first or their last (length - 2) // 2 characters alike
+            length = table.prop(_length)
+            la, lb = length[xa], length[xb]
+            near = known & (np.abs(la - lb) <= limit)
+            if limit == 1:
+                head, tail = table.prop(_head_hash), table.prop(_tail_hash)
+                near &= (la != lb) | (head[xa] == head[xb]) | (tail[xa] == tail[xb])
+            where = np.flatnonzero(near)
+            out = np.zeros(len(rows_a), dtype=bool)
+            out[where] = _on_values(
+                table, xa[where], xb[where], lambda xs, ys: comparators.distances_within(metric, xs, ys, limit)
+            )
+            return out
         if kind == "initial":  # comparators.is_initial_of, on lengths and first characters
             length, first = table.prop(_length), table.prop(_first_char)
             la, lb = length[xa], length[xb]
@@ -263,9 +298,10 @@ class Plan:
         if guard == "star":
             star = table.prop(_has_star)
             known &= (star[xa] | star[xb]).astype(bool)
-        elif guard == "date":
-            length = table.prop(_length)
-            known &= (length[xa] == 10) & (length[xb] == 10)
+        elif guard == "date":  # two ISO dates whose month and day trade places (then the full test)
+            month, day = table.prop(_month_code), table.prop(_day_code)
+            known &= (month[xa] != MISSING) & (month[xb] != MISSING) & (xa != xb)
+            known &= (month[xa] == day[xb]) & (day[xa] == month[xb])
         out = np.zeros(len(rows_a), dtype=bool)
         where = np.flatnonzero(known)
         out[where] = _on_values(table, xa[where], xb[where], lambda xs, ys: np.fromiter(
@@ -297,13 +333,13 @@ class Plan:
 
     def pattern_keys(self, levels: np.ndarray) -> np.ndarray:
         """One int64 per row, equal for equal rows (mixed radix over the comparisons' level counts)."""
-        weights, scale = [], 1
-        for r in self.radix:
-            weights.append(scale)
-            scale *= r
-        if scale >= 2**62:  # too many comparisons for one int64: number the distinct rows instead
+        if math.prod(self.radix) >= 2**62:  # too many comparisons for one int64: number the distinct rows
             return np.unique(levels, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
-        return levels.astype(np.int64) @ np.array(weights, dtype=np.int64)
+        keys = np.zeros(len(levels), dtype=np.int64)
+        for index in reversed(range(levels.shape[1])):  # sum of level * product of the radixes before
+            keys *= self.radix[index]
+            keys += levels[:, index]
+        return keys
 
 
 class _NoHubs:
@@ -315,18 +351,27 @@ _NO_HUBS = _NoHubs()
 
 
 def _on_values(
-    table: Table, xa: np.ndarray, xb: np.ndarray, many: Callable[[list[str], list[str]], np.ndarray]
+    table: Table,
+    xa: np.ndarray,
+    xb: np.ndarray,
+    many: Callable[[list[str], list[str]], np.ndarray],
+    dtype: type = bool,
 ) -> np.ndarray:
-    """many(values_a, values_b) where both are present, computed once per distinct pair of codes."""
-    out = np.zeros(len(xa), dtype=bool)
+    """many(values_a, values_b) where both are present (NaN / False elsewhere), computed once per
+    distinct pair of codes when pairs repeat (names, cities), straight on when they do not."""
+    out = np.full(len(xa), np.nan) if dtype is np.float64 else np.zeros(len(xa), dtype=dtype)
     known = np.flatnonzero((xa != MISSING) & (xb != MISSING))
     if not len(known):
         return out
     packed = (xa[known].astype(np.int64) << _SHIFT) | xb[known].astype(np.int64)
+    values, mask = table.value_array(), (1 << _SHIFT) - 1
+    sample = packed[:DEDUPE_SAMPLE]
+    if len(packed) > DEDUPE_SAMPLE and len(np.unique(sample)) > 0.8 * len(sample):  # nearly all distinct
+        out[known] = np.asarray(many(values[packed >> _SHIFT].tolist(), values[packed & mask].tolist()), dtype=dtype)
+        return out
     unique, inverse = np.unique(packed, return_inverse=True)
-    values = table.value_array()
-    xs, ys = values[unique >> _SHIFT].tolist(), values[unique & ((1 << _SHIFT) - 1)].tolist()
-    out[known] = np.asarray(many(xs, ys), dtype=bool)[inverse.reshape(-1)]
+    xs, ys = values[unique >> _SHIFT].tolist(), values[unique & mask].tolist()
+    out[known] = np.asarray(many(xs, ys), dtype=dtype)[inverse.reshape(-1)]
     return out
 
 
@@ -341,6 +386,23 @@ def _first_char(value: str) -> int:
 
 def _has_star(value: str) -> int:
     return 1 if "*" in value else 0
+
+
+def _head_hash(value: str) -> int:
+    return hash(value[: (len(value) - 2) // 2])  # equal halves, equal hashes (a collision only lets a pair through)
+
+
+def _tail_hash(value: str) -> int:
+    return hash(value[len(value) - (len(value) - 2) // 2 :])
+
+
+def _month_code(value: str) -> int:
+    """The two characters at 5:7 of a 10-character value (an ISO date's month), as one number."""
+    return ord(value[5]) * 0x110000 + ord(value[6]) if len(value) == 10 else MISSING
+
+
+def _day_code(value: str) -> int:
+    return ord(value[8]) * 0x110000 + ord(value[9]) if len(value) == 10 else MISSING
 
 
 def _day_number(value: str) -> int:
