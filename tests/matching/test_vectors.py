@@ -187,3 +187,47 @@ def test_shortcuts_do_not_change_resolutions(rules: Rules, tmp_path: Path, monke
     monkeypatch.setattr(engine._Resolver, "_vetoed", lambda self, *args: False)
     monkeypatch.setattr(engine, "FEW_CANDIDATES", 10**9)
     assert run() == fast
+
+
+def _one_edit(draw, value: str) -> str:
+    from hypothesis import strategies as st
+
+    kind = draw(st.sampled_from(["sub", "ins", "del", "swap", "none"]))
+    i = draw(st.integers(0, max(len(value) - 1, 0)))
+    ch = draw(st.sampled_from("0123456789ab"))
+    if kind == "sub" and value:
+        return value[:i] + ch + value[i + 1 :]
+    if kind == "ins":
+        return value[:i] + ch + value[i:]
+    if kind == "del" and value:
+        return value[:i] + value[i + 1 :]
+    if kind == "swap" and len(value) > 1 and i < len(value) - 1:
+        return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
+    return value
+
+
+def test_edit_distance_and_date_levels_match_pair_by_pair(rules: Rules) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @st.composite
+    def pairs(draw):
+        if draw(st.booleans()):
+            x = draw(st.text("0123456789ab-", min_size=1, max_size=12))
+        else:  # an ISO date, maybe with day and month swapped
+            y, m, d = draw(st.integers(1900, 2030)), draw(st.integers(1, 12)), draw(st.integers(1, 12))
+            x = f"{y:04d}-{m:02d}-{d:02d}"
+            if draw(st.booleans()):
+                return x, f"{y:04d}-{d:02d}-{m:02d}"
+        return x, _one_edit(draw, _one_edit(draw, x))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pairs(), min_size=1, max_size=20))
+    def check(values: list[tuple[str, str]]) -> None:
+        records = []
+        for k, (x, y) in enumerate(values):
+            for side, value in (("a", x), ("b", y)):
+                records.append(rec(f"{side}|{k}", len(records), postal_code=value, birth_date=value, first_name="x"))
+        assert_same_levels(records, [(records[2 * k], records[2 * k + 1]) for k in range(len(values))], rules)
+
+    check()
