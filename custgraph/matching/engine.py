@@ -46,7 +46,6 @@ BELOW_REVIEW_RULE = "below_review"  # candidates, but none reached the review ba
 # Records whose candidates and comparison vectors are computed together, column-wise, before they
 # are resolved one by one (only the size of the numpy batches depends on it, never a result).
 CHUNK = 2048
-FEW_CANDIDATES = 24  # up to this many, a record's candidates are grouped in plain Python
 
 
 @dataclass
@@ -198,6 +197,7 @@ class _Resolver:
         # per table row, the cluster the record was placed in (as an int; ``clusters.find`` gives
         # the customer it belongs to now): groups a record's many candidates by customer quickly
         self.row_cluster = np.empty(0, dtype=np.int64)
+        self._held_key = ("#held", rules.compiled.token)
         self.cluster_code: dict[str, int] = {}
         self.cluster_name: list[str] = []
 
@@ -235,7 +235,7 @@ class _Resolver:
 
     def _held(self, rec: MatchRecord) -> dict[str, str]:
         """The identifier values a cluster remembers: the cannot-link ones, and those a merge checks."""
-        cache_key = ("#held", self.rules.compiled.token)  # a record's own values: computed once
+        cache_key = self._held_key  # a record's own values: computed once
         held = rec._keys.get(cache_key)
         if held is None:
             settings = self.rules.clustering
@@ -351,44 +351,22 @@ class _Resolver:
         appearance: (customer, indexes into its candidates). A customer offered by one candidate
         whose pair alone is surely 'new' (and no decision about it) is no option: left out."""
         start, end = chunk.starts[i], chunk.starts[i + 1]
-        if end - start <= FEW_CANDIDATES:  # plain Python beats numpy's fixed costs on a few pairs
-            groups: dict[str, list[int]] = {}
-            roots: dict[int, str] = {}
-            find, names = self.clusters.find, self.cluster_name
-            for j, code in enumerate(self.row_cluster[chunk.rows_b[start:end]].tolist()):
-                root = roots.get(code)
-                if root is None:
-                    root = roots[code] = find(names[code])
-                groups.setdefault(root, []).append(j)
-            sure, decided = chunk.sure, self.scorer.decisions
-            return [
-                (customer, members)
-                for customer, members in groups.items()
-                if not (
-                    len(members) == 1
-                    and sure[start + members[0]]
-                    and not (decided and self.scorer.decision(rec, chunk.candidates[i][members[0]]) is not None)
-                )
-            ]
-        clusters = self.row_cluster[chunk.rows_b[start:end]]
-        codes, inverse = np.unique(clusters, return_inverse=True)
+        groups: dict[str, list[int]] = {}
+        roots: dict[int, str] = {}  # cluster code -> the customer it belongs to now
         find, names = self.clusters.find, self.cluster_name
-        customers = [find(names[code]) for code in codes.tolist()]
-        if len(set(customers)) < len(customers):  # clusters merged since: one code per customer
-            merged = {c: k for k, c in enumerate(dict.fromkeys(customers))}
-            inverse = np.array([merged[c] for c in customers], dtype=np.int64)[inverse.reshape(-1)]
-            customers = list(merged)
-        inverse = inverse.reshape(-1)
-        alone = np.bincount(inverse, minlength=len(customers))[inverse] == 1
-        skip = alone & chunk.surely_new[start:end]
-        if self.scorer.decisions:
-            candidates = chunk.candidates[i]
-            for j in np.flatnonzero(skip).tolist():
-                skip[j] = self.scorer.decision(rec, candidates[j]) is None
-        groups_by_code: dict[int, list[int]] = {}
-        for j, code in zip(np.flatnonzero(~skip).tolist(), inverse[~skip].tolist(), strict=True):
-            groups_by_code.setdefault(code, []).append(j)
-        return [(customers[code], members) for code, members in groups_by_code.items()]
+        for j, code in enumerate(self.row_cluster[chunk.rows_b[start:end]].tolist()):
+            root = roots.get(code)
+            if root is None:
+                root = roots[code] = find(names[code])
+            groups.setdefault(root, []).append(j)
+        sure, decided = chunk.sure, self.scorer.decisions
+        return [
+            (customer, members)
+            for customer, members in groups.items()
+            if len(members) > 1
+            or not sure[start + members[0]]
+            or (decided and self.scorer.decision(rec, chunk.candidates[i][members[0]]) is not None)
+        ]
 
     def _vetoed(self, rec: MatchRecord, chunk: _Chunk, i: int, indexes: list[int]) -> bool:
         """The record's profile against these candidates (one customer's) is surely vetoed and no

@@ -170,9 +170,12 @@ class Rules(BaseModel):
 
     @property
     def compiled(self) -> CompiledRules:
-        if self._compiled is None:  # pragma: no cover - set by the validator
-            self._compiled = _compile(self)
-        return self._compiled
+        # read from pydantic's private dict directly: ``self._compiled`` goes through a slow
+        # __getattr__, and the hot path asks for the compiled rules once per record
+        compiled = self.__pydantic_private__.get("_compiled")
+        if compiled is None:  # pragma: no cover - set by the validator
+            compiled = self._compiled = _compile(self)
+        return compiled
 
     def __eq__(self, other: object) -> bool:
         # compare the data only; the compiled closures differ between equal rule sets

@@ -278,9 +278,11 @@ class PairScorer:
         out = []
         base_values = self.compiled.base_values  # each comparison's value of a record, cached
         values_a = base_values(a)
+        one = isinstance(others, MatchRecord)
+        values_b = base_values(others) if one else None
         for i, (comparison, level) in enumerate(zip(self.comparisons, score.gamma, strict=True)):
-            b = others if isinstance(others, MatchRecord) else others[i]
-            va, vb = values_a[i], base_values(b)[i]
+            b = others if one else others[i]
+            va, vb = values_a[i], (values_b if one else base_values(b))[i]
             measure = comparison.measures[level]
             out.append(
                 FieldEvidence(

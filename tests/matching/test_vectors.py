@@ -185,7 +185,6 @@ def test_shortcuts_do_not_change_resolutions(rules: Rules, tmp_path: Path, monke
     fast = run()
     monkeypatch.setattr(PairScorer, "surely_new", lambda self, levels, keys, total: np.zeros(len(levels), dtype=bool))
     monkeypatch.setattr(engine._Resolver, "_vetoed", lambda self, *args: False)
-    monkeypatch.setattr(engine, "FEW_CANDIDATES", 10**9)
     assert run() == fast
 
 
