@@ -33,6 +33,8 @@ UNIQUE_KEYS: dict[str, str] = {
     "SearchKey": "key",
     "SavedSearch": "id",
     "SearchLog": "id",
+    # the audit log (graph/repositories/audit_log.py): append-only, one node per audited action
+    "AuditEvent": "id",
 }
 
 # (label, property) range indexes for frequent look-ups and filters
@@ -61,6 +63,11 @@ INDEXES: list[tuple[str, str]] = [
     ("SavedSearch", "user"),
     ("SearchLog", "user"),
     ("SearchLog", "at"),
+    # the auditLog filters and its (at, id) order
+    ("AuditEvent", "at"),
+    ("AuditEvent", "user"),
+    ("AuditEvent", "action"),
+    ("AuditEvent", "target"),
 ]
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
