@@ -50,6 +50,13 @@ DATE_FIELDS: frozenset[str] = frozenset(
 Outcome = Literal["matched", "review", "new", "unmatched"]
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 
+# --- roles ---------------------------------------------------------------------------------------
+
+# Who a caller is allowed to be (graph User.role, the request context's role): a rep works their own
+# customers, a manager their teams' customers, an admin everything, an auditor the audit log only.
+Role = Literal["rep", "manager", "admin", "auditor"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
 # --- Han characters ------------------------------------------------------------------------------
 
 # CJK Unified Ideographs, extension A, the compatibility block and the supplementary planes
