@@ -9,18 +9,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString, TypeVar, cast
 
-from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, RoutingControl
+from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 
 from custgraph.graph import embedded
 from custgraph.graph.cypher_log import CypherLog
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RETRYABLE = (ConstraintError, TransientError)
 DEFAULT_BATCH = 5000
@@ -53,6 +54,21 @@ class GraphConfig:
             return self
         info = embedded.ensure_running(self.data_dir)
         return GraphConfig(info.uri, embedded.USER, info.password, embedded.DATABASE, self.data_dir)
+
+
+class Transaction:
+    """One write transaction: statements run through ``run`` commit together or not at all."""
+
+    def __init__(self, tx: AsyncManagedTransaction, graph: Graph) -> None:
+        self._tx = tx
+        self._graph = graph
+
+    async def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        if self._graph.cypher_log is not None:
+            self._graph.cypher_log.record(query)
+        self._graph.queries_run += 1
+        result = await self._tx.run(cast(LiteralString, query), params)
+        return [record.data() async for record in result]
 
 
 @dataclass
@@ -138,6 +154,28 @@ class Graph:
                 if attempt == attempts:
                     raise
                 log.debug("retrying write after %s (attempt %d)", type(exc).__name__, attempt)
+                await asyncio.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]], *, attempts: int = 5) -> T:
+        """Run ``work`` in one write transaction, run again from the start when it conflicts.
+
+        ``work`` may run more than once, so it must not change anything outside the graph. The driver
+        itself retries TransientError (a deadlock, a concurrent modification); the loop here adds the
+        ConstraintError of two concurrent MERGEs of one new key.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.driver.session(
+                    database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+                ) as session:
+                    return await asyncio.wait_for(
+                        session.execute_write(lambda tx: work(Transaction(tx, self))), self.query_timeout
+                    )
+            except RETRYABLE as exc:
+                if attempt == attempts:
+                    raise
+                log.debug("retrying transaction after %s (attempt %d)", type(exc).__name__, attempt)
                 await asyncio.sleep(0.05 * 2**attempt)
         raise AssertionError("unreachable")
 

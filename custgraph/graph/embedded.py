@@ -4,6 +4,11 @@ Used whenever NEO4J_URI is unset. The server outlives the CLI command that start
 second command (``custgraph export`` after ``custgraph import``) reuses it; its pid, ports and
 password live in ``<data dir>/server.json``, and a file lock keeps two processes from starting
 two servers on one directory. ``custgraph db stop`` ends it.
+
+No secret goes on the Java command line, where any user of the machine reads it (``ps``): ArcadeDB
+reads the root password from a file (``arcadedb.server.rootPasswordPath``). The data dir is made
+owner-only (0700) and every file written here is 0600; the server runs with umask 077 so that its
+own files (databases, logs) are too.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ PING = "RETURN 1 AS one"
 USER = "root"
 STATE_FILE = "server.json"
 CREDENTIALS_FILE = "credentials.json"
+PASSWORD_FILE = "root.password"  # read by ArcadeDB at its first start; owner-only
 LOG_FILE = "server.log"
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
 START_TIMEOUT_S = 120.0
 
 
@@ -79,10 +87,26 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def private_dir(path: Path) -> Path:
+    """``path`` as a directory only its owner can enter (created if missing, tightened if not)."""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    path.chmod(PRIVATE_DIR)
+    return path
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``path`` as an owner-only file: created 0600, never world-readable for a moment."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), PRIVATE_FILE)  # an older file keeps its mode through O_CREAT
+        handle.write(text)
+
+
 @contextlib.contextmanager
 def _dir_lock(data_dir: Path) -> Iterator[None]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "server.lock", "w") as handle:
+    private_dir(data_dir)
+    fd = os.open(data_dir / "server.lock", os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+    with os.fdopen(fd, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -96,8 +120,7 @@ def _password(data_dir: Path) -> str:
     if path.exists():
         return str(json.loads(path.read_text())["password"])
     password = secrets.token_urlsafe(18)
-    path.write_text(json.dumps({"user": USER, "password": password}))
-    path.chmod(0o600)
+    write_private(path, json.dumps({"user": USER, "password": password}))
     return password
 
 
@@ -134,14 +157,14 @@ def status(data_dir: Path) -> tuple[ServerInfo | None, bool]:
     return info, answers(info)
 
 
-def _command(pkg: Path, root: Path, password: str, bolt_port: int, http_port: int, heap: str) -> list[str]:
+def _command(pkg: Path, root: Path, password_file: Path, bolt_port: int, http_port: int, heap: str) -> list[str]:
     return [
         str(pkg / "jre" / "bin" / "java"),
         f"-Xmx{heap}",
         "--add-modules",
         "jdk.incubator.vector",
         f"-Darcadedb.server.rootPath={root}",
-        f"-Darcadedb.server.rootPassword={password}",
+        f"-Darcadedb.server.rootPasswordPath={password_file}",
         f"-Darcadedb.server.defaultDatabases={DATABASE}[{USER}]",
         "-Darcadedb.server.plugins=Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
         f"-Darcadedb.bolt.port={bolt_port}",
@@ -183,28 +206,34 @@ def ensure_running(data_dir: Path, *, heap: str = "1g") -> ServerInfo:
                 time.sleep(0.5)
             _terminate(info.pid)
         password = _password(data_dir)
+        password_file = data_dir / PASSWORD_FILE
+        write_private(password_file, password)
         bolt_port, http_port = free_port(), free_port()
         log = data_dir / LOG_FILE
-        root = data_dir / "arcadedb"
-        root.mkdir(exist_ok=True)
-        with open(log, "ab") as log_handle:
+        root = private_dir(data_dir / "arcadedb")
+        log_fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+        os.fchmod(log_fd, PRIVATE_FILE)
+        with os.fdopen(log_fd, "ab") as log_handle:
             # A new session so that Ctrl-C in the shell that ran `custgraph import` leaves the server up.
             proc = subprocess.Popen(
-                _command(package_dir(), root, password, bolt_port, http_port, heap),
+                _command(package_dir(), root, password_file, bolt_port, http_port, heap),
                 stdout=log_handle,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 cwd=root,
                 start_new_session=True,
+                umask=0o077,
             )
         info = ServerInfo(proc.pid, bolt_port, http_port, password, str(data_dir))
-        (data_dir / STATE_FILE).write_text(json.dumps(asdict(info)))
-        (data_dir / STATE_FILE).chmod(0o600)
+        write_private(data_dir / STATE_FILE, json.dumps(asdict(info)))
         try:
             _wait_until_answering(info, proc, log)
         except EmbeddedServerError:
             (data_dir / STATE_FILE).unlink(missing_ok=True)
             raise
+        finally:
+            # read once at start-up; the client's copy stays in credentials.json (0600)
+            password_file.unlink(missing_ok=True)
         return info
 
 
