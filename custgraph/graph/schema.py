@@ -35,6 +35,9 @@ UNIQUE_KEYS: dict[str, str] = {
     "SearchLog": "id",
     # the audit log (graph/repositories/audit_log.py): append-only, one node per audited action
     "AuditEvent": "id",
+    # who may call the API (graph/repositories/users.py, api_keys.py)
+    "User": "name",
+    "ApiKey": "name",
 }
 
 # (label, property) range indexes for frequent look-ups and filters
@@ -68,6 +71,8 @@ INDEXES: list[tuple[str, str]] = [
     ("AuditEvent", "user"),
     ("AuditEvent", "action"),
     ("AuditEvent", "target"),
+    # each request presenting an API key looks it up by its hash
+    ("ApiKey", "key_hash"),
 ]
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
