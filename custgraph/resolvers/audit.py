@@ -1,4 +1,5 @@
-"""Writing the search log for list, search, saved-search and export calls."""
+"""Writing the search log for list, search, saved-search and export calls; each also gets an audit-log
+entry (resolvers/audit_log.py) whose target is the search-log id."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from custgraph.graph.repositories.search_log import log_search
+from custgraph.resolvers import audit_log
 from custgraph.resolvers.context import Context
 
 
@@ -24,7 +26,7 @@ async def log(
     query: str | None = None,
     purpose: str | None = None,
 ) -> str:
-    return await log_search(
+    log_id = await log_search(
         context.graph,
         kind=kind,
         user=context.user,
@@ -36,3 +38,5 @@ async def log(
         query=query,
         purpose=purpose,
     )
+    await audit_log.searched(context, kind, log_id, result_count=result_count, purpose=purpose)
+    return log_id

@@ -26,7 +26,7 @@ from custgraph.graph.repositories.customer_edges import (
     ResolvedRecord,
 )
 from custgraph.graph.repositories.customers import MAX_MERGE_HOPS
-from custgraph.resolvers import cursors
+from custgraph.resolvers import audit_log, cursors
 from custgraph.resolvers.context import Info
 from custgraph.resolvers.errors import BadRequest
 from custgraph.resolvers.loaders import Loaders
@@ -144,6 +144,7 @@ async def customer_by_id(info: Info, customer_id: str) -> CustomerNode | None:
         return None  # a rep sees only the customers they own
     prime(context.loaders, view)
     context.loaders.customer.prime(view.customer.id, view.customer)
+    await audit_log.viewed(context, view.customer.id)
     return view.customer
 
 

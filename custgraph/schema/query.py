@@ -6,6 +6,7 @@ import strawberry
 
 from custgraph.resolvers import customers as resolve
 from custgraph.resolvers.context import Info
+from custgraph.schema.audit_log import AuditLogQuery
 from custgraph.schema.customer import Customer
 from custgraph.schema.customer_list import CustomerListQuery
 from custgraph.schema.explain import ExplainQuery
@@ -36,5 +37,6 @@ class Query(
     ExplainQuery,
     QualityQuery,
     ImportRunQuery,
+    AuditLogQuery,
 ):
     pass

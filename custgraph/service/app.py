@@ -25,6 +25,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories import audit_log
 from custgraph.graph.schema import ensure_schema
 from custgraph.resolvers.context import Context
 from custgraph.resolvers.identity import UnknownRole, identity_from_headers
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await audit_log.flush(graph)  # the queued audit events of reads (graph/repositories/audit_log.py)
             await graph.close()
 
     graphql = GraphQLApp(
