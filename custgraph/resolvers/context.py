@@ -17,7 +17,9 @@ class Context:
     graph: Graph
     settings: Settings
     user: str = "anonymous"
-    role: str = "admin"  # rep | manager | admin (resolvers/identity.py reads it from the request)
+    role: str = "admin"  # rep | manager | admin | auditor (service/auth.py authenticates the request)
+    teams: tuple[str, ...] = ()  # the user's teams (a manager sees the customers of their teams' users)
+    gateway: bool = False  # the request came with a gateway key (resolvers/identity.py)
     request: Any = None
     ip: str | None = None
     loaders: Loaders = field(init=False)
