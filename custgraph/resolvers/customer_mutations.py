@@ -82,18 +82,23 @@ async def create_customer(context: Context, data: dict[str, Any]) -> CustomerNod
         owners = [context.user]  # a rep's new customer is theirs, or they could not see it
     graph, by = context.graph, context.user
     props = _props({k: v for k, v in valid.model_dump(exclude=PROFILE_ONLY).items() if v is not None})
+    company = (company_key(valid.company), valid.company) if valid.company else None
+    channels = sorted(set(valid.channels))
+    tags = [(t.key, t.name, t.dimension) for t in valid.tags]
+
+    async def create(customer_id: str) -> CustomerNode | None:
+        # the customer and its edges in one transaction
+        return await writes.create_customer(
+            graph, customer_id, props, by=by, company=company, owners=owners, channels=channels, tags=tags
+        )
+
     (customer_id,) = await allocate_customer_ids(graph, 1)
-    if await writes.create_customer(graph, customer_id, props) is None:
+    if await create(customer_id) is None:
         # the sequence lagged behind ids written without it: skip past them once and try again
         await writes.advance_customer_ids(graph, CUSTOMER_PREFIX, CUSTOMER_DIGITS)
         (customer_id,) = await allocate_customer_ids(graph, 1)
-        if await writes.create_customer(graph, customer_id, props) is None:
+        if await create(customer_id) is None:
             raise RuntimeError(f"customer id {customer_id} is taken although the sequence was advanced")
-    if valid.company:
-        await writes.set_company(graph, customer_id, company_key(valid.company), valid.company, by)
-    await writes.assign_owners(graph, customer_id, owners, by, replace=False)
-    await writes.add_channels(graph, customer_id, sorted(set(valid.channels)), by)
-    await writes.add_tags(graph, customer_id, [(t.key, t.name, t.dimension) for t in valid.tags], by)
     return await _after_write(context, customer_id, reindex=True)
 
 
@@ -121,11 +126,12 @@ async def update_customer(context: Context, customer_id: str, data: dict[str, An
     if "name" in sent and not sent["name"]:
         return ValidationError.single("name", "a customer's name cannot be removed")
 
+    company = None
+    if "company" in sent:
+        company = (company_key(sent["company"]) if sent["company"] else None, sent["company"])
+
     async def change(node: CustomerNode) -> None:
-        await writes.update_customer(context.graph, node.id, _props(sent))
-        if "company" in sent:
-            key = company_key(sent["company"]) if sent["company"] else None
-            await writes.set_company(context.graph, node.id, key, sent["company"], context.user)
+        await writes.update_customer(context.graph, node.id, _props(sent), by=context.user, company=company)
 
     return await _edit(context, customer_id, change, reindex=True)
 
@@ -165,9 +171,6 @@ async def add_order(
     counted: list[bool] = []
 
     async def change(node: CustomerNode) -> ValidationError | None:
-        placed_by = await writes.order_placed_by(context.graph, uid)
-        if placed_by and placed_by != [node.id]:
-            return ValidationError.single("orderId", "this order id belongs to another customer")
         props = {
             "order_id": valid.order_id,
             "order_date": valid.date,
@@ -176,7 +179,10 @@ async def add_order(
             "source": "api",
         }
         event = writes.Event(uid, {k: v for k, v in props.items() if v is not None}, str(valid.date))
-        order, fresh = await writes.add_order(context.graph, node.id, event, valid.amount, context.user)
+        added = await writes.add_order(context.graph, node.id, event, valid.amount, context.user)
+        if added is None:
+            return ValidationError.single("orderId", "this order id belongs to another customer")
+        order, fresh = added
         created.update(order)
         counted.append(fresh)
         return None

@@ -3,6 +3,9 @@
 Edges made here carry ``derived = false`` plus who made them and when: re-resolution rebuilds only
 ``derived = true`` edges (profiles.py), so a tag or owner a person added survives it. Adding an
 edge that re-resolution had derived turns it into a person's edge for the same reason.
+
+Each mutation is one transaction (``Graph.transaction``): a customer is never left half-created nor
+half-edited, and an edit that reads before it writes (``manual_json``) locks the customer first.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from custgraph.graph.connection import Graph
+from custgraph.graph.connection import Graph, Transaction
 from custgraph.graph.models import CustomerNode
 
 ACCESS = """
@@ -40,12 +43,16 @@ MERGE (q:Sequence {name: 'customer'})
 SET q.value = CASE WHEN coalesce(q.value, 0) < $at_least THEN $at_least ELSE q.value END
 RETURN q.value AS v
 """
+# Writing a property first takes the customer's write lock (Neo4j) or makes a concurrent edit of it
+# fail at commit and run again (ArcadeDB, TransientError): either way two edits that each read
+# manual_json, add to it and write it back cannot both start from the same value and lose one.
+LOCK_MANUAL = "MATCH (c:Customer {id: $id}) SET c._lock = $token RETURN c.manual_json AS manual"
 UPDATE_CUSTOMER = """
 MATCH (c:Customer {id: $id})
 SET c += $props, c.manual_json = $manual
+REMOVE c._lock
 RETURN properties(c) AS props
 """
-MANUAL_OF = "MATCH (c:Customer {id: $id}) RETURN c.manual_json AS manual"
 
 DROP_COMPANY = "MATCH (:Customer {id: $id})-[r:WORKS_AT]->(:Company) DELETE r"
 LINK_COMPANY = """
@@ -137,16 +144,36 @@ async def access(graph: Graph, customer_id: str) -> Access | None:
     return Access(merged_into=rows[0]["merged_into"], owners=tuple(sorted(rows[0]["owners"])))
 
 
-async def create_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerNode | None:
-    """The new customer, or None when ``customer_id`` is already taken (nothing is changed then)."""
+async def create_customer(
+    graph: Graph,
+    customer_id: str,
+    props: dict[str, Any],
+    *,
+    by: str,
+    company: tuple[str, str] | None = None,
+    owners: Sequence[str] = (),
+    channels: Sequence[str] = (),
+    tags: Sequence[tuple[str, str, str]] = (),
+) -> CustomerNode | None:
+    """The new customer with its company (key, name), owners, channels and tags, in one transaction;
+    None when ``customer_id`` is already taken (nothing is changed then)."""
     stamp = now()
-    rows = await graph.write(
-        CREATE_CUSTOMER,
-        id=customer_id,
-        props={**props, "created_at": stamp, "updated_at": stamp},
-        token=uuid.uuid4().hex,
-    )
-    return CustomerNode.model_validate(rows[0]["props"]) if rows[0]["fresh"] else None
+    token = uuid.uuid4().hex
+
+    async def work(tx: Transaction) -> CustomerNode | None:
+        rows = await tx.run(
+            CREATE_CUSTOMER, id=customer_id, props={**props, "created_at": stamp, "updated_at": stamp}, token=token
+        )
+        if not rows[0]["fresh"]:
+            return None
+        if company is not None:
+            await _link_company(tx, customer_id, company[0], company[1], by, stamp)
+        await _link(tx, LINK_OWNERS, customer_id, [{"key": name, "props": {}} for name in owners], by, stamp)
+        await _link(tx, LINK_CHANNELS, customer_id, [{"key": name, "props": {}} for name in channels], by, stamp)
+        await _link(tx, LINK_TAGS, customer_id, _tag_rows(tags), by, stamp)
+        return CustomerNode.model_validate(rows[0]["props"])
+
+    return await graph.transaction(work)
 
 
 async def advance_customer_ids(graph: Graph, prefix: str, digits: int) -> None:
@@ -157,35 +184,58 @@ async def advance_customer_ids(graph: Graph, prefix: str, digits: int) -> None:
         await graph.write(ADVANCE_SEQUENCE, at_least=int(rows[0]["id"][len(prefix) :]))
 
 
-async def update_customer(graph: Graph, customer_id: str, props: dict[str, Any]) -> CustomerNode:
-    """Set the given properties; a None value removes the property.
+async def update_customer(
+    graph: Graph,
+    customer_id: str,
+    props: dict[str, Any],
+    *,
+    by: str,
+    company: tuple[str | None, str | None] | None = None,
+) -> CustomerNode:
+    """Set the given properties (a None value removes the property) and, when ``company`` is given,
+    point the customer at that company (key, name; no company when the key is None). One transaction.
 
     The values are also kept as the customer's manual overrides (``manual_json``): a person's edit
     wins over what the golden record computes from the source records, so re-resolving the
     customer later (a new record joins it) does not undo it.
     """
-    rows = await graph.read(MANUAL_OF, id=customer_id)
-    manual = json.loads(rows[0]["manual"] or "{}") if rows else {}
-    manual.update(props)
-    rows = await graph.write(
-        UPDATE_CUSTOMER,
-        id=customer_id,
-        props={**props, "updated_at": now()},
-        manual=json.dumps(manual, ensure_ascii=False, sort_keys=True),
-    )
-    return CustomerNode.model_validate(rows[0]["props"])
+    stamp = now()
+
+    async def work(tx: Transaction) -> CustomerNode:
+        rows = await tx.run(LOCK_MANUAL, id=customer_id, token=uuid.uuid4().hex)
+        manual = json.loads(rows[0]["manual"] or "{}") if rows else {}
+        manual.update(props)
+        rows = await tx.run(
+            UPDATE_CUSTOMER,
+            id=customer_id,
+            props={**props, "updated_at": stamp},
+            manual=json.dumps(manual, ensure_ascii=False, sort_keys=True),
+        )
+        if company is not None:
+            await tx.run(DROP_COMPANY, id=customer_id)
+            if company[0]:
+                await _link_company(tx, customer_id, company[0], company[1], by, stamp)
+        return CustomerNode.model_validate(rows[0]["props"])
+
+    return await graph.transaction(work)
 
 
-async def set_company(graph: Graph, customer_id: str, key: str | None, name: str | None, by: str) -> None:
-    """Point the customer at one company (none when ``key`` is None)."""
-    await graph.write(DROP_COMPANY, id=customer_id)
-    if key:
-        await graph.write(LINK_COMPANY, id=customer_id, key=key, name=name, by=by, now=now())
+async def _link_company(tx: Transaction, customer_id: str, key: str, name: str | None, by: str, stamp: str) -> None:
+    await tx.run(LINK_COMPANY, id=customer_id, key=key, name=name, by=by, now=stamp)
+
+
+async def _link(tx: Transaction, query: str, customer_id: str, rows: list[dict[str, Any]], by: str, stamp: str) -> None:
+    if rows:
+        await tx.run(query, rows=rows, id=customer_id, by=by, now=stamp)
+
+
+def _tag_rows(tags: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    return [{"key": key, "props": {"name": name, "dimension": dim}} for key, name, dim in tags]
 
 
 async def add_tags(graph: Graph, customer_id: str, tags: Sequence[tuple[str, str, str]], by: str) -> None:
-    """Tags as (key, name, dimension)."""
-    rows = [{"key": key, "props": {"name": name, "dimension": dim}} for key, name, dim in tags]
+    """Tags as (key, name, dimension), in one statement (so one transaction)."""
+    rows = _tag_rows(tags)
     if rows:
         await graph.write(LINK_TAGS, rows=rows, id=customer_id, by=by, now=now())
 
@@ -196,17 +246,15 @@ async def remove_tags(graph: Graph, customer_id: str, keys: Sequence[str]) -> in
 
 
 async def assign_owners(graph: Graph, customer_id: str, owners: Sequence[str], by: str, *, replace: bool) -> None:
-    if replace:
-        await graph.write(DROP_OTHER_OWNERS, id=customer_id, keep=list(owners))
-    rows = [{"key": name, "props": {}} for name in owners]
-    if rows:
-        await graph.write(LINK_OWNERS, rows=rows, id=customer_id, by=by, now=now())
+    """Add ``owners`` (and with ``replace`` drop every other owner) in one transaction."""
+    stamp = now()
 
+    async def work(tx: Transaction) -> None:
+        if replace:
+            await tx.run(DROP_OTHER_OWNERS, id=customer_id, keep=list(owners))
+        await _link(tx, LINK_OWNERS, customer_id, [{"key": name, "props": {}} for name in owners], by, stamp)
 
-async def add_channels(graph: Graph, customer_id: str, channels: Sequence[str], by: str) -> None:
-    rows = [{"key": name, "props": {}} for name in channels]
-    if rows:
-        await graph.write(LINK_CHANNELS, rows=rows, id=customer_id, by=by, now=now())
+    await graph.transaction(work)
 
 
 @dataclass(frozen=True)
@@ -225,25 +273,30 @@ async def add_interaction(graph: Graph, customer_id: str, event: Event, by: str)
     return dict(rows[0]["props"])
 
 
-async def order_placed_by(graph: Graph, uid: str) -> list[str] | None:
-    """The customers that placed this order, or None when no such order exists."""
-    rows = await graph.read(ORDER_PLACED_BY, uid=uid)
-    return list(rows[0]["ids"]) if rows else None
-
-
 async def add_order(
     graph: Graph, customer_id: str, event: Event, amount: float, by: str
-) -> tuple[dict[str, Any], bool]:
-    """Returns the order's properties and whether it was new (and so counted)."""
-    rows = await graph.write(
-        ADD_ORDER,
-        id=customer_id,
-        uid=event.uid,
-        props=event.props,
-        date=event.date,
-        amount=amount,
-        by=by,
-        now=now(),
-        token=uuid.uuid4().hex,
-    )
-    return dict(rows[0]["props"]), bool(rows[0]["fresh"])
+) -> tuple[dict[str, Any], bool] | None:
+    """The order's properties and whether it was new (and so counted); None, with nothing changed, when
+    another customer placed an order with this id. The check and the write are one transaction."""
+    token = uuid.uuid4().hex
+    stamp = now()
+
+    async def work(tx: Transaction) -> tuple[dict[str, Any], bool] | None:
+        placed = await tx.run(ORDER_PLACED_BY, uid=event.uid)
+        placed_by = list(placed[0]["ids"]) if placed else []
+        if placed_by and placed_by != [customer_id]:
+            return None
+        rows = await tx.run(
+            ADD_ORDER,
+            id=customer_id,
+            uid=event.uid,
+            props=event.props,
+            date=event.date,
+            amount=amount,
+            by=by,
+            now=stamp,
+            token=token,
+        )
+        return dict(rows[0]["props"]), bool(rows[0]["fresh"])
+
+    return await graph.transaction(work)
