@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from strawberry.permission import BasePermission
@@ -19,6 +19,9 @@ from custgraph.graph.repositories.audit_log import AuditEvent
 from custgraph.resolvers import cursors
 from custgraph.resolvers.context import Context
 from custgraph.resolvers.errors import BadRequest
+
+if TYPE_CHECKING:
+    from custgraph.pipeline.run import ImportSummary
 
 AUDIT_CURSOR = "audit"
 AUDIT_READERS = frozenset({"admin", "auditor"})
@@ -48,6 +51,14 @@ def event(
     context: Context, action: str, target: str | None = None, *, before: Any = None, after: Any = None
 ) -> AuditEvent:
     return repo.event(action, user=context.user, ip=context.ip, target=target, before=before, after=after)
+
+
+def import_event(
+    user: str, ip: str | None, summary: ImportSummary, source: str, kind: str, files: list[str]
+) -> AuditEvent:
+    """An import (a file run or records posted to ingestRecords); the target is its ImportRun id."""
+    details = {"source": source, "kind": kind, "files": files, "rows": summary.rows, "rejected": summary.rejected}
+    return repo.event("import", user=user, ip=ip, target=summary.run_id, after=details)
 
 
 async def viewed(context: Context, customer_id: str) -> None:

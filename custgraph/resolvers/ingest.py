@@ -6,10 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from custgraph.graph.repositories import audit_log as audit_log_repo
 from custgraph.graph.repositories.resolution import load_model
 from custgraph.graph.repositories.runs import ImportRunNode, get_run
 from custgraph.matching.rules import Rules, load_rules
 from custgraph.pipeline.run import ImportSummary, PostedResult, ingest_posted
+from custgraph.resolvers import audit_log
 from custgraph.resolvers.context import Info
 
 MAX_POSTED = 1000  # a bigger load belongs in a file and `custgraph import`
@@ -24,7 +26,7 @@ async def ingest_records(
     info: Info, source: str, kind: str, records: list[Any]
 ) -> tuple[ImportSummary, list[PostedResult]]:
     context = info.context
-    return await ingest_posted(
+    summary, results = await ingest_posted(
         context.graph,
         records,
         source=source,
@@ -32,6 +34,9 @@ async def ingest_records(
         rules=rules_for(context.settings.rules_path),
         params=await load_model(context.graph),
     )
+    entry = audit_log.import_event(context.user, context.ip, summary, source, kind, [])
+    await audit_log_repo.record(context.graph, [entry])
+    return summary, results
 
 
 async def import_run(info: Info, run_id: str) -> ImportRunNode | None:

@@ -97,11 +97,13 @@ def import_command(
     progress_ctx = _progress() if sys.stderr.isatty() else nullcontext(None)
 
     async def work(graph: Graph) -> Any:
+        from custgraph.graph.repositories import audit_log
         from custgraph.graph.repositories.resolution import load_model
+        from custgraph.resolvers.audit_log import cli_user, import_event
 
         with progress_ctx as bar:
             advance = (lambda n: bar[0].advance(bar[1], n)) if bar else None
-            return await run_import(
+            summary = await run_import(
                 graph,
                 paths,
                 options,
@@ -110,6 +112,8 @@ def import_command(
                 progress=advance,
                 params=await load_model(graph),
             )
+        await audit_log.record(graph, [import_event(cli_user(), None, summary, name, kind, [p.name for p in paths])])
+        return summary
 
     try:
         summary = with_graph(settings, work)
@@ -150,7 +154,17 @@ def export_links(
     from custgraph.graph.repositories.resolution import export_links as fetch
 
     settings = Settings.from_env()
-    rows = with_graph(settings, fetch)
+
+    async def work(graph: Graph) -> list[dict[str, Any]]:
+        from custgraph.graph.repositories import audit_log
+        from custgraph.resolvers.audit_log import cli_user
+
+        found = await fetch(graph)
+        details = {"rows": len(found), "file": str(out) if out else None}
+        await audit_log.record(graph, [audit_log.event("export", user=cli_user(), target="links", after=details)])
+        return found
+
+    rows = with_graph(settings, work)
     with open(out, "w", newline="", encoding="utf-8") if out else nullcontext(sys.stdout) as handle:
         writer = csv.writer(handle)
         writer.writerow(["source", "source_key", "customer_id", "outcome"])
