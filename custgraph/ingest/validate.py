@@ -1,7 +1,11 @@
 """Turn one row of cells into a record: standardize each mapped field, keep the rest, judge completeness.
 
 A value that fails standardization is dropped from `fields` (its text stays in `raw`) and reported as an
-Issue; the row still lands. Only a row that cannot be identified (blank key) is rejected.
+Issue; the row still lands. Only a row that cannot be identified (blank or oversized key) is rejected.
+
+A cell longer than its field allows (custgraph/bounds.py, the registry the API uses too) is an error
+naming the row, the field and the reason, and is stored nowhere: not in `fields`, `raw` nor `extra`,
+and the issue keeps only its first characters.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from custgraph.bounds import DEFAULT_MAX_LENGTH, max_length, oversized
 from custgraph.ingest.cells import cell_text
 from custgraph.ingest.fields import (
     DATE_FIELDS,
@@ -56,6 +61,12 @@ MASKABLE = frozenset({"mobile", "phone"})
 MASKED_REASON = "masked mobile (middle digits hidden): kept as mobile_masked for matching, not as an identifier"
 
 Outcome = tuple[Any, str | None]  # (JSON-friendly value, None) or (None, why the value is unusable)
+PREVIEW = 20  # characters of an oversized cell an issue keeps
+
+
+def preview(text: str) -> str:
+    """The start of an oversized cell, for the issue: enough to find it, never the value itself."""
+    return text[:PREVIEW] + "…"
 
 
 def standardize(field: str, value: object, fmt: str | None) -> Outcome:
@@ -133,12 +144,23 @@ class RecordBuilder:
         self._key_index = mapping.key_index
         self._key_header = mapping.key_header
         self._width = len(headers)
-        # (column, field, strptime format, passes the native cell value, is taken as plain text, memo)
+        # (column, field, strptime format, passes the native cell value, is taken as plain text, memo,
+        # longest text)
         self._rules = [
-            (rule.index, rule.field, rule.fmt, rule.field in DATE_FIELDS, rule.field in PLAIN_FIELDS, Memo())
+            (
+                rule.index,
+                rule.field,
+                rule.fmt,
+                rule.field in DATE_FIELDS,
+                rule.field in PLAIN_FIELDS,
+                Memo(),
+                max_length(rule.field),
+            )
             for rule in mapping.rules
         ]
         self._extras = mapping.extras
+        key_field = next((r.field for r in mapping.rules if r.index == mapping.key_index), KEY_FIELD)
+        self._key_limit = max_length(key_field)
         self._required = REQUIRED_BY_KIND[kind]
         # An order or interaction that names its customer's key in the source can be linked without matching.
         self._identifiers = IDENTIFIER_FIELDS if kind == "customers" else (*IDENTIFIER_FIELDS, "customer_key")
@@ -166,12 +188,19 @@ class RecordBuilder:
             if not source_key:
                 issue = _issue(row, KEY_FIELD, "", f"missing key (column {self._key_header!r} is blank)")
                 return RejectedRow.model_construct(row=row, source_key=None, issues=[issue])
+            if len(source_key) > self._key_limit:
+                why = oversized(self._key_limit, len(source_key))
+                issue = _issue(row, KEY_FIELD, preview(source_key), f"key (column {self._key_header!r}) {why}")
+                return RejectedRow.model_construct(row=row, source_key=None, issues=[issue])
 
         fields: dict[str, Any] = {}
         raw: dict[str, str] = {}
-        for index, field, fmt, native, plain, memo in self._rules:
+        for index, field, fmt, native, plain, memo, limit in self._rules:
             text = texts[index] if index < count else ""
             if not text:
+                continue
+            if len(text) > limit:
+                issues.append(_issue(row, field, preview(text), oversized(limit, len(text))))
                 continue
             raw[field] = text
             if plain:
@@ -206,6 +235,11 @@ class RecordBuilder:
                         self._overflow_seen.add(index)
                         reason = "cell beyond the last header column, kept as an extra (first such row)"
                         issues.append(_issue(row, header, texts[index], reason, "warning"))
+
+        for header, text in list(extra.items()):
+            if len(text) > DEFAULT_MAX_LENGTH:  # an unmapped column: the registry's default length
+                del extra[header]
+                issues.append(_issue(row, header, preview(text), oversized(DEFAULT_MAX_LENGTH, len(text))))
 
         if self._check_replacement:
             for name, text in (*raw.items(), *extra.items()):

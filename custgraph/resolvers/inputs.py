@@ -2,17 +2,19 @@
 
 Values pass through the same standardizers as imported rows (matching/standardize), so a mobile typed
 in the portal is stored exactly like one from a spreadsheet; a value they reject becomes a per-field
-ValidationError for the client.
+ValidationError for the client. Every string is bounded by its field's length in the one registry
+(custgraph/bounds.py) that the import uses too.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from custgraph.bounds import OWNER_MAX_LENGTH, TAG_PART_MAX_LENGTH, max_length
 from custgraph.matching.standardize import (
     normalize_company,
     normalize_name,
@@ -28,8 +30,13 @@ from custgraph.matching.standardize import (
     standardize_satisfaction,
 )
 
-MAX_NOTES = 500
-TAG_PART = re.compile(r"^[^:\s][^:]{0,49}$")
+MAX_NOTES = max_length("notes")
+TAG_PART = re.compile(rf"^[^:\s][^:]{{0,{TAG_PART_MAX_LENGTH - 1}}}$")
+
+
+def _text(field: str) -> Any:
+    """An optional string no longer than ``field``'s registered length."""
+    return Field(default=None, max_length=max_length(field))
 
 
 class _Input(BaseModel):
@@ -39,23 +46,23 @@ class _Input(BaseModel):
 class ProfileInput(_Input):
     """Golden-record fields a person may set; None clears a field on update."""
 
-    name: str | None = Field(default=None, max_length=100)
-    customer_type: str | None = None
-    lifecycle: str | None = None
-    gender: str | None = None
-    title: str | None = Field(default=None, max_length=100)
-    mobile: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    company: str | None = Field(default=None, max_length=200)
-    industry: str | None = Field(default=None, max_length=100)
-    region: str | None = None
-    city: str | None = Field(default=None, max_length=100)
-    address: str | None = Field(default=None, max_length=300)
-    country: str | None = Field(default=None, max_length=100)
-    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    name: str | None = _text("name")
+    customer_type: str | None = _text("customer_type")
+    lifecycle: str | None = _text("lifecycle")
+    gender: str | None = _text("gender")
+    title: str | None = _text("title")
+    mobile: str | None = _text("mobile")
+    phone: str | None = _text("phone")
+    email: str | None = _text("email")
+    company: str | None = _text("company")
+    industry: str | None = _text("industry")
+    region: str | None = _text("region")
+    city: str | None = _text("city")
+    address: str | None = _text("address")
+    country: str | None = _text("country")
+    notes: str | None = _text("notes")
     consent_marketing: bool | None = None
-    first_contact: str | None = None
+    first_contact: str | None = _text("first_contact")
 
     @field_validator("*", mode="after")
     @classmethod
@@ -86,7 +93,7 @@ class TagInput(_Input):
     @classmethod
     def _part(cls, value: str) -> str:
         if not TAG_PART.match(value):
-            raise ValueError("1-50 characters, no colon")
+            raise ValueError(f"1-{TAG_PART_MAX_LENGTH} characters, no colon")
         return value
 
     @property
@@ -95,8 +102,8 @@ class TagInput(_Input):
 
 
 class CreateCustomerInput(ProfileInput):
-    owners: list[str] = Field(default_factory=list, max_length=10)
-    channels: list[str] = Field(default_factory=list, max_length=10)
+    owners: list[Annotated[str, Field(max_length=OWNER_MAX_LENGTH)]] = Field(default_factory=list, max_length=10)
+    channels: list[Annotated[str, Field(max_length=max_length("channel"))]] = Field(default_factory=list, max_length=10)
     tags: list[TagInput] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
@@ -111,9 +118,9 @@ class UpdateCustomerInput(ProfileInput):
 
 
 class InteractionInput(_Input):
-    interaction_type: str = Field(min_length=1, max_length=50)
-    date: str | None = Field(default=None, validate_default=True)  # default: today
-    content: str | None = Field(default=None, max_length=2000)
+    interaction_type: str = Field(min_length=1, max_length=max_length("interaction_type"))
+    date: str | None = Field(default=None, max_length=max_length("interaction_date"), validate_default=True)  # today
+    content: str | None = _text("content")
     satisfaction: float | None = None
 
     @field_validator("date")
@@ -132,10 +139,10 @@ class InteractionInput(_Input):
 
 
 class OrderInput(_Input):
-    order_id: str | None = Field(default=None, min_length=1, max_length=100)
-    date: str | None = Field(default=None, validate_default=True)  # default: today
-    amount: float
-    product: str | None = Field(default=None, max_length=200)
+    order_id: str | None = Field(default=None, min_length=1, max_length=max_length("order_id"))
+    date: str | None = Field(default=None, max_length=max_length("order_date"), validate_default=True)  # today
+    amount: float  # finite and in range: standardize_amount checks both (custgraph/bounds.py)
+    product: str | None = _text("product")
 
     @field_validator("date")
     @classmethod
@@ -158,6 +165,6 @@ class OwnersInput(_Input):
     @classmethod
     def _names(cls, value: list[str]) -> list[str]:
         names = sorted({v.strip() for v in value if v.strip()})
-        if not names or any(len(n) > 100 for n in names):
-            raise ValueError("owner names are 1-100 characters")
+        if not names or any(len(n) > OWNER_MAX_LENGTH for n in names):
+            raise ValueError(f"owner names are 1-{OWNER_MAX_LENGTH} characters")
         return names

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from custgraph.bounds import max_length
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories.profiles import drop_derived
 
@@ -104,7 +105,7 @@ def test_create_customer_validation_errors(fresh_world: Graph, api: Any) -> None
                 "name": "张三",
                 "mobile": "12345",
                 "email": "not-an-email",
-                "notes": "长" * 501,
+                "notes": "长" * (max_length("notes") + 1),
                 "lifecycle": "火星",
             }
         },
@@ -113,7 +114,7 @@ def test_create_customer_validation_errors(fresh_world: Graph, api: Any) -> None
     assert {f["field"]: f["message"] for f in bad["fields"]} == {
         "mobile": "not a valid mobile number",
         "email": "not a valid email address",
-        "notes": "String should have at most 500 characters",
+        "notes": f"String should have at most {max_length('notes')} characters",
         "lifecycle": "not a recognised lifecycle status",
     }
     nameless = api.data(CREATE, {"input": {"mobile": "13800001111"}})["createCustomer"]

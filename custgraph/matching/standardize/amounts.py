@@ -6,6 +6,8 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from custgraph.bounds import MAX_AMOUNT
+
 from .errors import InvalidValue
 from .text import clean_text, is_missing
 
@@ -21,6 +23,7 @@ _NUMBER = re.compile(
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 _NEGATIVE = "amount must not be negative"
 _INVALID = "not a valid amount"
+_TOO_LARGE = f"amount must be at most {MAX_AMOUNT:,.0f}"
 
 
 def _from_number(raw: int | float | Decimal) -> Decimal:
@@ -38,7 +41,14 @@ def _from_number(raw: int | float | Decimal) -> Decimal:
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise InvalidValue(_NEGATIVE)
-    return value.copy_abs()  # -0 -> 0
+    return _in_range(value.copy_abs())  # -0 -> 0
+
+
+def _in_range(value: Decimal) -> Decimal:
+    # one bound for the API and the import (custgraph/bounds.py); 1e308 would make every total infinite
+    if value > MAX_AMOUNT:
+        raise InvalidValue(_TOO_LARGE)
+    return value
 
 
 def standardize_amount(raw: object) -> Decimal | None:
@@ -77,4 +87,4 @@ def standardize_amount(raw: object) -> Decimal | None:
         value *= _MULTIPLIERS[match["mult"].lower()]
     if match["sign"] == "-" and value:
         raise InvalidValue(_NEGATIVE)
-    return value
+    return _in_range(value)

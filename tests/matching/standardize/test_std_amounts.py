@@ -85,3 +85,9 @@ def test_blank_amount_is_none(raw: object) -> None:
 def test_formatted_amounts_round_trip(value: Decimal, prefix: str, suffix: str, grouped: bool) -> None:
     text = prefix + (f"{value:,.2f}" if grouped else f"{value:.2f}") + suffix
     assert standardize_amount(text) == value
+
+
+@pytest.mark.parametrize("raw", [1e308, 10**12 + 1, "1000000000001", "20000亿", Decimal("1e20")])
+def test_amounts_past_the_bound_are_invalid(raw: object) -> None:
+    with pytest.raises(InvalidValue, match="at most"):
+        standardize_amount(raw)
