@@ -30,6 +30,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from custgraph.graph import cypher_log
+from custgraph.private_files import PRIVATE_FILE, open_private, private_dir, write_private
 
 DATABASE = "neo4j"
 PING = "RETURN 1 AS one"
@@ -38,8 +39,6 @@ STATE_FILE = "server.json"
 CREDENTIALS_FILE = "credentials.json"
 PASSWORD_FILE = "root.password"  # read by ArcadeDB at its first start; owner-only
 LOG_FILE = "server.log"
-PRIVATE_DIR = 0o700
-PRIVATE_FILE = 0o600
 START_TIMEOUT_S = 120.0
 
 
@@ -87,25 +86,10 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def private_dir(path: Path) -> Path:
-    """``path`` as a directory only its owner can enter (created if missing, tightened if not)."""
-    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-    path.chmod(PRIVATE_DIR)
-    return path
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``path`` as an owner-only file: created 0600, never world-readable for a moment."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        os.fchmod(handle.fileno(), PRIVATE_FILE)  # an older file keeps its mode through O_CREAT
-        handle.write(text)
-
-
 @contextlib.contextmanager
 def _dir_lock(data_dir: Path) -> Iterator[None]:
     private_dir(data_dir)
-    fd = os.open(data_dir / "server.lock", os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+    fd = os.open(data_dir / "server.lock", os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)  # not truncated: others lock it
     with os.fdopen(fd, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -211,9 +195,7 @@ def ensure_running(data_dir: Path, *, heap: str = "1g") -> ServerInfo:
         bolt_port, http_port = free_port(), free_port()
         log = data_dir / LOG_FILE
         root = private_dir(data_dir / "arcadedb")
-        log_fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
-        os.fchmod(log_fd, PRIVATE_FILE)
-        with os.fdopen(log_fd, "ab") as log_handle:
+        with open_private(log, "ab") as log_handle:
             # A new session so that Ctrl-C in the shell that ran `custgraph import` leaves the server up.
             proc = subprocess.Popen(
                 _command(package_dir(), root, password_file, bolt_port, http_port, heap),

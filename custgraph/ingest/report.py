@@ -27,6 +27,7 @@ from typing import IO, Any
 from pydantic import BaseModel
 
 from custgraph.ingest.models import IngestedRecord, Issue, RejectedRow, Severity
+from custgraph.private_files import open_private
 
 COUNTS = ("total", "ok", "incomplete", "follow_up", "rejected", "duplicates", "empty", "replaced")
 CSV_COLUMNS = ("row", "source_key", "field", "value", "reason", "severity")
@@ -169,7 +170,7 @@ class ImportReport:
         """``{"summary": ..., "issues": [...]}``, written issue by issue."""
         path = Path(path)
         summary = json.dumps(self.summary(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        with path.open("w", encoding="utf-8") as fh:
+        with open_private(path, "w", encoding="utf-8") as fh:  # rows hold personal data
             fh.write('{\n  "summary": ' + summary + ',\n  "issues": [')
             for n, issue in enumerate(self.ordered_issues()):
                 fh.write(("," if n else "") + "\n    " + json.dumps(issue.model_dump(), ensure_ascii=False))
@@ -179,7 +180,7 @@ class ImportReport:
     def to_csv(self, path: Path | str) -> Path:
         path = Path(path)
         # utf-8-sig: Excel, where data stewards open this file, needs the BOM to show Chinese text.
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        with open_private(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(CSV_COLUMNS)
             for issue in self.ordered_issues():

@@ -33,18 +33,3 @@ def test_the_data_dir_and_its_files_are_owner_only(graph_data_dir: Path) -> None
     assert server_files  # ArcadeDB's config, databases and logs
     loose = [p for p in server_files if _mode(p) & 0o077]
     assert not loose, loose[:5]
-
-
-def test_write_private_tightens_an_existing_file(tmp_path: Path) -> None:
-    path = tmp_path / "old.json"
-    path.write_text("{}")
-    path.chmod(0o644)
-    embedded.write_private(path, '{"a": 1}')
-    assert _mode(path) == 0o600 and path.read_text() == '{"a": 1}'
-
-
-def test_private_dir_tightens_an_existing_dir(tmp_path: Path) -> None:
-    target = tmp_path / "data"
-    target.mkdir(mode=0o755)
-    target.chmod(0o755)
-    assert _mode(embedded.private_dir(target)) == 0o700
