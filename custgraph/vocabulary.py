@@ -8,6 +8,7 @@ from the rest of the package, so any layer may depend on it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -30,10 +31,41 @@ IDENTIFIERS: tuple[Identifier, ...] = (
     Identifier("email", "Email", "HAS_EMAIL", contact=True),
     Identifier("national_id", "NationalId", "HAS_NATIONAL_ID", contact=False),
     Identifier("credit_code", "CreditCode", "HAS_CREDIT_CODE", contact=False),
+    Identifier("bank_card", "BankCard", "HAS_BANK_CARD", contact=False),
 )
 IDENTIFIER_FIELDS: tuple[str, ...] = tuple(i.field for i in IDENTIFIERS)
 IDENTIFIER_BY_FIELD: dict[str, Identifier] = {i.field: i for i in IDENTIFIERS}
 CONTACT_FIELDS: tuple[str, ...] = tuple(i.field for i in IDENTIFIERS if i.contact)
+
+# --- sensitive fields ----------------------------------------------------------------------------
+
+# Encrypted before they reach the graph (custgraph/crypto.py); looked up by HMAC, never by plaintext.
+SENSITIVE_FIELDS: tuple[str, ...] = ("national_id", "bank_card")
+
+# What an unmapped column's header says when it holds one of them (after _header_text): a column a
+# mapping left out is encrypted all the same. Chinese words match anywhere in the header, Latin
+# ones only as the whole header (``cardno`` inside a longer word is not a card number).
+_SENSITIVE_HEADER_PARTS = (
+    "身份证", "身份證", "证件号", "證件號", "银行卡", "銀行卡", "卡号", "卡號", "银行账号", "銀行賬號",
+)  # fmt: skip
+_SENSITIVE_HEADERS = frozenset(
+    {
+        "nationalid", "idcard", "idnumber", "idno", "idcardno", "idcardnumber", "ssn", "socsecid",
+        "bankcard", "bankcardno", "bankcardnumber", "cardno", "cardnumber", "bankaccount", "iban",
+    }
+)  # fmt: skip
+_HEADER_NOISE = re.compile(r"[\W_]+")
+
+
+def _header_text(header: str) -> str:
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", header).casefold())
+
+
+def header_is_sensitive(header: str) -> bool:
+    """True when a column header names a national ID or a bank card (身份证号码, 银行卡号, id_card)."""
+    text = _header_text(header)
+    return text in _SENSITIVE_HEADERS or any(part in text for part in _SENSITIVE_HEADER_PARTS)
+
 
 # --- dates ---------------------------------------------------------------------------------------
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
+from custgraph import crypto
 from custgraph.vocabulary import IDENTIFIER_BY_FIELD
 
 
@@ -77,6 +78,13 @@ class SourceRecordNode(Node):
     run_id: str | None = None
     seq: int | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _reveal(cls, data: Any) -> Any:
+        # every record read from the graph is made here: the one place its sensitive values are
+        # decrypted (the view layer masks them per role)
+        return crypto.current().reveal_props(data) if isinstance(data, dict) else data
+
 
 class CompanyNode(Node):
     label = "Company"
@@ -120,6 +128,10 @@ class NationalIdNode(IdentifierNode):
 
 class CreditCodeNode(IdentifierNode):
     label = IDENTIFIER_BY_FIELD["credit_code"].label
+
+
+class BankCardNode(IdentifierNode):
+    label = IDENTIFIER_BY_FIELD["bank_card"].label  # value: an HMAC digest (custgraph/crypto.py)
 
 
 class ChannelNode(Node):
@@ -175,6 +187,7 @@ NODE_TYPES: tuple[type[Node], ...] = (
     EmailNode,
     NationalIdNode,
     CreditCodeNode,
+    BankCardNode,
     ChannelNode,
     OwnerNode,
     TagNode,

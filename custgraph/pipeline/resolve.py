@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import records as record_repo
@@ -22,7 +23,12 @@ from custgraph.matching.engine import ResolutionResult, resolve
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.pipeline.profiles import create_profiles, refresh_profiles, to_match_record
-from custgraph.vocabulary import IDENTIFIER_FIELDS
+from custgraph.vocabulary import IDENTIFIER_FIELDS, SENSITIVE_FIELDS
+
+
+def sensitive_blocking(rules: Rules) -> frozenset[str]:
+    """The blocking rules built on a national ID or bank card: the graph stores their keys as digests."""
+    return frozenset(rule.name for rule in rules.blocking if any(name in SENSITIVE_FIELDS for name, _ in rule.parts))
 
 
 @dataclass
@@ -91,8 +97,9 @@ async def prepare(
     pending = sorted(pending, key=lambda r: (r.seq, r.uid))
     keys: dict[str, set[str]] = defaultdict(set)
     identifiers: dict[str, set[str]] = defaultdict(set)
+    ring, sensitive = crypto.current(), sensitive_blocking(rules)
     for rec in pending:
-        for rule, value in blocking_keys(rec, rules).items():
+        for rule, value in ring.seal_keys(blocking_keys(rec, rules), sensitive).items():
             keys[rule].add(value)
         for name in IDENTIFIER_FIELDS:
             if rec.fields.get(name):

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import records as record_repo
 from custgraph.graph.repositories import runs as run_repo
@@ -32,7 +33,7 @@ from custgraph.matching.blocking import blocking_keys
 from custgraph.matching.engine import ResolutionResult
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
-from custgraph.pipeline.resolve import Batch, ResolveSummary, decide, persist, prepare
+from custgraph.pipeline.resolve import Batch, ResolveSummary, decide, persist, prepare, sensitive_blocking
 from custgraph.pipeline.training import TrainingSample, train_for_import
 from custgraph.vocabulary import OUTCOMES
 
@@ -184,7 +185,9 @@ class Ledger:
         self.run.customers_in_flight = []
 
 
-def _write(rec: IngestedRecord, match: MatchRecord, rules: Rules, run_id: str) -> record_repo.RecordWrite:
+def _write(
+    rec: IngestedRecord, match: MatchRecord, rules: Rules, run_id: str, sensitive: frozenset[str]
+) -> record_repo.RecordWrite:
     return record_repo.RecordWrite(
         uid=rec.uid,
         source=rec.source,
@@ -196,7 +199,8 @@ def _write(rec: IngestedRecord, match: MatchRecord, rules: Rules, run_id: str) -
         extra=rec.extra,
         status=rec.status,
         content_hash=rec.content_hash,
-        blocking=blocking_keys(match, rules),  # cached on the match record, which resolution reuses
+        # cached on the match record, which resolution reuses; sealed copies of the sensitive ones
+        blocking=crypto.current().seal_keys(blocking_keys(match, rules), sensitive),
         run_id=run_id,
         missing=rec.missing,
     )
@@ -342,6 +346,7 @@ class Importer:
             model,
         )
         self.blocking_names = [rule.name for rule in rules.blocking]
+        self.sensitive_blocking = sensitive_blocking(rules)
         self.ledger = Ledger(graph, run)
         self.after = after
 
@@ -375,7 +380,10 @@ class Importer:
             staged.follow_up += item.status == "follow_up"
             staged.incomplete += item.status == "incomplete"
             staged.latest[item.uid] = (item, match)  # a later row with the same key is the newer version
-        staged.writes = [_write(rec, match, self.rules, self.run.id) for rec, match in staged.latest.values()]
+        staged.writes = [
+            _write(rec, match, self.rules, self.run.id, self.sensitive_blocking)
+            for rec, match in staged.latest.values()
+        ]
         return staged
 
     async def store(self, staged: Staged) -> record_repo.UpsertResult:

@@ -7,6 +7,7 @@ import pytest
 from custgraph.graph.connection import Graph
 from custgraph.graph.models import (
     NODE_TYPES,
+    BankCardNode,
     ChannelNode,
     CompanyNode,
     ContactNode,
@@ -35,6 +36,7 @@ SAMPLES: list[Node] = [
     EmailNode(value="zhang.wei@example.com"),
     NationalIdNode(value="11010519491231002X"),
     CreditCodeNode(value="914403001922038216"),
+    BankCardNode(value="hmac:" + "0" * 64),  # a digest: the card itself never reaches the graph
     ChannelNode(name="官网"),
     OwnerNode(name="王销售", role="sales"),
     TagNode(key="value:high", name="high", dimension="value"),

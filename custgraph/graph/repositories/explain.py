@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.models import SourceRecordNode
 
@@ -30,6 +31,12 @@ class ResolvedLink(BaseModel):
     event_id: str | None = None
     by: str | None = None
     split_from: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reveal(cls, data: Any) -> Any:
+        # evidence compared encrypted values: decrypted where it is read (graph/models.py)
+        return crypto.current().reveal_props(data) if isinstance(data, dict) else data
 
 
 class AttachedRecord(BaseModel):

@@ -3,6 +3,10 @@
 A record's identity is (source, source_key) -> ``uid``. Re-importing an unchanged row writes
 nothing; a changed row keeps its previous values in ``history_json`` and is marked for
 re-resolution by clearing its ``customer_id``.
+
+Sensitive values (national ID, bank card, an unmapped column naming one) are encrypted here, on
+their way in (custgraph/crypto.py): the record's JSON holds tokens, their identifier nodes are keyed
+by an HMAC digest and the link edge keeps the value encrypted. Callers hand and get plaintext.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.schema import blocking_property
-from custgraph.vocabulary import IDENTIFIERS
+from custgraph.vocabulary import IDENTIFIERS, SENSITIVE_FIELDS
 
 # canonical field -> (identifier label, relationship type)
 IDENTIFIER_FIELDS: dict[str, tuple[str, str]] = {i.field: (i.label, i.rel) for i in IDENTIFIERS}
@@ -68,17 +73,24 @@ def merge_identifiers_query(label: str, rel: str) -> str:
     )
 
 
-def link_identifiers_query(label: str, rel: str) -> str:
+def link_identifiers_query(label: str, rel: str, *, sealed: bool = False) -> str:
     # The records were just written and their old identifier edges removed, and the identifier
     # nodes merged (merge_identifiers_query), so both ends are matched on their constrained keys
     # and the edge is CREATEd; properties inline, since SET after CREATE costs ArcadeDB twice as much.
+    # A sensitive identifier's node holds a digest: its edge keeps the value itself, encrypted.
+    props = "raw: row.raw, sealed: row.sealed" if sealed else "raw: row.raw"
     return (
         "UNWIND $rows AS row "
         "MATCH (s:SourceRecord {uid: row.uid}) "
         f"MATCH (i:{label} {{value: row.value}}) "
-        f"CREATE (s)-[r:{rel} {{raw: row.raw}}]->(i) "
+        f"CREATE (s)-[r:{rel} {{{props}}}]->(i) "
         "RETURN count(r) AS n"
     )
+
+
+def node_value(ring: crypto.KeyRing, name: str, value: Any) -> str:
+    """The key of an identifier node: a sensitive value's HMAC digest, any other value as it is."""
+    return ring.digest(name, value) if name in SENSITIVE_FIELDS else str(value)
 
 
 @dataclass
@@ -141,7 +153,9 @@ async def allocate(graph: Graph, sequence: str, count: int) -> int:
     return int(rows[0]["value"]) - count + 1
 
 
-def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocking: Sequence[str]) -> dict:
+def _props(
+    rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocking: Sequence[str], ring: crypto.KeyRing
+) -> dict:
     now = _now()
     props: dict[str, Any] = {
         "source": rec.source,
@@ -150,9 +164,9 @@ def _props(rec: RecordWrite, seq: int, history: list[dict[str, Any]], all_blocki
         "row": rec.row,
         "status": rec.status,
         "content_hash": None,  # set when the record is resolved (resolution.LINK_RESOLUTION / SET_UNMATCHED)
-        "fields_json": _dumps(rec.fields),
-        "raw_json": _dumps(rec.raw),
-        "extra_json": _dumps(rec.extra),
+        "fields_json": _dumps(ring.seal_fields(rec.fields)),
+        "raw_json": _dumps(ring.seal_fields(rec.raw)),
+        "extra_json": _dumps(ring.seal_extra(rec.extra)),
         "history_json": _dumps(history),
         "missing": list(rec.missing),
         "seq": seq,
@@ -207,12 +221,13 @@ async def upsert_records(graph: Graph, records: Sequence[RecordWrite], blocking_
             result.identifier_counts = await _merge_identifiers(graph, unresolved, still_linked=unresolved)
         return result
     first = await allocate(graph, "record", len(to_write))
+    ring = crypto.current()
     creates, updates = [], []
     for offset, (rec, old) in enumerate(to_write):
         history = _history(old) if old is not None else []
         seq = first + offset
         result.seqs[rec.uid] = seq
-        props = _props(rec, seq, history, blocking_rules)
+        props = _props(rec, seq, history, blocking_rules, ring)
         if old is None:
             creates.append({"props": {"uid": rec.uid, **{k: v for k, v in props.items() if v is not None}}})
         else:
@@ -254,44 +269,63 @@ async def _merge_identifiers(
     how many records outside ``records`` hold it. ``still_linked``: those of ``records`` whose edges
     are in the graph already (stored by a killed run and not rewritten), so counted by the query."""
     counts: dict[tuple[str, str], int] = {}
+    ring = crypto.current()
     for name, (label, rel) in IDENTIFIER_FIELDS.items():
-        values = sorted({str(rec.fields[name]) for rec in records if rec.fields.get(name)})
-        if not values:
+        plain = {str(rec.fields[name]) for rec in records if rec.fields.get(name)}
+        if not plain:
             continue
+        by_key = {node_value(ring, name, v): v for v in plain}  # node key -> the value callers know
+        values = sorted(by_key)
         rows: list[dict[str, Any]] = []
         for start in range(0, len(values), MERGE_BATCH):
             rows += await graph.write(merge_identifiers_query(label, rel), values=values[start : start + MERGE_BATCH])
         linked = Counter(str(rec.fields[name]) for rec in still_linked if rec.fields.get(name))
         for row in rows:
-            counts[(name, row["value"])] = max(0, int(row["n"]) - linked.get(row["value"], 0))
+            value = by_key[row["value"]]
+            counts[(name, value)] = max(0, int(row["n"]) - linked.get(value, 0))
     return counts
 
 
 async def _link_identifiers(graph: Graph, records: Sequence[RecordWrite]) -> None:
+    ring = crypto.current()
     for name, (label, rel) in IDENTIFIER_FIELDS.items():
-        rows = [
-            {"uid": rec.uid, "value": str(rec.fields[name]), "raw": rec.raw.get(name, "")}
-            for rec in records
-            if rec.fields.get(name)
-        ]
+        if name in SENSITIVE_FIELDS:
+            rows = [
+                {
+                    "uid": rec.uid,
+                    "value": ring.digest(name, rec.fields[name]),
+                    "raw": ring.seal(rec.raw.get(name, "")),
+                    "sealed": ring.seal(str(rec.fields[name])),
+                }
+                for rec in records
+                if rec.fields.get(name)
+            ]
+        else:
+            rows = [
+                {"uid": rec.uid, "value": str(rec.fields[name]), "raw": rec.raw.get(name, "")}
+                for rec in records
+                if rec.fields.get(name)
+            ]
         if rows:
-            await graph.write_batches(link_identifiers_query(label, rel), rows)
+            await graph.write_batches(link_identifiers_query(label, rel, sealed=name in SENSITIVE_FIELDS), rows)
 
 
 async def identifier_counts(graph: Graph, values: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], int]:
     """How many records hold each (field, value): the hub signal for shared identifiers."""
     counts: dict[tuple[str, str], int] = {}
+    ring = crypto.current()
     for name, vals in values.items():
         if name not in IDENTIFIER_FIELDS or not vals:
             continue
         label, rel = IDENTIFIER_FIELDS[name]
+        by_key = {node_value(ring, name, v): v for v in set(vals)}
         rows = await graph.read(
             f"UNWIND $values AS v MATCH (i:{label} {{value: v}})<-[:{rel}]-(s:SourceRecord) "
             "RETURN v AS value, count(s) AS n",
-            values=sorted(set(vals)),
+            values=sorted(by_key),
         )
         for row in rows:
-            counts[(name, row["value"])] = int(row["n"])
+            counts[(name, by_key[row["value"]])] = int(row["n"])
     return counts
 
 

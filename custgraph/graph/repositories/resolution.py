@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.schema import blocking_property
 
@@ -41,6 +42,15 @@ CANDIDATE_COLUMNS = (
 )
 
 
+def _revealed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records read for matching, their sensitive fields decrypted (the engine compares plaintext:
+    a national ID one typo apart still counts)."""
+    ring = crypto.current()
+    for row in rows:
+        row["fields_json"] = ring.reveal_json(row.get("fields_json"))
+    return rows
+
+
 async def candidates(
     graph: Graph, keys: Mapping[str, Iterable[str]], exclude: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
@@ -57,6 +67,7 @@ async def candidates(
             f"RETURN {CANDIDATE_COLUMNS}",
             keys=vals,
         )
+        rows = _revealed([row for row in rows if row["uid"] not in excluded and row["uid"] not in found])
         for row in rows:
             if row["uid"] not in excluded:
                 found[row["uid"]] = row
@@ -65,22 +76,28 @@ async def candidates(
 
 async def sample_resolved(graph: Graph, limit: int) -> list[dict[str, Any]]:
     """Up to ``limit`` resolved records, for training the matching model."""
-    return await graph.read(
-        f"MATCH (s:SourceRecord) WHERE s.outcome IS NOT NULL RETURN {CANDIDATE_COLUMNS} LIMIT $limit", limit=limit
+    return _revealed(
+        await graph.read(
+            f"MATCH (s:SourceRecord) WHERE s.outcome IS NOT NULL RETURN {CANDIDATE_COLUMNS} LIMIT $limit", limit=limit
+        )
     )
 
 
 async def records_by_uid(graph: Graph, uids: Sequence[str]) -> list[dict[str, Any]]:
-    return await graph.read(
-        f"UNWIND $uids AS u MATCH (s:SourceRecord {{uid: u}}) RETURN {CANDIDATE_COLUMNS}", uids=list(uids)
+    return _revealed(
+        await graph.read(
+            f"UNWIND $uids AS u MATCH (s:SourceRecord {{uid: u}}) RETURN {CANDIDATE_COLUMNS}", uids=list(uids)
+        )
     )
 
 
 async def records_of_customers(graph: Graph, customer_ids: Sequence[str]) -> list[dict[str, Any]]:
-    return await graph.read(
-        "UNWIND $ids AS id MATCH (s:SourceRecord {customer_id: id}) "
-        f"RETURN {CANDIDATE_COLUMNS}, s.updated_at AS updated_at",
-        ids=sorted(set(customer_ids)),
+    return _revealed(
+        await graph.read(
+            "UNWIND $ids AS id MATCH (s:SourceRecord {customer_id: id}) "
+            f"RETURN {CANDIDATE_COLUMNS}, s.updated_at AS updated_at",
+            ids=sorted(set(customer_ids)),
+        )
     )
 
 
@@ -178,6 +195,7 @@ async def write_resolutions(
     """
     if not rows:
         return
+    ring = crypto.current()  # compared national IDs / bank cards are stored encrypted
     prepared = [
         {
             "uid": r["uid"],
@@ -186,7 +204,7 @@ async def write_resolutions(
             "score": float(r["score"]),
             "rule": r["rule"],
             "matched_uid": r.get("matched_uid"),
-            "evidence_json": _dumps(r.get("evidence", [])),
+            "evidence_json": _dumps(ring.seal_evidence(r.get("evidence", []))),
             "content_hash": r.get("content_hash"),
         }
         for r in rows
@@ -257,7 +275,7 @@ async def upsert_review_items(graph: Graph, pairs: Sequence[dict[str, Any]]) -> 
             "uid_a": min(p["uid_a"], p["uid_b"]),
             "uid_b": max(p["uid_a"], p["uid_b"]),
             "score": float(p["score"]),
-            "evidence_json": _dumps(p.get("evidence", [])),
+            "evidence_json": _dumps(crypto.current().seal_evidence(p.get("evidence", []))),
             "evidence_uid": p["uid_a"],  # whose values are value_a in the evidence
         }
         for p in pairs

@@ -14,11 +14,13 @@ import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.models import SourceRecordNode
 from custgraph.graph.repositories.resolution import pair_key
+from custgraph.graph.repositories.scope import Scope
 
 Status = Literal["open", "decided", "lifted"]
 Decision = Literal["MERGE", "SEPARATE"]
@@ -44,13 +46,34 @@ class ReviewItemNode(BaseModel):
     created_at: str | None = None
     updated_at: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _reveal(cls, data: Any) -> Any:
+        # evidence compared encrypted values: decrypted where it is read (graph/models.py)
+        return crypto.current().reveal_props(data) if isinstance(data, dict) else data
+
     @property
     def history(self) -> list[dict[str, Any]]:
         return list(json.loads(self.history_json or "[]"))
 
 
-def _where(status: str | None, after: tuple[float, str] | None) -> str:
-    clauses = []
+# An item is in a scope when the customers of both its records are: a manager never sees a pair that
+# would show a record of another team's customer. Each record's RESOLVED_TO edge leads to its customer.
+BOTH_IN_SCOPE = (
+    "EXISTS {{ MATCH (:SourceRecord {{uid: r.uid_a}})-[:RESOLVED_TO]->(ca:Customer) WHERE {a} }} AND "
+    "EXISTS {{ MATCH (:SourceRecord {{uid: r.uid_b}})-[:RESOLVED_TO]->(cb:Customer) WHERE {b} }}"
+)
+
+
+def in_scope(scope: Scope) -> list[str]:
+    """The conditions keeping a review item `r` to ``scope`` (none for an admin)."""
+    if scope.everything:
+        return []
+    return [BOTH_IN_SCOPE.format(a=scope.predicate("ca"), b=scope.predicate("cb"))]
+
+
+def _where(status: str | None, after: tuple[float, str] | None, scope: Scope) -> str:
+    clauses = in_scope(scope)
     if status is not None:
         clauses.append("r.status = $status")
     if after is not None:
@@ -62,38 +85,50 @@ def _where(status: str | None, after: tuple[float, str] | None) -> str:
 
 
 async def list_items(
-    graph: Graph, *, status: str | None, first: int, after: tuple[float, str] | None = None
+    graph: Graph, *, status: str | None, first: int, scope: Scope, after: tuple[float, str] | None = None
 ) -> list[ReviewItemNode]:
-    """Up to ``first`` items, highest score first, after the (score, key) cursor."""
+    """Up to ``first`` items within ``scope``, highest score first, after the (score, key) cursor."""
     query = (
-        f"MATCH (r:ReviewItem) {_where(status, after)} "
+        f"MATCH (r:ReviewItem) {_where(status, after, scope)} "
         "RETURN properties(r) AS props ORDER BY coalesce(r.score, 0.0) DESC, r.key LIMIT $limit"
     )
-    params: dict[str, Any] = {"status": status, "limit": first}
+    params: dict[str, Any] = {"status": status, "limit": first, **scope.params()}
     if after is not None:
         params.update(after_score=after[0], after_key=after[1])
     return [ReviewItemNode.model_validate(r["props"]) for r in await graph.read(query, **params)]
 
 
-async def count_items(graph: Graph, status: str | None) -> int:
-    query = f"MATCH (r:ReviewItem) {_where(status, None)} RETURN count(r) AS n"
-    rows = await graph.read(query, status=status)
+async def count_items(graph: Graph, status: str | None, *, scope: Scope) -> int:
+    query = f"MATCH (r:ReviewItem) {_where(status, None, scope)} RETURN count(r) AS n"
+    rows = await graph.read(query, status=status, **scope.params())
     return int(rows[0]["n"])
 
 
-async def get_items(graph: Graph, keys: Sequence[str]) -> dict[str, ReviewItemNode]:
+async def get_items(graph: Graph, keys: Sequence[str], *, scope: Scope | None = None) -> dict[str, ReviewItemNode]:
+    """Items by key; with ``scope``, only those within it (None: the resolution's own reads)."""
+    where = " AND ".join(in_scope(scope)) if scope is not None else ""
     rows = await graph.read(
-        "UNWIND $keys AS k MATCH (r:ReviewItem {key: k}) RETURN properties(r) AS props", keys=list(keys)
+        f"UNWIND $keys AS k MATCH (r:ReviewItem {{key: k}}) {'WHERE ' + where if where else ''} "
+        "RETURN properties(r) AS props",
+        keys=list(keys),
+        **(scope.params() if scope is not None else {}),
     )
     items = [ReviewItemNode.model_validate(r["props"]) for r in rows]
     return {item.key: item for item in items}
 
 
-async def records_by_uid(graph: Graph, uids: Sequence[str]) -> dict[str, SourceRecordNode]:
-    rows = await graph.read(
-        "UNWIND $uids AS u MATCH (s:SourceRecord {uid: u}) RETURN properties(s) AS props",
-        uids=sorted(set(uids)),
-    )
+async def records_by_uid(
+    graph: Graph, uids: Sequence[str], *, scope: Scope | None = None
+) -> dict[str, SourceRecordNode]:
+    """Records by uid; with ``scope``, only those whose customer it sees (None: the resolution's own reads)."""
+    if scope is None or scope.everything:
+        query = "UNWIND $uids AS u MATCH (s:SourceRecord {uid: u}) RETURN properties(s) AS props"
+    else:
+        query = (
+            "UNWIND $uids AS u MATCH (s:SourceRecord {uid: u})-[:RESOLVED_TO]->(c:Customer) "
+            f"WHERE {scope.predicate('c')} RETURN properties(s) AS props"
+        )
+    rows = await graph.read(query, uids=sorted(set(uids)), **(scope.params() if scope is not None else {}))
     nodes = [SourceRecordNode.model_validate(r["props"]) for r in rows]
     return {n.uid: n for n in nodes}
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 
 MAX_ISSUES_IN_GRAPH = 5000  # the full list is in the report files
@@ -44,7 +45,9 @@ def _props(run: ImportRunNode) -> dict[str, Any]:
     data["file_hashes"] = list(run.file_hashes)
     data["customers_in_flight"] = list(run.customers_in_flight)
     data["counts_json"] = json.dumps(run.counts, sort_keys=True)
-    data["issues_json"] = json.dumps(run.issues[:MAX_ISSUES_IN_GRAPH], ensure_ascii=False)
+    # a rejected national ID or bank card is kept encrypted, like the stored ones
+    issues = crypto.current().seal_issues(run.issues[:MAX_ISSUES_IN_GRAPH])
+    data["issues_json"] = json.dumps(issues, ensure_ascii=False)
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -53,7 +56,7 @@ def _from_props(props: dict[str, Any]) -> ImportRunNode:
         **{k: v for k, v in props.items() if k in ImportRunNode.model_fields and not k.endswith("_json")},
         files=json.loads(props.get("files_json") or "[]"),
         counts=json.loads(props.get("counts_json") or "{}"),
-        issues=json.loads(props.get("issues_json") or "[]"),
+        issues=json.loads(crypto.current().reveal_json(props.get("issues_json")) or "[]"),
     )
 
 

@@ -14,7 +14,7 @@ from .customer_types import standardize_customer_type
 from .dates import standardize_date
 from .emails import standardize_email
 from .gender import standardize_gender
-from .identifiers import standardize_credit_code, standardize_national_id
+from .identifiers import standardize_bank_card, standardize_credit_code, standardize_national_id
 from .lifecycle import standardize_lifecycle
 from .names import normalize_name
 from .numbers import standardize_int, standardize_satisfaction
@@ -37,6 +37,7 @@ _STANDARDIZERS: MappingProxyType[str, Callable[[object], object | None]] = Mappi
         "email": standardize_email,
         "national_id": standardize_national_id,
         "credit_code": standardize_credit_code,
+        "bank_card": standardize_bank_card,
         "city": standardize_city,
         "region": standardize_region,
         "postal_code": standardize_postal_code,

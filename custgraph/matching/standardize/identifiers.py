@@ -174,3 +174,27 @@ def standardize_credit_code(raw: object) -> str | None:
 def make_credit_code(body17: str) -> str:
     """A valid credit code: ``body17`` (17 characters of the code's alphabet) plus its check character."""
     return body17 + credit_code_check_char(body17)
+
+
+# --- bank card ---------------------------------------------------------------------------------------------
+
+_CARD_DIGITS = re.compile(r"[0-9]{12,19}")
+
+
+def standardize_bank_card(raw: object) -> str | None:
+    """A bank card number (银行卡号): its 12-19 digits, spaces and dashes removed.
+
+    No Luhn check: some older domestic cards do not carry one, and a wrong digit is still worth
+    keeping for the data steward (the card is never matched fuzzily)."""
+    if is_missing(raw):
+        return None
+    if isinstance(raw, bool):
+        raise InvalidValue("not a valid bank card number")
+    if isinstance(raw, float) and (not raw.is_integer() or abs(raw) >= 1e15):
+        raise InvalidValue("bank card number was stored as a number and lost digits; format the column as text")
+    text = _SEPARATORS.sub("", drop_float_suffix(clean_text(raw) or ""))
+    if not text:
+        return None
+    if not _CARD_DIGITS.fullmatch(text):
+        raise InvalidValue("bank card number must have 12 to 19 digits")
+    return text

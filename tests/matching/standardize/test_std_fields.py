@@ -18,7 +18,7 @@ from custgraph.matching.standardize import (
 # The canonical fields of the brief, customers then orders then interactions.
 CANONICAL_FIELDS = [
     "name", "first_name", "last_name", "gender", "birth_date", "customer_type", "company", "title", "mobile",
-    "phone", "email", "national_id", "credit_code", "address", "address_number", "address_line1",
+    "phone", "email", "national_id", "credit_code", "bank_card", "address", "address_number", "address_line1",
     "address_line2", "city", "region", "postal_code", "country", "industry", "channel", "owner",
     "first_contact", "last_contact", "total_amount", "order_count", "lifecycle", "tags", "notes",
     "consent_marketing",
