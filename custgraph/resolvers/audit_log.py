@@ -22,6 +22,7 @@ from custgraph.resolvers.errors import BadRequest
 
 if TYPE_CHECKING:
     from custgraph.pipeline.run import ImportSummary
+    from custgraph.resolution.changes import Change
 
 AUDIT_CURSOR = "audit"
 AUDIT_READERS = frozenset({"admin", "auditor"})
@@ -51,6 +52,37 @@ def event(
     context: Context, action: str, target: str | None = None, *, before: Any = None, after: Any = None
 ) -> AuditEvent:
     return repo.event(action, user=context.user, ip=context.ip, target=target, before=before, after=after)
+
+
+def audited(context: Context, action: str) -> repo.Audited:
+    """The entry a customer change writes in its own transaction (graph/repositories/customer_writes.py)."""
+    return repo.Audited(action, context.user, context.ip)
+
+
+def steward_events(
+    user: str,
+    ip: str | None,
+    change: Change,
+    *,
+    review_key: str | None = None,
+    decision: str | None = None,
+    note: str | None = None,
+) -> list[AuditEvent]:
+    """A review decision and the merge or split it made, or a split asked for directly."""
+    found: list[AuditEvent] = []
+    if review_key is not None:
+        details = {"decision": decision, "note": note, "change": change.kind, "customers": change.customers}
+        found.append(repo.event("review.decide", user=user, ip=ip, target=review_key, after=details))
+    made = change.event
+    if made is not None and change.kind == "merge":
+        before = {"customers": [made.survivor, *made.absorbed]}
+        after = {"customer": made.survivor, "absorbed": made.absorbed, "event": made.id, "records": made.record_uids}
+        found.append(repo.event("merge", user=user, ip=ip, target=made.survivor, before=before, after=after))
+    elif made is not None and change.kind in ("split", "unmerge"):
+        after = {"kind": change.kind, "customers": change.customers, "event": made.id, "records": made.record_uids}
+        before = {"customers": [made.survivor]}
+        found.append(repo.event("split", user=user, ip=ip, target=made.survivor, before=before, after=after))
+    return found
 
 
 def import_event(

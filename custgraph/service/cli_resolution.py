@@ -139,7 +139,14 @@ def review_decide(
     rule_set = load_rules(settings, rules)
 
     async def work(graph: Graph) -> Any:
-        return await decide_review(graph, key, decision.upper(), by=_who(by), rules=rule_set, note=note)
+        from custgraph.graph.repositories import audit_log
+        from custgraph.resolvers.audit_log import steward_events
+
+        who = _who(by)
+        decided = await decide_review(graph, key, decision.upper(), by=who, rules=rule_set, note=note)
+        events = steward_events(who, None, decided.change, review_key=key, decision=decision.upper(), note=note)
+        await audit_log.record(graph, events)
+        return decided
 
     try:
         decided = with_graph(settings, work)
@@ -165,9 +172,15 @@ def split_command(
     who = _who(by)
 
     async def work(graph: Graph) -> Any:
+        from custgraph.graph.repositories import audit_log
+        from custgraph.resolvers.audit_log import steward_events
+
         if records:
-            return await split_records(graph, customer_id, records, by=who, rules=rule_set, note=note)
-        return await split_customer(graph, customer_id, by=who, rules=rule_set, note=note)
+            change = await split_records(graph, customer_id, records, by=who, rules=rule_set, note=note)
+        else:
+            change = await split_customer(graph, customer_id, by=who, rules=rule_set, note=note)
+        await audit_log.record(graph, steward_events(who, None, change))
+        return change
 
     try:
         change = with_graph(settings, work)

@@ -91,7 +91,7 @@ OPTIONAL MATCH (c)-[:WORKS_AT]->(co:Company)
 RETURN properties(c) AS props, tags, owners, collect(DISTINCT co.key) AS companies
 """
 # bookkeeping that changes with every write and says nothing about the edit
-VOLATILE = frozenset({"updated_at", "manual_json", "name_key", "api_token"})
+VOLATILE = frozenset({"updated_at", "manual_json", "name_key", "api_token", "_lock"})
 
 
 class Runner(Protocol):
@@ -191,6 +191,25 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[d
     old, new = before or {}, after or {}
     keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
     return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
+
+
+@dataclass(frozen=True)
+class Audited:
+    """The entry an edit writes inside its own transaction: ``before`` at its start, ``write`` at its end
+    (graph/repositories/customer_writes.py). The entry holds only the values that changed."""
+
+    action: str
+    user: str
+    ip: str | None = None
+
+    async def before(self, tx: Runner, customer_id: str) -> dict[str, Any] | None:
+        return await snapshot_in(tx, customer_id)
+
+    async def write(self, tx: Runner, customer_id: str, before: dict[str, Any] | None) -> None:
+        after = await snapshot_in(tx, customer_id)
+        old, new = diff(before, after) if before is not None else (None, after)
+        entry = event(self.action, user=self.user, ip=self.ip, target=customer_id, before=old, after=new)
+        await record_in(tx, [entry])
 
 
 # ---- the queued writer for read events ---------------------------------------------------------

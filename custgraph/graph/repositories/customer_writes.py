@@ -19,6 +19,7 @@ from typing import Any
 
 from custgraph.graph.connection import Graph, Transaction
 from custgraph.graph.models import CustomerNode
+from custgraph.graph.repositories.audit_log import Audited
 
 ACCESS = """
 MATCH (c:Customer {id: $id})
@@ -154,9 +155,11 @@ async def create_customer(
     owners: Sequence[str] = (),
     channels: Sequence[str] = (),
     tags: Sequence[tuple[str, str, str]] = (),
+    audit: Audited | None = None,
 ) -> CustomerNode | None:
     """The new customer with its company (key, name), owners, channels and tags, in one transaction;
-    None when ``customer_id`` is already taken (nothing is changed then)."""
+    None when ``customer_id`` is already taken (nothing is changed then). ``audit``: the audit entry
+    written in the same transaction (so in every function here)."""
     stamp = now()
     token = uuid.uuid4().hex
 
@@ -171,6 +174,8 @@ async def create_customer(
         await _link(tx, LINK_OWNERS, customer_id, [{"key": name, "props": {}} for name in owners], by, stamp)
         await _link(tx, LINK_CHANNELS, customer_id, [{"key": name, "props": {}} for name in channels], by, stamp)
         await _link(tx, LINK_TAGS, customer_id, _tag_rows(tags), by, stamp)
+        if audit is not None:
+            await audit.write(tx, customer_id, None)
         return CustomerNode.model_validate(rows[0]["props"])
 
     return await graph.transaction(work)
@@ -191,6 +196,7 @@ async def update_customer(
     *,
     by: str,
     company: tuple[str | None, str | None] | None = None,
+    audit: Audited | None = None,
 ) -> CustomerNode:
     """Set the given properties (a None value removes the property) and, when ``company`` is given,
     point the customer at that company (key, name; no company when the key is None). One transaction.
@@ -203,6 +209,7 @@ async def update_customer(
 
     async def work(tx: Transaction) -> CustomerNode:
         rows = await tx.run(LOCK_MANUAL, id=customer_id, token=uuid.uuid4().hex)
+        before = await audit.before(tx, customer_id) if audit is not None else None
         manual = json.loads(rows[0]["manual"] or "{}") if rows else {}
         manual.update(props)
         rows = await tx.run(
@@ -215,6 +222,8 @@ async def update_customer(
             await tx.run(DROP_COMPANY, id=customer_id)
             if company[0]:
                 await _link_company(tx, customer_id, company[0], company[1], by, stamp)
+        if audit is not None:
+            await audit.write(tx, customer_id, before)
         return CustomerNode.model_validate(rows[0]["props"])
 
     return await graph.transaction(work)
@@ -233,26 +242,47 @@ def _tag_rows(tags: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
     return [{"key": key, "props": {"name": name, "dimension": dim}} for key, name, dim in tags]
 
 
-async def add_tags(graph: Graph, customer_id: str, tags: Sequence[tuple[str, str, str]], by: str) -> None:
+async def _audited(graph: Graph, customer_id: str, audit: Audited | None, query: str, **params: Any) -> list[Any]:
+    """One statement; with ``audit``, in one transaction with its audit entry (else auto-committed)."""
+    if audit is None:
+        return await graph.write(query, id=customer_id, **params)
+
+    async def work(tx: Transaction) -> list[Any]:
+        before = await audit.before(tx, customer_id)
+        rows = await tx.run(query, id=customer_id, **params)
+        await audit.write(tx, customer_id, before)
+        return rows
+
+    return await graph.transaction(work)
+
+
+async def add_tags(
+    graph: Graph, customer_id: str, tags: Sequence[tuple[str, str, str]], by: str, *, audit: Audited | None = None
+) -> None:
     """Tags as (key, name, dimension), in one statement (so one transaction)."""
     rows = _tag_rows(tags)
     if rows:
-        await graph.write(LINK_TAGS, rows=rows, id=customer_id, by=by, now=now())
+        await _audited(graph, customer_id, audit, LINK_TAGS, rows=rows, by=by, now=now())
 
 
-async def remove_tags(graph: Graph, customer_id: str, keys: Sequence[str]) -> int:
-    rows = await graph.write(UNTAG, id=customer_id, keys=list(keys))
+async def remove_tags(graph: Graph, customer_id: str, keys: Sequence[str], *, audit: Audited | None = None) -> int:
+    rows = await _audited(graph, customer_id, audit, UNTAG, keys=list(keys))
     return int(rows[0]["n"]) if rows else 0
 
 
-async def assign_owners(graph: Graph, customer_id: str, owners: Sequence[str], by: str, *, replace: bool) -> None:
+async def assign_owners(
+    graph: Graph, customer_id: str, owners: Sequence[str], by: str, *, replace: bool, audit: Audited | None = None
+) -> None:
     """Add ``owners`` (and with ``replace`` drop every other owner) in one transaction."""
     stamp = now()
 
     async def work(tx: Transaction) -> None:
+        before = await audit.before(tx, customer_id) if audit is not None else None
         if replace:
             await tx.run(DROP_OTHER_OWNERS, id=customer_id, keep=list(owners))
         await _link(tx, LINK_OWNERS, customer_id, [{"key": name, "props": {}} for name in owners], by, stamp)
+        if audit is not None:
+            await audit.write(tx, customer_id, before)
 
     await graph.transaction(work)
 
@@ -266,15 +296,17 @@ class Event:
     date: str
 
 
-async def add_interaction(graph: Graph, customer_id: str, event: Event, by: str) -> dict[str, Any]:
-    rows = await graph.write(
-        ADD_INTERACTION, id=customer_id, uid=event.uid, props=event.props, date=event.date, by=by, now=now()
+async def add_interaction(
+    graph: Graph, customer_id: str, event: Event, by: str, *, audit: Audited | None = None
+) -> dict[str, Any]:
+    rows = await _audited(
+        graph, customer_id, audit, ADD_INTERACTION, uid=event.uid, props=event.props, date=event.date, by=by, now=now()
     )
     return dict(rows[0]["props"])
 
 
 async def add_order(
-    graph: Graph, customer_id: str, event: Event, amount: float, by: str
+    graph: Graph, customer_id: str, event: Event, amount: float, by: str, *, audit: Audited | None = None
 ) -> tuple[dict[str, Any], bool] | None:
     """The order's properties and whether it was new (and so counted); None, with nothing changed, when
     another customer placed an order with this id. The check and the write are one transaction."""
@@ -286,6 +318,7 @@ async def add_order(
         placed_by = list(placed[0]["ids"]) if placed else []
         if placed_by and placed_by != [customer_id]:
             return None
+        before = await audit.before(tx, customer_id) if audit is not None else None
         rows = await tx.run(
             ADD_ORDER,
             id=customer_id,
@@ -297,6 +330,8 @@ async def add_order(
             now=stamp,
             token=token,
         )
+        if audit is not None:
+            await audit.write(tx, customer_id, before)
         return dict(rows[0]["props"]), bool(rows[0]["fresh"])
 
     return await graph.transaction(work)
