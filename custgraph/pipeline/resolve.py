@@ -105,7 +105,11 @@ async def prepare(
             if rec.fields.get(name):
                 identifiers[name].add(str(rec.fields[name]))
     pending_uids = {r.uid for r in pending}
-    existing = [to_match_record(r) for r in await repo.candidates(graph, keys, exclude=pending_uids)]
+    # the engine offers only a block's first max_block_size records; pending records stored before
+    # (changed rows, still resolved in the graph) may be among them and are dropped after the read
+    per_key = rules.clustering.max_block_size + len(pending_uids & set(previous))
+    found = await repo.candidates(graph, keys, exclude=pending_uids, per_key=per_key)
+    existing = [to_match_record(r) for r in found]
     if identifier_counts is None:
         counts = await record_repo.identifier_counts(graph, identifiers)
         # The incoming records are already linked to their identifier nodes; the engine adds the

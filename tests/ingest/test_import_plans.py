@@ -65,10 +65,10 @@ STATEMENTS: dict[str, Statement] = {
         "UNWIND $uids AS u MATCH (s:SourceRecord {uid: u}) RETURN s.uid AS uid, s.customer_id AS customer_id",
         {"uids": [UID]},
     ),
-    "candidates": lambda: (
-        "UNWIND $keys AS k MATCH (s:SourceRecord) WHERE s.`bk_full_name` = k AND s.customer_id IS NOT NULL "
-        f"RETURN {resolution.CANDIDATE_COLUMNS}",
-        {"keys": ["zhang wei"]},
+    "candidates": lambda: (resolution.candidates_statement("full_name", capped=False), {"keys": ["zhang wei"]}),
+    "candidates (oldest per key)": lambda: (
+        resolution.candidates_statement("full_name", capped=True),
+        {"keys": ["zhang wei"], "cap": 100},
     ),
     "identifier counts": lambda: (
         "UNWIND $values AS v MATCH (i:Mobile {value: v})<-[:HAS_MOBILE]-(s:SourceRecord) "

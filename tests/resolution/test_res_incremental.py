@@ -90,3 +90,57 @@ async def test_res_a_key_repeated_in_the_next_batch_is_resolved_once(clean_graph
     assert len(links) == 5
     for link in links:
         assert link["outcome"] is not None and link["cids"] == [link["sid"]], link
+
+
+def small_block_rules(cap: int):
+    """The shipped rules with blocks capped at ``cap`` records."""
+    from importlib import resources
+
+    import yaml
+
+    from custgraph.matching.rules import rules_from_dict
+
+    data = yaml.safe_load((resources.files("custgraph") / "data" / "rules.default.yaml").read_text(encoding="utf-8"))
+    data["clustering"]["max_block_size"] = cap
+    return rules_from_dict(data)
+
+
+# Sixteen people of one family name in one city, each with their own mobile: blocks (family name +
+# city) far over a cap of 3, with two true duplicates after them (same name and email; same mobile).
+GIVEN = "伟芳娜敏静丽强磊军洋"
+CROWD = [
+    {"编号": f"W{i}", "姓名": "王" + GIVEN[i % 10], "城市": "深圳", "手机": f"1371{i:02d}8{i:02d}63"} for i in range(16)
+]
+CROWD += [
+    {"编号": "W16", "姓名": "王伟", "城市": "深圳", "邮箱": "wangwei@163.com", "手机": "13911112222"},
+    {"编号": "W17", "姓名": "王伟", "城市": "深圳", "邮箱": "wangwei@163.com"},
+    {"编号": "W18", "姓名": "王芳", "城市": "深圳", "手机": "13933334444"},
+    {"编号": "W19", "姓名": "王芳", "手机": "13933334444"},
+]
+
+
+async def test_res_oversized_blocks_give_the_same_customers_one_row_at_a_time(
+    clean_graph: Graph, importer, partition
+) -> None:
+    """The graph returns only a block's oldest ``max_block_size`` records (all the engine offers):
+    one import per row, resolving against the graph, places records as one import does in memory."""
+    rules = small_block_rules(3)
+    await importer(CROWD, rule_set=rules)
+    whole = await partition()
+    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    for row in CROWD:
+        await importer([row], rule_set=rules)
+    assert await partition() == whole
+    pairs = {group for group in whole if len(group) > 1}
+    assert pairs == {frozenset({"crm|W16", "crm|W17"}), frozenset({"crm|W18", "crm|W19"})}
+
+
+async def test_res_candidates_per_key_are_the_oldest_of_the_block(clean_graph: Graph, importer) -> None:
+    from custgraph.graph.repositories.resolution import candidates
+
+    await importer(CROWD[:16], rule_set=small_block_rules(3))
+    rows = await clean_graph.read("MATCH (s:SourceRecord {uid: 'crm|W0'}) RETURN s.bk_family_city AS key")
+    keys = {"family_city": [rows[0]["key"]]}
+    everyone, oldest = await candidates(clean_graph, keys), await candidates(clean_graph, keys, per_key=3)
+    assert len(everyone) == 16
+    assert sorted(r["seq"] for r in oldest) == sorted(r["seq"] for r in everyone)[:3]

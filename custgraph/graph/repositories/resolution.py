@@ -51,22 +51,35 @@ def _revealed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def candidates_statement(rule: str, *, capped: bool) -> str:
+    """The records holding one of ``$keys`` for a blocking rule; ``capped``: the oldest ``$cap`` per key."""
+    prop = blocking_property(rule)
+    match = f"UNWIND $keys AS k MATCH (s:SourceRecord) WHERE s.`{prop}` = k AND s.customer_id IS NOT NULL "
+    if not capped:
+        return f"{match}RETURN {CANDIDATE_COLUMNS}"
+    oldest = "WITH k, s ORDER BY s.seq, s.uid WITH k, collect(s)[..$cap] AS oldest UNWIND oldest AS s "
+    return f"{match}{oldest}RETURN {CANDIDATE_COLUMNS}"
+
+
 async def candidates(
-    graph: Graph, keys: Mapping[str, Iterable[str]], exclude: Iterable[str] = ()
+    graph: Graph, keys: Mapping[str, Iterable[str]], exclude: Iterable[str] = (), *, per_key: int | None = None
 ) -> list[dict[str, Any]]:
-    """Resolved records sharing at least one blocking key value with the incoming records."""
+    """Resolved records sharing at least one blocking key value with the incoming records.
+
+    ``per_key``: only the oldest records (by ``seq``) of each key value. The engine offers a record
+    only the first ``max_block_size`` members of a block, so the rest of an oversized block (a common
+    surname in a big city) need not cross the wire: without the cap, every batch would read, decode
+    and key thousands of records the engine then ignores, and the cost per row would grow with the
+    graph. The caller adds to the cap the number of ``exclude`` uids that may sit among the oldest.
+    """
     found: dict[str, dict[str, Any]] = {}
     excluded = set(exclude)
     for rule, values in keys.items():
         vals = sorted(set(values))
         if not vals:
             continue
-        prop = blocking_property(rule)
-        rows = await graph.read(
-            f"UNWIND $keys AS k MATCH (s:SourceRecord) WHERE s.`{prop}` = k AND s.customer_id IS NOT NULL "
-            f"RETURN {CANDIDATE_COLUMNS}",
-            keys=vals,
-        )
+        statement = candidates_statement(rule, capped=per_key is not None)
+        rows = await graph.read(statement, keys=vals, cap=per_key)
         rows = _revealed([row for row in rows if row["uid"] not in excluded and row["uid"] not in found])
         for row in rows:
             if row["uid"] not in excluded:
