@@ -72,7 +72,7 @@ def header_is_sensitive(header: str) -> bool:
 # Fields holding a calendar date: they take a strptime format from a mapping profile and receive
 # the native cell value (an Excel serial number or a datetime), not its text.
 DATE_FIELDS: frozenset[str] = frozenset(
-    {"birth_date", "first_contact", "last_contact", "order_date", "interaction_date"}
+    {"birth_date", "first_contact", "last_contact", "order_date", "interaction_date", "consent_date"}
 )
 
 # --- resolution outcomes -------------------------------------------------------------------------

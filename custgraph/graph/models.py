@@ -55,6 +55,8 @@ class CustomerNode(Node):
     order_count: int | None = None
     notes: str | None = None
     consent_marketing: bool | None = None
+    consent_source: str | None = None  # the source the consent came from (an import source, or "api")
+    consent_date: str | None = None  # YYYY-MM-DD, when the source gives it
     merged_into: str | None = None
     created_at: str | None = None
     updated_at: str | None = None

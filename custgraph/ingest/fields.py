@@ -38,6 +38,7 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "tags",
     "notes",
     "consent_marketing",
+    "consent_date",  # when the customer gave (or refused) marketing consent
 )
 
 # Order and interaction rows also describe the customer they belong to, so they carry every customer

@@ -34,6 +34,8 @@ PROFILE_FIELDS = (
     "order_count",
     "notes",
     "consent_marketing",
+    "consent_source",  # set with consent_marketing by profiles.profile_of, from the same record
+    "consent_date",
 )
 
 

@@ -17,7 +17,7 @@ from custgraph.graph.repositories.search_index import MergedKeys, index_customer
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.matching.standardize import company_key
-from custgraph.matching.survivorship import golden_record
+from custgraph.matching.survivorship import survivors
 from custgraph.pipeline.golden import aggregate
 
 ORIGIN = "resolution"  # Customer.origin of the customers resolution makes
@@ -33,13 +33,29 @@ def to_match_record(row: dict[str, Any]) -> MatchRecord:
     )
 
 
+def consent_of(survived: Mapping[str, tuple[Any, str]], records: Sequence[MatchRecord]) -> dict[str, Any]:
+    """Marketing consent with its provenance: the surviving yes/no, the source of the record that said
+    it and that record's consent date (never a date from another record)."""
+    if "consent_marketing" not in survived:
+        return {"consent_marketing": None, "consent_source": None, "consent_date": None}
+    value, uid = survived["consent_marketing"]
+    record = next(r for r in records if r.uid == uid)
+    return {
+        "consent_marketing": value,
+        "consent_source": record.source,
+        "consent_date": record.fields.get("consent_date"),
+    }
+
+
 def profile_of(
     customer_id: str, records: Sequence[tuple[MatchRecord, str]], rules: Rules, manual: Mapping[str, Any]
 ) -> profile_repo.CustomerProfile:
     """The golden profile of one customer from all its records ((record, kind) pairs) and the values
     people set through the API, which win over what the records say until they change it again."""
-    golden = golden_record([r for r, _ in records], rules)
+    survived = survivors([r for r, _ in records], rules)
+    golden = {name: value for name, (value, _) in survived.items()}
     props, links = aggregate(golden, [(r.uid, kind or "customers", dict(r.fields)) for r, kind in records])
+    props.update(consent_of(survived, [r for r, _ in records]))
     # None removes a golden value that no remaining record supports any more (SET c += props)
     props["record_count"] = len(records)
     props.update(manual)

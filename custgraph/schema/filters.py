@@ -60,6 +60,9 @@ class CustomerFilterInput:
     last_interaction: DateRangeInput | None = None
     total_amount: NumberRangeInput | None = None
     order_count: NumberRangeInput | None = None
+    consent_marketing: bool | None = strawberry.field(
+        default=None, description="Consented to marketing (true) or refused it (false). Purpose marketing implies true."
+    )
 
 
 @strawberry.input(description="Sort order; ties are always broken by customer id in the same direction.")

@@ -21,7 +21,7 @@ CANONICAL_FIELDS = [
     "phone", "email", "national_id", "credit_code", "bank_card", "address", "address_number", "address_line1",
     "address_line2", "city", "region", "postal_code", "country", "industry", "channel", "owner",
     "first_contact", "last_contact", "total_amount", "order_count", "lifecycle", "tags", "notes",
-    "consent_marketing",
+    "consent_marketing", "consent_date",
     "order_id", "order_date", "amount", "product",
     "interaction_id", "interaction_date", "interaction_type", "content", "satisfaction",
 ]  # fmt: skip
@@ -30,7 +30,8 @@ CANONICAL_FIELDS = [
 def test_every_canonical_field_is_either_standardized_or_text() -> None:
     assert set(CANONICAL_FIELDS) == STANDARDIZED_FIELDS | TEXT_FIELDS
     assert not STANDARDIZED_FIELDS & TEXT_FIELDS
-    assert {"birth_date", "first_contact", "last_contact", "order_date", "interaction_date"} == DATE_FIELDS
+    dates = {"birth_date", "first_contact", "last_contact", "order_date", "interaction_date", "consent_date"}
+    assert dates == DATE_FIELDS
     assert DATE_FIELDS <= STANDARDIZED_FIELDS
 
 
