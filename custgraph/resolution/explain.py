@@ -7,6 +7,7 @@ force, so the explanation never re-scores pairs: it shows what was decided, not 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from custgraph.graph.repositories import merges as merge_repo
 from custgraph.graph.repositories import review as review_repo
 from custgraph.graph.repositories.explain import AttachedRecord, ResolvedLink
 from custgraph.graph.repositories.merges import Absorbed, MergeEventNode
+from custgraph.graph.repositories.scope import EVERYTHING, Scope
 from custgraph.matching.engine import BELOW_REVIEW_RULE, NEW_RULE
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
@@ -60,7 +62,7 @@ class CustomerExplanation:
 
 def _label(node: SourceRecordNode | None, uid: str | None) -> str:
     if node is None:
-        return uid or "?"
+        return uid or "another record"
     name = json.loads(node.fields_json or "{}").get("name")
     return f"{node.uid} ({name})" if name else node.uid
 
@@ -95,11 +97,19 @@ def _moves(link: ResolvedLink, events: dict[str, MergeEventNode]) -> str:
 
 
 def _explain_record(
-    attached: AttachedRecord, matched: dict[str, SourceRecordNode], events: dict[str, MergeEventNode]
+    attached: AttachedRecord,
+    matched: dict[str, SourceRecordNode],
+    events: dict[str, MergeEventNode],
+    scoped: bool = False,
 ) -> RecordExplanation:
     link = attached.link
     evidence = ev.informative(ev.parse(link.evidence_json))
     other = matched.get(link.matched_uid or "")
+    if scoped and link.matched_uid and other is None:
+        # the matched record now belongs to a customer outside the caller's scope: neither its uid
+        # nor its values are this customer's to show
+        evidence = [dataclasses.replace(e, value_b=None, uid_b=None) for e in evidence]
+        link = link.model_copy(update={"matched_uid": None})
     summary = _how_matched(link, _label(other, link.matched_uid), evidence) + _moves(link, events)
     return RecordExplanation(attached.record, link, evidence, other, summary)
 
@@ -114,20 +124,23 @@ def golden_fields(records: list[SourceRecordNode], rules: Rules) -> list[GoldenF
     return [GoldenField(name, str(value), policy(name), uid) for name, (value, uid) in chosen]
 
 
-async def explain_customer(graph: Graph, customer_id: str, rules: Rules) -> CustomerExplanation | None:
-    """None when no such customer; a merged-away id is explained as the customer it lives on in."""
-    customer = await customer_repo.get_customer(graph, customer_id)
+async def explain_customer(
+    graph: Graph, customer_id: str, rules: Rules, scope: Scope = EVERYTHING
+) -> CustomerExplanation | None:
+    """None when no such customer, or when ``scope`` does not see it (the two answer alike); a
+    merged-away id is explained as the customer it lives on in."""
+    customer = await customer_repo.get_customer(graph, customer_id, scope=scope)
     if customer is None:
         return None
     attached = await explain_repo.attached_records(graph, customer.id)
     matched_uids = [a.link.matched_uid for a in attached if a.link.matched_uid]
-    matched = await review_repo.records_by_uid(graph, matched_uids) if matched_uids else {}
+    matched = await review_repo.records_by_uid(graph, matched_uids, scope=scope) if matched_uids else {}
     events = await merge_repo.events_of(graph, customer.id)
     by_id = {e.id: e for e in events}
     return CustomerExplanation(
         requested_id=customer_id,
         customer_id=customer.id,
-        records=[_explain_record(a, matched, by_id) for a in attached],
+        records=[_explain_record(a, matched, by_id, not scope.everything) for a in attached],
         golden=golden_fields([a.record for a in attached], rules),
         absorbed=await merge_repo.absorbed_into(graph, customer.id),
         events=events,

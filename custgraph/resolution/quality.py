@@ -22,6 +22,7 @@ from typing import Any
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import quality as repo
+from custgraph.graph.repositories.scope import EVERYTHING, Scope
 from custgraph.pipeline.golden import PROFILE_FIELDS
 from custgraph.vocabulary import OUTCOMES
 
@@ -99,7 +100,7 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-async def _invalid_fields(graph: Graph) -> dict[str, set[str]]:
+async def _invalid_fields(graph: Graph, scope: Scope) -> dict[str, set[str]]:
     """uid -> fields whose value the import that wrote the record's current version rejected."""
     reported: dict[tuple[str, str], set[str]] = defaultdict(set)  # (run, uid) -> fields
     for run_id, source, issues in await repo.run_issues(graph):
@@ -108,7 +109,7 @@ async def _invalid_fields(graph: Graph) -> dict[str, set[str]]:
                 reported[(run_id, f"{source}|{issue['source_key']}")].add(str(issue["field"]))
     if not reported:
         return {}
-    current = await repo.record_runs(graph, [uid for _, uid in reported])
+    current = await repo.record_runs(graph, [uid for _, uid in reported], scope)
     out: dict[str, set[str]] = defaultdict(set)
     for (run_id, uid), fields in reported.items():
         if current.get(uid) == run_id:  # issues of a version since replaced no longer count
@@ -116,15 +117,15 @@ async def _invalid_fields(graph: Graph) -> dict[str, set[str]]:
     return out
 
 
-async def _failures(graph: Graph, total: int) -> tuple[list[FieldFailure], Counter[str]]:
+async def _failures(graph: Graph, total: int, scope: Scope) -> tuple[list[FieldFailure], Counter[str]]:
     missing: dict[str, set[str]] = defaultdict(set)  # field -> uids
     source_of: dict[str, str] = {}
-    for row in await repo.records_missing(graph):
+    for row in await repo.records_missing(graph, scope):
         source_of[row["uid"]] = row["source"]
         for label in row["missing"] or []:
             missing[str(label)].add(row["uid"])
     invalid: dict[str, set[str]] = defaultdict(set)
-    for uid, names in (await _invalid_fields(graph)).items():
+    for uid, names in (await _invalid_fields(graph, scope)).items():
         source_of.setdefault(uid, uid.split("|", 1)[0])
         for name in names:
             invalid[name].add(uid)
@@ -157,14 +158,14 @@ def _sources(rows: list[dict[str, Any]], incomplete: Counter[str]) -> list[Sourc
     return sorted(by_source.values(), key=lambda s: s.source)
 
 
-async def _recurring(graph: Graph) -> Recurring:
-    merges = Counter(await repo.merges_into(graph))
-    for survivor, absorbed in await repo.unmerges(graph):
+async def _recurring(graph: Graph, scope: Scope) -> Recurring:
+    merges = Counter(await repo.merges_into(graph, scope))
+    for survivor, absorbed in await repo.unmerges(graph, scope):
         merges[survivor] += len(absorbed)  # a merge a split undid still happened
     repeated = [RepeatedMerge(cid, n) for cid, n in merges.items() if n > 1]
     repeated.sort(key=lambda r: (-r.merges, r.customer_id))
-    reopened = await repo.reflagged_reviews(graph)
-    changed_by_source, top = await repo.changed_records(graph, TOP)
+    reopened = await repo.reflagged_reviews(graph, scope)
+    changed_by_source, top = await repo.changed_records(graph, TOP, scope)
     most_changed = [ChangedRecord(r["uid"], r["customer_id"], len(json.loads(r["history_json"]))) for r in top]
     most_changed.sort(key=lambda c: (-c.versions, c.uid))
     return Recurring(
@@ -177,12 +178,14 @@ async def _recurring(graph: Graph) -> Recurring:
     )
 
 
-async def quality_report(graph: Graph) -> QualityReport:
-    sources_rows = await repo.outcomes_by_source(graph)
+async def quality_report(graph: Graph, scope: Scope = EVERYTHING) -> QualityReport:
+    """The report over what ``scope`` sees: the whole graph for an admin or the CLI, a manager's
+    teams' customers and their records otherwise (graph/repositories/scope.py)."""
+    sources_rows = await repo.outcomes_by_source(graph, scope)
     total = sum(int(r["n"]) for r in sources_rows)
-    failures, incomplete = await _failures(graph, total)
+    failures, incomplete = await _failures(graph, total, scope)
     sources = _sources(sources_rows, incomplete)
-    counts = await repo.completeness(graph, PROFILE_FIELDS)
+    counts = await repo.completeness(graph, PROFILE_FIELDS, scope)
     active = counts.pop("active", 0)
     completeness = [FieldCompleteness(f, counts.get(f, 0), _share(counts.get(f, 0), active)) for f in PROFILE_FIELDS]
     return QualityReport(
@@ -192,7 +195,7 @@ async def quality_report(graph: Graph) -> QualityReport:
         field_failures=failures,
         sources=sources,
         completeness=completeness,
-        recurring=await _recurring(graph),
+        recurring=await _recurring(graph, scope),
     )
 
 

@@ -12,6 +12,7 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.models import SourceRecordNode
 from custgraph.graph.repositories import review as review_repo
 from custgraph.graph.repositories.review import ReviewItemNode
+from custgraph.graph.repositories.scope import EVERYTHING, Scope
 from custgraph.matching.scoring import FieldEvidence
 from custgraph.resolution import evidence as ev
 from custgraph.resolution.errors import InvalidRequest
@@ -68,8 +69,9 @@ def _evidence_uid(item: ReviewItemNode, records: dict[str, SourceRecordNode]) ->
     return item.uid_a if (a.seq or 0) > (b.seq or 0) else item.uid_b
 
 
-async def views(graph: Graph, items: Sequence[ReviewItemNode]) -> list[ReviewView]:
-    records = await review_repo.records_by_uid(graph, [u for i in items for u in (i.uid_a, i.uid_b)])
+async def views(graph: Graph, items: Sequence[ReviewItemNode], scope: Scope = EVERYTHING) -> list[ReviewView]:
+    uids = [u for i in items for u in (i.uid_a, i.uid_b)]
+    records = await review_repo.records_by_uid(graph, uids, scope=scope)
     return [
         ReviewView(
             item,
@@ -83,22 +85,24 @@ async def views(graph: Graph, items: Sequence[ReviewItemNode]) -> list[ReviewVie
 
 
 async def review_queue(
-    graph: Graph, *, first: int = 20, after: str | None = None, status: str | None = "open"
+    graph: Graph, *, first: int = 20, after: str | None = None, status: str | None = "open", scope: Scope = EVERYTHING
 ) -> ReviewPage:
-    """Items with ``status`` (None: all), highest score first; ``after`` is a page's end cursor."""
+    """Items with ``status`` (None: all) within ``scope`` (both records' customers), highest score
+    first; ``after`` is a page's end cursor."""
     if status is not None and status not in STATUSES:
         raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}", field="status")
     if not 1 <= first <= MAX_PAGE:
         raise InvalidRequest(f"first must be between 1 and {MAX_PAGE}", field="first")
     position = decode_cursor(after) if after else None
-    items = await review_repo.list_items(graph, status=status, first=first + 1, after=position)
+    items = await review_repo.list_items(graph, status=status, first=first + 1, after=position, scope=scope)
     has_next = len(items) > first
     items = items[:first]
-    total = await review_repo.count_items(graph, status)
+    total = await review_repo.count_items(graph, status, scope=scope)
     end = encode_cursor(items[-1]) if items else None
-    return ReviewPage(await views(graph, items), total, end, has_next)
+    return ReviewPage(await views(graph, items, scope), total, end, has_next)
 
 
-async def review_item(graph: Graph, key: str) -> ReviewView | None:
-    item = (await review_repo.get_items(graph, [key])).get(key)
-    return (await views(graph, [item]))[0] if item else None
+async def review_item(graph: Graph, key: str, scope: Scope = EVERYTHING) -> ReviewView | None:
+    """The item, or None when there is none or it is outside ``scope`` (the two answer alike)."""
+    item = (await review_repo.get_items(graph, [key], scope=scope)).get(key)
+    return (await views(graph, [item], scope))[0] if item else None

@@ -8,7 +8,9 @@ from typing import Any
 import strawberry
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories.scope import Scope
 from custgraph.resolvers.loaders import Loaders
+from custgraph.resolvers.view import View
 from custgraph.service.settings import Settings
 
 
@@ -22,20 +24,19 @@ class Context:
     gateway: bool = False  # the request came with a gateway key (resolvers/identity.py)
     request: Any = None
     ip: str | None = None
+    scope: Scope = field(init=False)  # the customers this caller sees (graph/repositories/scope.py)
+    view: View = field(init=False)  # how this caller sees personal values (resolvers/view.py)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders.create(self.graph, owner=self.scope_owner)
-
-    @property
-    def scope_owner(self) -> str | None:
-        """A rep sees only the customers they own; None means every customer."""
-        return self.user if self.role == "rep" else None
+        self.scope = Scope(self.role, self.user, tuple(self.teams))
+        self.view = View.of(self.role, self.settings.full_value_roles)
+        self.loaders = Loaders.create(self.graph, scope=self.scope)
 
     @property
     def full_values(self) -> bool:
         """Whether personal data is shown unmasked to this caller."""
-        return self.role in self.settings.full_value_roles
+        return self.view.full
 
 
 Info = strawberry.Info[Context, Any]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from custgraph.graph.models import (
     TagNode,
 )
 from custgraph.graph.repositories import customer_edges as edges
+from custgraph.graph.repositories import review as review_repo
 from custgraph.graph.repositories.customer_edges import (
     Contact,
     CustomerView,
@@ -30,7 +31,6 @@ from custgraph.resolvers import audit_log, cursors
 from custgraph.resolvers.context import Info
 from custgraph.resolvers.errors import BadRequest
 from custgraph.resolvers.loaders import Loaders
-from custgraph.resolvers.masking import CONTACT_MASKS
 
 EDGE_CURSOR = "edge"  # interactions and orders page by (date, uid), newest first
 DEFAULT_EDGE_PAGE = 20  # interactions and orders per page when `first` is not given
@@ -116,23 +116,22 @@ async def prefetch(info: Info, nodes: Sequence[CustomerNode], selections: Iterab
     parts, specs = wanted(selections, info.context.settings.max_page_size)
     if not nodes or (not parts and not specs):
         return
-    views = await edges.views(info.context.graph, [n.id for n in nodes], parts, specs)
+    views = await edges.views(info.context.graph, [n.id for n in nodes], parts, specs, scope=info.context.scope)
     for view in views.values():
         prime(info.context.loaders, view)
 
 
 async def customer_by_id(info: Info, customer_id: str) -> CustomerNode | None:
-    """The customer (following merges), or None when it does not exist or the caller may not see it.
+    """The customer (following merges), or None when it does not exist or the caller may not see it
+    (the statement itself keeps to the caller's scope: the two cases answer alike).
 
     The customer and every edge the query selects below it come in one statement (the 360° view).
     """
     context = info.context
     parts, specs = wanted(below(info.selected_fields, info.field_name), context.settings.max_page_size)
-    if context.scope_owner is not None:
-        parts |= {"owners"}
     current = customer_id
     for _ in range(MAX_MERGE_HOPS):
-        view = (await edges.views(context.graph, [current], parts, specs)).get(current)
+        view = (await edges.views(context.graph, [current], parts, specs, scope=context.scope)).get(current)
         if view is None:
             return None
         if not view.customer.merged_into:
@@ -140,8 +139,6 @@ async def customer_by_id(info: Info, customer_id: str) -> CustomerNode | None:
         current = view.customer.merged_into
     else:
         raise RuntimeError(f"merge chain from {customer_id} is longer than {MAX_MERGE_HOPS}")
-    if context.scope_owner is not None and context.scope_owner not in {o.name for o in view.owners or []}:
-        return None  # a rep sees only the customers they own
     prime(context.loaders, view)
     context.loaders.customer.prime(view.customer.id, view.customer)
     await audit_log.viewed(context, view.customer.id)
@@ -165,7 +162,38 @@ async def channels(info: Info, customer_id: str) -> list[ChannelNode]:
 
 
 async def source_records(info: Info, customer_id: str) -> list[ResolvedRecord]:
-    return await info.context.loaders.records.load(customer_id)
+    """The customer's records; what each was matched against is left out when that record now
+    belongs to a customer outside the caller's scope (its uid and values would tell of it)."""
+    found = await info.context.loaders.records.load(customer_id)
+    scope = info.context.scope
+    if scope.everything:
+        return found
+    named = {uid for r in found for uid in _compared_with(r)}
+    seen = await review_repo.records_by_uid(info.context.graph, sorted(named), scope=scope) if named else {}
+    return [_without_unseen(r, seen.keys()) for r in found]
+
+
+def _compared_with(record: ResolvedRecord) -> set[str]:
+    res = record.resolution
+    uids = {res.matched_uid} if res.matched_uid else set()
+    if isinstance(res.evidence, list):
+        uids |= {str(e["uid_b"]) for e in res.evidence if isinstance(e, dict) and e.get("uid_b")}
+    return uids
+
+
+def _without_unseen(record: ResolvedRecord, seen: Collection[str]) -> ResolvedRecord:
+    res = record.resolution
+    if _compared_with(record) <= set(seen):
+        return record
+    evidence = res.evidence
+    if isinstance(evidence, list):
+        evidence = [
+            {**e, "value_b": None, "uid_b": None} if isinstance(e, dict) and e.get("uid_b") not in seen else e
+            for e in evidence
+        ]
+    matched = res.matched_uid if res.matched_uid in seen else None
+    shown = res.model_copy(update={"evidence": evidence, "matched_uid": matched})
+    return record.model_copy(update={"resolution": shown})
 
 
 async def contacts(info: Info, node: CustomerNode) -> list[tuple[Contact, bool]]:
@@ -179,9 +207,8 @@ async def contacts(info: Info, node: CustomerNode) -> list[tuple[Contact, bool]]
         if value
     ]
     result += [(c, False) for c in found if (c.kind, c.value) not in golden]
-    if not info.context.full_values:
-        result = [(c.model_copy(update={"value": CONTACT_MASKS[c.kind](c.value)}), p) for c, p in result]
-    return result
+    view = info.context.view
+    return [(c.model_copy(update={"value": view.value(c.kind, c.value)}), p) for c, p in result]
 
 
 async def edge_page(info: Info, kind: str, customer_id: str, first: int, after: str | None) -> EdgePage:
@@ -204,7 +231,8 @@ class Related:
 
 
 async def related(info: Info, customer_id: str) -> list[Related]:
-    """Customers at the same company or sharing an identifier, that the caller may see."""
+    """Customers at the same company or sharing an identifier, within the caller's scope (the
+    related loader's statement keeps to it; the customer loader answers within it too)."""
     relations = await info.context.loaders.related.load(customer_id)
     order: list[str] = []
     grouped: dict[str, list[Relation]] = {}

@@ -1,9 +1,10 @@
 """Per-request DataLoaders: every edge of a customer is fetched for all customers of a request at once.
 
 Built in the request context (never shared between requests, so one user's cache cannot answer
-another's). Each loader is one UNWIND query (graph/repositories/customer_edges.py) and returns one
-result per key, in key order — so a list of 50 customers with tags, owners and company costs three
-queries whatever the page size.
+another's), for the caller's Scope: every loader's statement keeps only the customers the caller
+sees, so a foreign id answers like a missing one. Each loader is one UNWIND query
+(graph/repositories/customer_edges.py) and returns one result per key, in key order — so a list of
+50 customers with tags, owners and company costs three queries whatever the page size.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.models import ChannelNode, CompanyNode, CustomerNode, OwnerNode, TagNode
 from custgraph.graph.repositories import customer_edges as edges
 from custgraph.graph.repositories.customer_edges import Contact, EdgePage, PageKey, Relation, ResolvedRecord
+from custgraph.graph.repositories.scope import Scope
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -39,7 +41,7 @@ def _by_key(
 
 @dataclass
 class Loaders:
-    customer: DataLoader[str, CustomerNode | None]  # only customers the viewer may see
+    customer: DataLoader[str, CustomerNode | None]  # None: missing, or outside the caller's scope
     company: DataLoader[str, CompanyNode | None]
     tags: DataLoader[str, list[TagNode]]
     owners: DataLoader[str, list[OwnerNode]]
@@ -51,18 +53,18 @@ class Loaders:
     orders: DataLoader[PageKey, EdgePage]
 
     @classmethod
-    def create(cls, graph: Graph, *, owner: str | None = None) -> Loaders:
-        """``owner``: a rep's user name; the customer loader then answers None for others' customers."""
+    def create(cls, graph: Graph, *, scope: Scope) -> Loaders:
+        """Loaders answering only within ``scope`` (empty or None for a customer outside it)."""
 
         def loader(fn: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
             return DataLoader(load_fn=fn, max_batch_size=MAX_BATCH)
 
         def each(fetch: Callable[..., Awaitable[dict[str, Any]]], missing: Callable[[], Any], **kw: Any) -> Any:
             """A loader over one per-customer batch read (customer_edges), ``missing()`` for ids without."""
-            return loader(_by_key(partial(fetch, graph, **kw), missing))
+            return loader(_by_key(partial(fetch, graph, scope=scope, **kw), missing))
 
         return cls(
-            customer=each(edges.customers, lambda: None, owner=owner),
+            customer=each(edges.customers, lambda: None),
             company=each(edges.companies, lambda: None),
             tags=each(edges.tags, list),
             owners=each(edges.owners, list),
@@ -70,8 +72,8 @@ class Loaders:
             records=each(edges.records, list),
             contacts=each(edges.contacts, list),
             related=each(edges.related, list),
-            interactions=loader(partial(edges.interaction_pages, graph)),
-            orders=loader(partial(edges.order_pages, graph)),
+            interactions=loader(partial(edges.interaction_pages, graph, scope=scope)),
+            orders=loader(partial(edges.order_pages, graph, scope=scope)),
         )
 
     def clear(self) -> None:

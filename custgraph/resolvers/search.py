@@ -26,7 +26,7 @@ async def search(
     if len(text) > MAX_QUERY:
         raise BadRequest(f"query is limited to {MAX_QUERY} characters", argument="query")
     candidates = await search_index.candidates(
-        context.graph, query_keys(text), limit=context.settings.search_candidates, owner=context.scope_owner
+        context.graph, query_keys(text), limit=context.settings.search_candidates, scope=context.scope
     )
     ranked = scorer.rank(text, candidates, first)
     await audit.log(context, kind="search", result_count=len(ranked), query=text, purpose=purpose)

@@ -1,4 +1,5 @@
-"""Reading the search log (admins only; the permission sits on the GraphQL field)."""
+"""Reading the search log: an admin reads everyone's, a manager their team's, a rep their own
+(the statement keeps to the caller's scope, graph/repositories/scope.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ async def entries(
             raise BadRequest(f"{name} must be YYYY-MM-DD", argument=name)
     position = tuple(cursors.decode(after, LOG_CURSOR, 2)) if after else None
     filters = {"user": user, "kind": kind, "since": since, "until": until}
-    total = await repo.count_entries(context.graph, **filters)
-    found, has_next = await repo.list_entries(context.graph, first=first, after=position, **filters)  # type: ignore[arg-type]
+    total = await repo.count_entries(context.graph, scope=context.scope, **filters)
+    found, has_next = await repo.list_entries(
+        context.graph,
+        first=first,
+        scope=context.scope,
+        after=position,  # type: ignore[arg-type]
+        **filters,
+    )
     return found, [cursors.encode(LOG_CURSOR, e.at, e.id) for e in found], total, has_next

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import strawberry
 from strawberry.scalars import JSON
 
@@ -10,9 +12,9 @@ from custgraph.resolution.explain import GoldenField as GoldenFieldData
 from custgraph.resolution.explain import RecordExplanation as RecordData
 from custgraph.resolvers import review as resolve
 from custgraph.resolvers.context import Info
-from custgraph.resolvers.masking import mask_fields
 from custgraph.resolvers.permissions import IsManager
-from custgraph.schema.review import Evidence, MergeEvent, masked_value
+from custgraph.resolvers.view import View
+from custgraph.schema.review import Evidence, MergeEvent
 from custgraph.schema.source_record import SourceRecord
 
 
@@ -34,7 +36,7 @@ class RecordExplanation:
 
     @strawberry.field(description="The record's standardized fields.")
     def fields(self, info: Info) -> JSON:
-        return self.data.fields if info.context.full_values else mask_fields(self.data.fields)
+        return info.context.view.values(self.data.fields)
 
     @strawberry.field(description="matched, review or new, as resolution decided.")
     def outcome(self) -> str | None:
@@ -55,11 +57,11 @@ class RecordExplanation:
     @strawberry.field
     def matched_record(self, info: Info) -> SourceRecord | None:
         node = self.data.matched
-        return SourceRecord.from_record(node, masked=not info.context.full_values) if node else None
+        return SourceRecord.from_record(node, info.context.view) if node else None
 
     @strawberry.field(description="Per-field levels and weights; valueA is this record's value.")
     def evidence(self, info: Info) -> list[Evidence]:
-        return [Evidence.from_record(e, masked=not info.context.full_values) for e in self.data.evidence]
+        return [Evidence.from_record(e, info.context.view) for e in self.data.evidence]
 
     @strawberry.field(description="The customers it was merged away from, oldest first.")
     def moved_path(self) -> list[str]:
@@ -74,8 +76,11 @@ class RecordExplanation:
         return self.data.link.event_id
 
     @strawberry.field(description="One sentence: why this record is here.")
-    def summary(self) -> str:
-        return self.data.summary
+    def summary(self, info: Info) -> str:
+        # the sentence quotes the matched record's name: masked like the record itself
+        matched = self.data.matched
+        known = [*self.data.fields.items(), *(json.loads(matched.fields_json or "{}").items() if matched else ())]
+        return info.context.view.text(self.data.summary, known) or ""
 
 
 @strawberry.type(description="Which record a golden field's value came from, under which policy.")
@@ -86,8 +91,8 @@ class GoldenField:
     from_uid: str
 
     @classmethod
-    def from_record(cls, g: GoldenFieldData, *, masked: bool = False) -> GoldenField:
-        value = (masked_value(g.field, g.value) or g.value) if masked else g.value
+    def from_record(cls, g: GoldenFieldData, view: View) -> GoldenField:
+        value = str(view.value(g.field, g.value))
         return cls(field=g.field, value=value, policy=g.policy, from_uid=g.from_uid)
 
 
@@ -118,8 +123,7 @@ class CustomerExplanation:
 
     @strawberry.field
     def golden_fields(self, info: Info) -> list[GoldenField]:
-        masked = not info.context.full_values
-        return [GoldenField.from_record(g, masked=masked) for g in self.data.golden]
+        return [GoldenField.from_record(g, info.context.view) for g in self.data.golden]
 
     @strawberry.field
     def absorbed(self) -> list[AbsorbedCustomer]:

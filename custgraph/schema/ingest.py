@@ -11,7 +11,8 @@ from strawberry.scalars import JSON
 from custgraph.graph.repositories.runs import ImportRunNode
 from custgraph.resolvers import ingest as resolve
 from custgraph.resolvers.context import Info
-from custgraph.resolvers.permissions import MANAGERS
+from custgraph.resolvers.permissions import MANAGERS, IsManager
+from custgraph.resolvers.view import View
 from custgraph.schema.errors import PermissionDenied, ValidationError
 
 
@@ -31,7 +32,9 @@ class RowIssue:
     severity: str
 
     @classmethod
-    def from_dict(cls, data: dict) -> RowIssue:
+    def from_dict(cls, data: dict, view: View) -> RowIssue:
+        """``view``: the rejected value and any server path as the caller may see them (Context.view)."""
+        data = view.issue(data)
         return cls(
             row=int(data.get("row", 0)),
             field=str(data.get("field", "")),
@@ -65,6 +68,7 @@ IngestRecordsResult = Annotated[
 @strawberry.type(description="One `custgraph import` (or one ingestRecords call): its files, counts and issues.")
 class ImportRun:
     node: strawberry.Private[ImportRunNode]
+    view: strawberry.Private[View]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -78,9 +82,9 @@ class ImportRun:
     def kind(self) -> str:
         return self.node.kind
 
-    @strawberry.field
+    @strawberry.field(description="The files imported (their names only, unless you are an admin).")
     def files(self) -> list[str]:
-        return self.node.files
+        return [self.view.path(f) or "" for f in self.node.files]
 
     @strawberry.field(description="running, completed, failed or interrupted (killed; a later run resumed it).")
     def status(self) -> str:
@@ -100,23 +104,26 @@ class ImportRun:
 
     @strawberry.field(description="Rejected or suspicious rows (the first 5000; the report files hold all).")
     def issues(self, first: int = 100) -> list[RowIssue]:
-        return [RowIssue.from_dict(i) for i in self.node.issues[: max(0, first)]]
+        return [RowIssue.from_dict(i, self.view) for i in self.node.issues[: max(0, first)]]
 
-    @strawberry.field
+    @strawberry.field(description="The JSON report (its file name only, unless you are an admin).")
     def report_json(self) -> str | None:
-        return self.node.report_json
+        return self.view.path(self.node.report_json)
 
-    @strawberry.field
+    @strawberry.field(description="The CSV report (its file name only, unless you are an admin).")
     def report_csv(self) -> str | None:
-        return self.node.report_csv
+        return self.view.path(self.node.report_csv)
 
 
 @strawberry.type
 class ImportRunQuery:
-    @strawberry.field(description="An import run by id (the id `custgraph import` prints).")
+    @strawberry.field(
+        description="An import run by id (the id `custgraph import` prints); managers and admins.",
+        permission_classes=[IsManager],
+    )
     async def import_run(self, info: Info, id: strawberry.ID) -> ImportRun | None:  # noqa: A002
         node = await resolve.import_run(info, str(id))
-        return ImportRun(node=node) if node else None
+        return ImportRun(node=node, view=info.context.view) if node else None
 
 
 @strawberry.type
@@ -144,7 +151,7 @@ class IngestMutation:
                     uid=r.uid,
                     outcome=r.outcome,
                     customer_id=strawberry.ID(r.customer_id) if r.customer_id else None,
-                    issues=[RowIssue.from_dict(i) for i in r.issues],
+                    issues=[RowIssue.from_dict(i, info.context.view) for i in r.issues],
                 )
                 for r in results
             ],

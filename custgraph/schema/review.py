@@ -15,8 +15,8 @@ from custgraph.resolution.decide import Decided
 from custgraph.resolution.queue import ReviewPage, ReviewView
 from custgraph.resolvers import review as resolve
 from custgraph.resolvers.context import Info
-from custgraph.resolvers.masking import FIELD_MASKS, mask_name
 from custgraph.resolvers.permissions import IsManager
+from custgraph.resolvers.view import View
 from custgraph.schema.customer import Customer
 from custgraph.schema.errors import NotFoundError, PermissionDenied, ValidationError
 from custgraph.schema.source_record import SourceRecord
@@ -36,15 +36,6 @@ class ReviewStatus(Enum):
     ALL = "all"
 
 
-# evidence names matching fields, some virtual (given_name ...): mask them like the record fields
-EVIDENCE_MASKS = {**FIELD_MASKS, "given_name": FIELD_MASKS["first_name"], "full_name": mask_name}
-
-
-def masked_value(field: str, value: str | None) -> str | None:
-    mask = EVIDENCE_MASKS.get(field)
-    return mask(value) if mask is not None and value else value
-
-
 @strawberry.type(name="FieldEvidence", description="What one comparison contributed to a pair's score.")
 class Evidence:
     comparison: str
@@ -57,11 +48,9 @@ class Evidence:
     compared_with: str | None = strawberry.field(description="The record whose value is valueB, when known.")
 
     @classmethod
-    def from_record(cls, e: FieldEvidence, *, masked: bool = False) -> Evidence:
-        """``masked``: personal values shown the way the caller's role sees them elsewhere."""
-        a, b = e.value_a, e.value_b
-        if masked:
-            a, b = masked_value(e.field, a), masked_value(e.field, b)
+    def from_record(cls, e: FieldEvidence, view: View) -> Evidence:
+        """``view``: personal values shown the way the caller sees them everywhere (Context.view)."""
+        a, b = view.value(e.field, e.value_a), view.value(e.field, e.value_b)
         return cls(
             comparison=e.comparison,
             field=e.field,
@@ -171,12 +160,12 @@ class ReviewItem:
     @strawberry.field
     def record_a(self, info: Info) -> SourceRecord | None:
         node = self.view.record_a
-        return SourceRecord.from_record(node, masked=not info.context.full_values) if node else None
+        return SourceRecord.from_record(node, info.context.view) if node else None
 
     @strawberry.field
     def record_b(self, info: Info) -> SourceRecord | None:
         node = self.view.record_b
-        return SourceRecord.from_record(node, masked=not info.context.full_values) if node else None
+        return SourceRecord.from_record(node, info.context.view) if node else None
 
     @strawberry.field(description="The customer record A is in now.")
     def customer_a(self) -> str | None:
@@ -195,7 +184,7 @@ class ReviewItem:
         "was compared with (from record comparedWith). Fields neither side has are left out."
     )
     def evidence(self, info: Info) -> list[Evidence]:
-        return [Evidence.from_record(e, masked=not info.context.full_values) for e in self.view.evidence]
+        return [Evidence.from_record(e, info.context.view) for e in self.view.evidence]
 
     @strawberry.field(description="The record that was being resolved when the pair was queued.")
     def evidence_uid(self) -> str | None:

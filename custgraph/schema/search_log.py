@@ -1,4 +1,7 @@
-"""The search log (检索记录): every list, search, saved-search run and export, for admins."""
+"""The search log (检索记录): every list, search, saved-search run and export.
+
+An admin reads everyone's entries, a manager their team's, a rep their own; keywords that quote a
+mobile, email or id number are masked like those fields (resolvers/view.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from strawberry.scalars import JSON
 from custgraph.graph.repositories.search_log import SearchLogEntry as Entry
 from custgraph.resolvers import search_log as resolve
 from custgraph.resolvers.context import Info
-from custgraph.resolvers.permissions import IsAdmin
+from custgraph.resolvers.permissions import SeesCustomers
+from custgraph.resolvers.view import View
 from custgraph.schema.connections import Connection, connection
 
 
@@ -28,12 +32,12 @@ class SearchLogEntry:
     purpose: str | None
 
     @classmethod
-    def from_record(cls, entry: Entry) -> SearchLogEntry:
+    def from_record(cls, entry: Entry, view: View) -> SearchLogEntry:
         return cls(
             id=strawberry.ID(entry.id),
             kind=entry.kind,
             filter=entry.filter,
-            query=entry.query,
+            query=view.text(entry.query),
             user=entry.user,
             role=entry.role,
             ip=entry.ip,
@@ -45,7 +49,11 @@ class SearchLogEntry:
 
 @strawberry.type
 class SearchLogQuery:
-    @strawberry.field(permission_classes=[IsAdmin], description="The search log, newest first (admins only).")
+    @strawberry.field(
+        permission_classes=[SeesCustomers],
+        description="The search log, newest first: everyone's for an admin, the team's for a manager, "
+        "one's own for a rep.",
+    )
     async def search_log(
         self,
         info: Info,
@@ -60,7 +68,7 @@ class SearchLogQuery:
             info.context, first=first, after=after, user=user, kind=kind, since=since, until=until
         )
         return connection(
-            [SearchLogEntry.from_record(e) for e in found],
+            [SearchLogEntry.from_record(e, info.context.view) for e in found],
             cursors,
             total=total,
             has_next=has_next,

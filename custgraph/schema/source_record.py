@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from custgraph.graph.models import SourceRecordNode
 from custgraph.graph.repositories.customer_edges import Resolution
-from custgraph.resolvers.masking import mask_fields
+from custgraph.resolvers.view import View
 
 
 @strawberry.type(description="Why a source record belongs to its customer: the matcher's decision.")
@@ -24,12 +24,12 @@ class MatchExplanation:
     moved_from: str | None = strawberry.field(description="The customer id it belonged to before a merge.")
 
     @classmethod
-    def from_record(cls, resolution: Resolution) -> MatchExplanation:
+    def from_record(cls, resolution: Resolution, view: View) -> MatchExplanation:
         return cls(
             score=resolution.score,
             rule=resolution.rule,
             outcome=resolution.outcome,
-            evidence=resolution.evidence,
+            evidence=view.evidence(resolution.evidence),  # compared values, masked like the fields
             matched_uid=resolution.matched_uid,
             resolved_at=resolution.at,
             moved_from=resolution.moved_from,
@@ -39,8 +39,8 @@ class MatchExplanation:
 @strawberry.type(description="One row from one source, never deleted; the provenance of a customer's data.")
 class SourceRecord:
     node: strawberry.Private[SourceRecordNode]
+    view: strawberry.Private[View]
     resolution_: strawberry.Private[Resolution | None] = None
-    masked: strawberry.Private[bool] = False
 
     @strawberry.field(description="Source name and source key joined by '|'.")
     def uid(self) -> str:
@@ -68,7 +68,7 @@ class SourceRecord:
 
     @strawberry.field(description="How the record was matched to its customer, when it was resolved.")
     def resolution(self) -> MatchExplanation | None:
-        return MatchExplanation.from_record(self.resolution_) if self.resolution_ else None
+        return MatchExplanation.from_record(self.resolution_, self.view) if self.resolution_ else None
 
     @strawberry.field(description="Standardized canonical fields (personal ones masked for some roles).")
     def fields(self) -> JSON:
@@ -83,11 +83,9 @@ class SourceRecord:
         return self._json(self.node.extra_json)
 
     def _json(self, text: str) -> Any:
-        values = json.loads(text)
-        return mask_fields(values) if self.masked and isinstance(values, dict) else values
+        return self.view.values(json.loads(text))
 
     @classmethod
-    def from_record(
-        cls, node: SourceRecordNode, resolution: Resolution | None = None, *, masked: bool = False
-    ) -> SourceRecord:
-        return cls(node=node, resolution_=resolution, masked=masked)
+    def from_record(cls, node: SourceRecordNode, view: View, resolution: Resolution | None = None) -> SourceRecord:
+        """``view``: how the caller sees personal values (Context.view)."""
+        return cls(node=node, view=view, resolution_=resolution)

@@ -3,6 +3,10 @@
 These back the per-request DataLoaders (resolvers/loaders.py): a page of 50 customers asking for
 their tags, owners and company costs three queries, not 150. Every function answers for all the
 ids it is given, as a dict keyed by customer id; ids without edges are simply absent.
+
+Every statement starts at the customers by id and keeps only those the caller's ``Scope`` sees
+(graph/repositories/scope.py): an id outside it answers exactly like a missing id, and a related
+customer outside it is never listed, nor counted towards a shared identifier.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from custgraph.graph.models import (
     SourceRecordNode,
     TagNode,
 )
+from custgraph.graph.repositories.scope import Scope
 from custgraph.vocabulary import IDENTIFIERS
 
 IDENTIFIER_RELS = tuple(identifier.rel for identifier in IDENTIFIERS)
@@ -34,25 +39,15 @@ _ANY_CONTACT = "|".join(CONTACT_RELS)
 RELATED_CAP = 50  # related customers listed per reason
 HUB_SIZE = 10  # an identifier shared by more customers than this is a switchboard or placeholder
 
-CUSTOMERS = """
-UNWIND $ids AS id
-MATCH (c:Customer {id: id})
-RETURN id, properties(c) AS props
-"""
+# The customers asked for that the scope sees; ``{scope}`` is Scope.predicate over ``c``.
+IN_SCOPE = "UNWIND $ids AS id MATCH (c:Customer {{id: id}}) WHERE {scope} "
 
-OWNED_CUSTOMERS = """
-UNWIND $ids AS id
-MATCH (c:Customer {id: id})-[:OWNED_BY]->(:Owner {name: $owner})
-RETURN DISTINCT id, properties(c) AS props
-"""
+CUSTOMERS = IN_SCOPE + "RETURN id, properties(c) AS props"
 
 
 def _neighbours(rel: str, label: str, order: str) -> str:
     # rel, label and order are constants of this module
-    return (
-        f"UNWIND $ids AS id MATCH (:Customer {{id: id}})-[:{rel}]->(n:{label}) "
-        f"RETURN id, properties(n) AS props ORDER BY id, n.{order}"
-    )
+    return IN_SCOPE + f"MATCH (c)-[:{rel}]->(n:{label}) RETURN id, properties(n) AS props ORDER BY id, n.{order}"
 
 
 COMPANIES = _neighbours("WORKS_AT", "Company", "key")
@@ -62,40 +57,56 @@ CHANNELS = _neighbours("CAME_FROM", "Channel", "name")
 
 # Every pattern here starts at the Customer id index: written the other way round, ArcadeDB's planner
 # starts from all SourceRecords (700 ms instead of 2 ms at 100k customers, benchmarks/api.py).
-RECORDS = """
-UNWIND $ids AS id
-MATCH (:Customer {id: id})<-[r:RESOLVED_TO]-(s:SourceRecord)
+RECORDS = (
+    IN_SCOPE
+    + """
+MATCH (c)<-[r:RESOLVED_TO]-(s:SourceRecord)
 RETURN id, properties(s) AS props, properties(r) AS rel
 ORDER BY id, s.source, s.source_key
 """
+)
 
-CONTACTS = f"""
-UNWIND $ids AS id
-MATCH (:Customer {{id: id}})<-[:RESOLVED_TO]-(s:SourceRecord)-[h:{_ANY_CONTACT}]->(i)
+CONTACTS = (
+    IN_SCOPE
+    + f"""
+MATCH (c)<-[:RESOLVED_TO]-(s:SourceRecord)-[h:{_ANY_CONTACT}]->(i)
 RETURN id, type(h) AS rel, i.value AS value, collect(DISTINCT s.source) AS sources
 ORDER BY id, rel, value
 """
+)
 
-RELATED_BY_COMPANY = """
-UNWIND $ids AS id
-MATCH (:Customer {id: id})-[:WORKS_AT]->(co:Company)<-[:WORKS_AT]-(o:Customer)
-WHERE o.id <> id AND o.merged_into IS NULL
+# The other customers are kept only when the scope sees them too (``{other}``: the predicate over
+# ``o``), before they are counted: a rep learns nothing of a customer they may not see.
+RELATED_BY_COMPANY = (
+    IN_SCOPE
+    + """
+MATCH (c)-[:WORKS_AT]->(co:Company)<-[:WORKS_AT]-(o:Customer)
+WHERE o.id <> id AND o.merged_into IS NULL AND {other}
 WITH id, co, o ORDER BY o.id
 WITH id, co, collect(o.id) AS others
 RETURN id, co.key AS key, co.name AS name, others[0..$cap] AS others
 """
+)
 
-RELATED_BY_IDENTIFIER = f"""
-UNWIND $ids AS id
-MATCH (:Customer {{id: id}})<-[:RESOLVED_TO]-(s:SourceRecord)
-      -[h:{_ANY_IDENTIFIER}]->(i)
+RELATED_BY_IDENTIFIER = (
+    IN_SCOPE
+    + f"""
+MATCH (c)<-[:RESOLVED_TO]-(s:SourceRecord)-[h:{_ANY_IDENTIFIER}]->(i)
 MATCH (i)<-[h2]-(s2:SourceRecord)
 WHERE type(h2) = type(h) AND s2.customer_id IS NOT NULL AND s2.customer_id <> id
-WITH id, type(h) AS rel, i.value AS value, collect(DISTINCT s2.customer_id) AS others
+MATCH (o:Customer {{{{id: s2.customer_id}}}}) WHERE {{other}}
+WITH id, type(h) AS rel, i.value AS value, collect(DISTINCT o.id) AS others
 WHERE size(others) <= $hub
 RETURN id, rel, value, others
 ORDER BY id, rel, value
 """
+)
+
+
+async def _read(graph: Graph, query: str, scope: Scope, **params: Any) -> list[dict[str, Any]]:
+    """Run one of the statements above with the caller's scope filled in."""
+    text = query.format(scope=scope.predicate("c"), other=scope.predicate("o"))
+    return await graph.read(text, **params, **scope.params())
 
 
 def _page_query(rel: str, label: str, date_prop: str) -> str:
@@ -105,7 +116,7 @@ def _page_query(rel: str, label: str, date_prop: str) -> str:
     list comprehension so that one statement serves keys with different cursors.
     """
     return (
-        f"UNWIND $keys AS k MATCH (:Customer {{id: k.id}})-[:{rel}]->(x:{label}) "
+        f"UNWIND $keys AS k MATCH (c:Customer {{{{id: k.id}}}}) WHERE {{scope}} MATCH (c)-[:{rel}]->(x:{label}) "
         f"WITH k, x, coalesce(x.{date_prop}, '') AS d ORDER BY d DESC, x.uid DESC "
         "WITH k, collect({d: d, uid: x.uid, props: properties(x)}) AS items "
         "RETURN k.idx AS idx, size(items) AS total, "
@@ -163,39 +174,36 @@ class EdgePage(BaseModel):
     has_next: bool
 
 
-async def customers(graph: Graph, ids: Sequence[str], owner: str | None = None) -> dict[str, CustomerNode]:
-    """Customers by id; with ``owner``, only those that owner owns (a rep's view)."""
-    if owner is None:
-        rows = await graph.read(CUSTOMERS, ids=list(ids))
-    else:
-        rows = await graph.read(OWNED_CUSTOMERS, ids=list(ids), owner=owner)
+async def customers(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str, CustomerNode]:
+    """The customers by id that ``scope`` sees."""
+    rows = await _read(graph, CUSTOMERS, scope, ids=list(ids))
     return {row["id"]: CustomerNode.model_validate(row["props"]) for row in rows}
 
 
-async def _grouped(graph: Graph, query: str, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+async def _grouped(graph: Graph, query: str, ids: Sequence[str], scope: Scope) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in await graph.read(query, ids=list(ids)):
+    for row in await _read(graph, query, scope, ids=list(ids)):
         grouped[row["id"]].append(row["props"])
     return grouped
 
 
-async def companies(graph: Graph, ids: Sequence[str]) -> dict[str, CompanyNode]:
-    grouped = await _grouped(graph, COMPANIES, ids)
+async def companies(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str, CompanyNode]:
+    grouped = await _grouped(graph, COMPANIES, ids, scope)
     return {cid: CompanyNode.model_validate(props[0]) for cid, props in grouped.items()}
 
 
-async def tags(graph: Graph, ids: Sequence[str]) -> dict[str, list[TagNode]]:
-    grouped = await _grouped(graph, TAGS, ids)
+async def tags(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str, list[TagNode]]:
+    grouped = await _grouped(graph, TAGS, ids, scope)
     return {cid: [TagNode.model_validate(p) for p in props] for cid, props in grouped.items()}
 
 
-async def owners(graph: Graph, ids: Sequence[str]) -> dict[str, list[OwnerNode]]:
-    grouped = await _grouped(graph, OWNERS, ids)
+async def owners(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str, list[OwnerNode]]:
+    grouped = await _grouped(graph, OWNERS, ids, scope)
     return {cid: [OwnerNode.model_validate(p) for p in props] for cid, props in grouped.items()}
 
 
-async def channels(graph: Graph, ids: Sequence[str]) -> dict[str, list[ChannelNode]]:
-    grouped = await _grouped(graph, CHANNELS, ids)
+async def channels(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str, list[ChannelNode]]:
+    grouped = await _grouped(graph, CHANNELS, ids, scope)
     return {cid: [ChannelNode.model_validate(p) for p in props] for cid, props in grouped.items()}
 
 
@@ -226,18 +234,18 @@ def _resolution(record: dict[str, Any], edge: dict[str, Any]) -> Resolution:
     )
 
 
-async def records(graph: Graph, ids: Sequence[str]) -> dict[str, list[ResolvedRecord]]:
+async def records(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str, list[ResolvedRecord]]:
     grouped: dict[str, list[ResolvedRecord]] = defaultdict(list)
-    for row in await graph.read(RECORDS, ids=list(ids)):
+    for row in await _read(graph, RECORDS, scope, ids=list(ids)):
         record = SourceRecordNode.model_validate(row["props"])
         resolution = _resolution(row["props"], row["rel"] or {})
         grouped[row["id"]].append(ResolvedRecord(record=record, resolution=resolution))
     return grouped
 
 
-async def contacts(graph: Graph, ids: Sequence[str]) -> dict[str, list[Contact]]:
+async def contacts(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str, list[Contact]]:
     grouped: dict[str, list[Contact]] = defaultdict(list)
-    for row in await graph.read(CONTACTS, ids=list(ids)):
+    for row in await _read(graph, CONTACTS, scope, ids=list(ids)):
         grouped[row["id"]].append(
             Contact(kind=CONTACT_RELS[row["rel"]], value=row["value"], sources=sorted(row["sources"]))
         )
@@ -248,13 +256,14 @@ def _kind(rel: str) -> str:
     return rel.removeprefix("HAS_").lower()
 
 
-async def related(graph: Graph, ids: Sequence[str]) -> dict[str, list[Relation]]:
-    """Other customers at the same company or sharing an identifier (hubs left out), per customer."""
+async def related(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str, list[Relation]]:
+    """Other customers at the same company or sharing an identifier (hubs left out), per customer;
+    both ends within ``scope``."""
     grouped: dict[str, list[Relation]] = defaultdict(list)
-    for row in await graph.read(RELATED_BY_COMPANY, ids=list(ids), cap=RELATED_CAP):
+    for row in await _read(graph, RELATED_BY_COMPANY, scope, ids=list(ids), cap=RELATED_CAP):
         value = row["name"] or row["key"]
         grouped[row["id"]] += [Relation(customer_id=o, kind="company", value=value) for o in row["others"]]
-    for row in await graph.read(RELATED_BY_IDENTIFIER, ids=list(ids), hub=HUB_SIZE):
+    for row in await _read(graph, RELATED_BY_IDENTIFIER, scope, ids=list(ids), hub=HUB_SIZE):
         grouped[row["id"]] += [
             Relation(customer_id=o, kind=_kind(row["rel"]), value=row["value"]) for o in row["others"]
         ]
@@ -268,8 +277,8 @@ def _page_keys(keys: Sequence[PageKey]) -> list[dict[str, Any]]:
     return rows
 
 
-async def _pages(graph: Graph, query: str, keys: Sequence[PageKey]) -> list[EdgePage]:
-    found = {row["idx"]: row for row in await graph.read(query, keys=_page_keys(keys))}
+async def _pages(graph: Graph, query: str, keys: Sequence[PageKey], scope: Scope) -> list[EdgePage]:
+    found = {row["idx"]: row for row in await _read(graph, query, scope, keys=_page_keys(keys))}
     pages = []
     for i, key in enumerate(keys):
         row = found.get(i)
@@ -288,14 +297,14 @@ async def _pages(graph: Graph, query: str, keys: Sequence[PageKey]) -> list[Edge
     return pages
 
 
-async def interaction_pages(graph: Graph, keys: Sequence[PageKey]) -> list[EdgePage]:
+async def interaction_pages(graph: Graph, keys: Sequence[PageKey], *, scope: Scope) -> list[EdgePage]:
     """One page of interactions per key, in key order (newest first)."""
-    return await _pages(graph, INTERACTIONS, keys)
+    return await _pages(graph, INTERACTIONS, keys, scope)
 
 
-async def order_pages(graph: Graph, keys: Sequence[PageKey]) -> list[EdgePage]:
+async def order_pages(graph: Graph, keys: Sequence[PageKey], *, scope: Scope) -> list[EdgePage]:
     """One page of orders per key, in key order (newest first)."""
-    return await _pages(graph, ORDERS, keys)
+    return await _pages(graph, ORDERS, keys, scope)
 
 
 # --- the 360° view: a customer and every edge a request asks for, in one statement -------------------
@@ -361,8 +370,11 @@ def _view_page(index: int, spec: PageSpec) -> tuple[str, str]:
     )
 
 
-def view_query(parts: frozenset[str], specs: Sequence[PageSpec]) -> str:
-    """The statement for these parts and pages (parts and kinds are checked against this module's)."""
+def view_query(parts: frozenset[str], specs: Sequence[PageSpec], scope: Scope) -> str:
+    """The statement for these parts and pages (parts and kinds are checked against this module's).
+
+    A merged-away customer comes as it is whatever the scope (the caller follows ``merged_into`` to
+    the survivor, which the scope then decides); a live one only within the scope."""
     unknown = parts - VIEW_LISTS.keys() | {s.kind for s in specs} - VIEW_PAGES.keys()
     if unknown:
         raise ValueError(f"not parts of a customer view: {sorted(unknown)}")
@@ -373,7 +385,10 @@ def view_query(parts: frozenset[str], specs: Sequence[PageSpec]) -> str:
     projected = ", ".join(expr if expr == name else f"{expr} AS {name}" for name, expr in columns.items())
     # one row holding every view: ArcadeDB's Bolt server spends about 0.1 ms per streamed record
     fields = ", ".join(f"{name}: {name}" for name in columns)
-    return f"UNWIND $ids AS id MATCH (c:Customer {{id: id}}) WITH {projected} RETURN collect({{{fields}}}) AS views"
+    return (
+        f"UNWIND $ids AS id MATCH (c:Customer {{id: id}}) WHERE c.merged_into IS NOT NULL OR {scope.predicate('c')} "
+        f"WITH {projected} RETURN collect({{{fields}}}) AS views"
+    )
 
 
 def _view_params(specs: Sequence[PageSpec]) -> dict[str, Any]:
@@ -436,11 +451,13 @@ def _view_of(row: dict[str, Any], parts: frozenset[str], specs: Sequence[PageSpe
 
 
 async def views(
-    graph: Graph, ids: Sequence[str], parts: Collection[str] = (), specs: Sequence[PageSpec] = ()
+    graph: Graph, ids: Sequence[str], parts: Collection[str] = (), specs: Sequence[PageSpec] = (), *, scope: Scope
 ) -> dict[str, CustomerView]:
-    """Customers by id (merged-away ones as they are) with the asked parts and pages, in one statement."""
+    """Customers by id (merged-away ones as they are, live ones within ``scope``) with the asked parts
+    and pages, in one statement."""
     asked = frozenset(parts)
     unique = list(dict.fromkeys(specs))
-    rows = await graph.read_values(view_query(asked, unique), ids=list(ids), **_view_params(unique))
+    query = view_query(asked, unique, scope)
+    rows = await graph.read_values(query, ids=list(ids), **_view_params(unique), **scope.params())
     found = rows[0]["views"] if rows else []
     return {row["id"]: _view_of(row, asked, unique) for row in found}

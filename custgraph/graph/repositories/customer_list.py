@@ -24,6 +24,7 @@ from custgraph.graph.repositories.customer_filter import (
     CustomerOrder,
     build,
 )
+from custgraph.graph.repositories.scope import REP, Scope
 
 TAG_DEGREES = "UNWIND $keys AS k MATCH (t:Tag {key: k}) RETURN k AS key, COUNT { (t)<-[:TAGGED]-() } AS n"
 EXPORT_PAGE = 500
@@ -69,21 +70,24 @@ async def _tag_degrees(graph: Graph, keys: list[str]) -> dict[str, int]:
     return known
 
 
-async def prepare(graph: Graph, flt: CustomerFilter, *, scope_owner: str | None = None) -> Clause | None:
-    """The filter as Cypher, or None when nothing can match (a required tag does not exist).
+async def prepare(graph: Graph, flt: CustomerFilter, *, scope: Scope) -> Clause | None:
+    """The filter as Cypher over the customers ``scope`` sees, or None when nothing can match (a
+    required tag does not exist, or the scope sees no customer).
 
     A filter on required tags starts from the rarest of them, so the MATCH walks the fewest edges, and
-    checks the others rarest first.
+    checks the others rarest first. A rep's list always starts at their own Owner node.
     """
-    if scope_owner is not None:
-        return build(flt, scope_owner=scope_owner)
+    if scope.nothing:
+        return None
+    if scope.role == REP:
+        return build(flt, scope=scope)
     keys = sorted(set(flt.tags.all)) if flt.tags else []
     if not keys:
-        return build(flt)
+        return build(flt, scope=scope)
     sizes = await _tag_degrees(graph, keys)
     if len(sizes) < len(keys):
         return None
-    return build(flt, anchor_tag=min(keys, key=lambda k: (sizes[k], k)), tag_sizes=sizes)
+    return build(flt, scope=scope, anchor_tag=min(keys, key=lambda k: (sizes[k], k)), tag_sizes=sizes)
 
 
 # Counting every live customer scanned the label reading merged_into (0.3-0.6 s at 100k customers);

@@ -51,9 +51,13 @@ def _props(run: ImportRunNode) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+ENCODED = ("files_json", "counts_json", "issues_json")
+
+
 def _from_props(props: dict[str, Any]) -> ImportRunNode:
     return ImportRunNode(
-        **{k: v for k, v in props.items() if k in ImportRunNode.model_fields and not k.endswith("_json")},
+        # report_json is a path, not JSON: only the three encoded properties are decoded here
+        **{k: v for k, v in props.items() if k in ImportRunNode.model_fields and k not in ENCODED},
         files=json.loads(props.get("files_json") or "[]"),
         counts=json.loads(props.get("counts_json") or "{}"),
         issues=json.loads(crypto.current().reveal_json(props.get("issues_json")) or "[]"),

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories.scope import Scope
 from custgraph.search.keys import customer_keys
 
 INDEX_BATCH = 500  # customers per write: ~25 keys each keeps a transaction near 10k MERGEs
@@ -66,13 +67,15 @@ WITH c WHERE c.merged_into IS NULL
 RETURN collect(properties(c)) AS candidates
 """
 
-OWNED_CANDIDATES = """
+# Within a caller's scope (``{scope}``: graph/repositories/scope.py), checked before the cap, so a
+# common key still yields the caller's own customers.
+SCOPED_CANDIDATES = """
 UNWIND $keys AS key
-WITH key, COLLECT {
-  MATCH (:SearchKey {key: key})<-[:HAS_KEY]-(c:Customer)
-  WHERE EXISTS { MATCH (c)-[:OWNED_BY]->(:Owner {name: $owner}) }
+WITH key, COLLECT {{
+  MATCH (:SearchKey {{key: key}})<-[:HAS_KEY]-(c:Customer)
+  WHERE {scope}
   RETURN c LIMIT $cap
-} AS found
+}} AS found
 UNWIND found AS c
 WITH c, count(*) AS hits ORDER BY hits DESC LIMIT $limit
 WITH c WHERE c.merged_into IS NULL
@@ -133,18 +136,14 @@ async def index_customers(graph: Graph, customer_ids: Iterable[str]) -> int:
     return linked
 
 
-async def candidates(
-    graph: Graph, keys: Iterable[str], *, limit: int, owner: str | None = None
-) -> list[dict[str, Any]]:
-    """Customers (properties) sharing the most keys with a query, at most ``limit``.
-
-    ``owner`` restricts the candidates to that owner's customers (a rep's scope).
-    """
+async def candidates(graph: Graph, keys: Iterable[str], *, limit: int, scope: Scope) -> list[dict[str, Any]]:
+    """Customers (properties) sharing the most keys with a query, at most ``limit``, within ``scope``."""
     wanted = sorted(set(keys))
-    if not wanted:
+    if not wanted or scope.nothing:
         return []
-    if owner is None:
+    if scope.everything:
         rows = await graph.read_values(CANDIDATES, keys=wanted, limit=limit, cap=KEY_CAP)
     else:
-        rows = await graph.read_values(OWNED_CANDIDATES, keys=wanted, limit=limit, cap=KEY_CAP, owner=owner)
+        query = SCOPED_CANDIDATES.format(scope=scope.predicate("c"))
+        rows = await graph.read_values(query, keys=wanted, limit=limit, cap=KEY_CAP, **scope.params())
     return list(rows[0]["candidates"]) if rows else []

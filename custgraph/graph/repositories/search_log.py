@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from custgraph.graph.connection import RETRYABLE, Graph
+from custgraph.graph.repositories.scope import Scope
 
 PREFIX = "RX"
 LOG_ATTEMPTS = 12
@@ -175,23 +176,27 @@ def _writer(graph: Graph) -> _LogWriter:
     return writer
 
 
-def _where(filters: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _where(filters: dict[str, Any], scope: Scope) -> tuple[str, dict[str, Any]]:
     params = {k: v for k, v in filters.items() if k in CONDITIONS and v is not None}
     conditions = [CONDITIONS[k] for k in sorted(params)]
+    if not scope.everything:  # a manager reads the team's entries, a rep their own
+        conditions.append(scope.users_predicate("l.user"))
+        params.update(scope.params())
     return (f"WHERE {' AND '.join(conditions)} " if conditions else ""), params
 
 
-async def count_entries(graph: Graph, **filters: Any) -> int:
-    where, params = _where(filters)
+async def count_entries(graph: Graph, *, scope: Scope, **filters: Any) -> int:
+    where, params = _where(filters, scope)
     rows = await graph.read(f"MATCH (l:SearchLog) {where}RETURN count(l) AS n", **params)
     return int(rows[0]["n"]) if rows else 0
 
 
 async def list_entries(
-    graph: Graph, *, first: int, after: tuple[str, str] | None = None, **filters: Any
+    graph: Graph, *, first: int, scope: Scope, after: tuple[str, str] | None = None, **filters: Any
 ) -> tuple[list[SearchLogEntry], bool]:
-    """Newest first; ``after`` is the (at, id) of the last entry already seen. Returns (entries, has_next)."""
-    where, params = _where(filters)
+    """Newest first, the entries of the users ``scope`` sees; ``after`` is the (at, id) of the last
+    entry already seen. Returns (entries, has_next)."""
+    where, params = _where(filters, scope)
     query = f"MATCH (l:SearchLog) {where}"
     if after is not None:
         query += "AND " if where else "WHERE "
