@@ -50,6 +50,7 @@ FIELD_MAX_LENGTH: dict[str, int] = {
     "tags": 500,  # a list of tags in one cell
     "notes": 2000,
     "consent_marketing": 20,
+    "consent_date": 40,
     # orders and interactions
     "customer_key": 100,
     "order_id": 100,
