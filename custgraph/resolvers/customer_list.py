@@ -37,6 +37,21 @@ def check_purpose(purpose: str | None) -> str | None:
     return purpose.strip() or None
 
 
+def is_marketing(purpose: str | None) -> bool:
+    """A marketing use: purpose ``marketing``, or ``marketing:CAMPAIGN`` (any case). The keyword is the
+    contract with portals; a free-text purpose such as 营销推送 is only logged."""
+    if not purpose:
+        return False
+    text = purpose.strip().lower()
+    return text == "marketing" or text.startswith("marketing:")
+
+
+def for_purpose(flt: CustomerFilter, purpose: str | None) -> CustomerFilter:
+    """The filter a run with this purpose may use: a marketing run holds only consenting customers,
+    whatever its filter says (the condition is added in the Cypher, so counts agree)."""
+    return flt.model_copy(update={"consent_marketing": True}) if is_marketing(purpose) else flt
+
+
 async def list_customers(
     context: Context,
     flt: CustomerFilter,
@@ -50,13 +65,14 @@ async def list_customers(
     """One page of the customers the caller may see, plus the total; the call is logged."""
     first = cursors.check_first(first, context.settings.max_page_size)
     purpose = check_purpose(purpose)
+    flt = for_purpose(flt, purpose)
     kind_of_cursor = cursor_kind(order)
     position = None
     if after:
         value, cid = cursors.decode(after, kind_of_cursor, 2)
         position = repo.Position(value=value, id=str(cid))
     graph = context.graph
-    clause = await repo.prepare(graph, flt, scope_owner=context.scope_owner)
+    clause = await repo.prepare(graph, flt, scope=context.scope)
     page = await repo.page_with_total(graph, clause, order, first=first, after=position)
     total = page.total or 0
     log_id = await audit.log(context, kind=kind, result_count=total, filter=flt.to_json_dict(), purpose=purpose)

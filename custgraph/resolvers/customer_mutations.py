@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -16,8 +18,10 @@ from custgraph.graph.models import CustomerNode
 from custgraph.graph.repositories import customer_writes as writes
 from custgraph.graph.repositories import customers as customers_repo
 from custgraph.graph.repositories.resolution import CUSTOMER_DIGITS, CUSTOMER_PREFIX, allocate_customer_ids
+from custgraph.graph.repositories.scope import EVERYTHING
 from custgraph.graph.repositories.search_index import index_customers
 from custgraph.matching.standardize import company_key, name_key
+from custgraph.resolvers import audit_log
 from custgraph.resolvers.context import Context
 from custgraph.resolvers.inputs import (
     CreateCustomerInput,
@@ -50,14 +54,30 @@ def _props(values: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+def _with_consent(context: Context, values: dict[str, Any]) -> dict[str, Any]:
+    """Consent set over the API records where it came from and when (today, the business's day);
+    clearing it clears both."""
+    if "consent_marketing" not in values:
+        return values
+    given = values["consent_marketing"] is not None
+    today = datetime.now(ZoneInfo(context.settings.timezone)).date().isoformat()
+    return {**values, "consent_source": "api" if given else None, "consent_date": today if given else None}
+
+
 async def _editable(context: Context, customer_id: str) -> CustomerNode | NotFoundError | PermissionDenied:
-    """The customer (following merges) if the caller may edit it."""
-    node = await customers_repo.get_customer(context.graph, customer_id)
+    """The customer (following merges) if the caller may edit it.
+
+    Read within the caller's scope: a customer a rep does not own (or outside a manager's teams)
+    answers NotFound exactly like a missing id, so a refusal never tells that it exists.
+    """
+    if context.scope.nothing:
+        return PermissionDenied(message="auditors read the audit log only")
+    node = await customers_repo.get_customer(context.graph, customer_id, scope=context.scope)
     access = await writes.access(context.graph, node.id) if node else None
     if node is None or access is None:
         return NotFoundError(message=f"no customer {customer_id}", id=customer_id)
-    if not may_edit(context, access.owners):
-        return PermissionDenied(message="reps may only change the customers they own")
+    if not may_edit(context, access.owners):  # the scope already decided; kept as a second lock
+        return NotFoundError(message=f"no customer {customer_id}", id=customer_id)
     return node
 
 
@@ -66,7 +86,9 @@ async def _after_write(context: Context, customer_id: str, *, reindex: bool = Fa
     context.loaders.clear()
     if reindex:
         await index_customers(context.graph, [customer_id])
-    node = await customers_repo.get_customer(context.graph, customer_id)
+    # the write's own result, for a caller who was allowed to make it (a manager may just have given
+    # the customer to an owner outside the team)
+    node = await customers_repo.get_customer(context.graph, customer_id, scope=EVERYTHING)
     assert node is not None, customer_id
     return node
 
@@ -76,12 +98,15 @@ async def create_customer(context: Context, data: dict[str, Any]) -> CustomerNod
     if isinstance(valid, ValidationError):
         return valid
     owners = sorted(set(valid.owners))
+    if context.scope.nothing:
+        return PermissionDenied(message="auditors read the audit log only")
     if context.role not in MANAGERS:
         if owners and owners != [context.user]:
             return PermissionDenied(message="reps may only create customers they own themselves")
         owners = [context.user]  # a rep's new customer is theirs, or they could not see it
     graph, by = context.graph, context.user
     props = _props({k: v for k, v in valid.model_dump(exclude=PROFILE_ONLY).items() if v is not None})
+    props = _with_consent(context, props)
     company = (company_key(valid.company), valid.company) if valid.company else None
     channels = sorted(set(valid.channels))
     tags = [(t.key, t.name, t.dimension) for t in valid.tags]
@@ -89,7 +114,15 @@ async def create_customer(context: Context, data: dict[str, Any]) -> CustomerNod
     async def create(customer_id: str) -> CustomerNode | None:
         # the customer and its edges in one transaction
         return await writes.create_customer(
-            graph, customer_id, props, by=by, company=company, owners=owners, channels=channels, tags=tags
+            graph,
+            customer_id,
+            props,
+            by=by,
+            company=company,
+            owners=owners,
+            channels=channels,
+            tags=tags,
+            audit=audit_log.audited(context, "create"),
         )
 
     (customer_id,) = await allocate_customer_ids(graph, 1)
@@ -122,7 +155,7 @@ async def update_customer(context: Context, customer_id: str, data: dict[str, An
     valid = _validate(UpdateCustomerInput, data)
     if isinstance(valid, ValidationError):
         return valid
-    sent = valid.model_dump(include=valid.model_fields_set)
+    sent = _with_consent(context, valid.model_dump(include=valid.model_fields_set))
     if "name" in sent and not sent["name"]:
         return ValidationError.single("name", "a customer's name cannot be removed")
 
@@ -131,7 +164,14 @@ async def update_customer(context: Context, customer_id: str, data: dict[str, An
         company = (company_key(sent["company"]) if sent["company"] else None, sent["company"])
 
     async def change(node: CustomerNode) -> None:
-        await writes.update_customer(context.graph, node.id, _props(sent), by=context.user, company=company)
+        await writes.update_customer(
+            context.graph,
+            node.id,
+            _props(sent),
+            by=context.user,
+            company=company,
+            audit=audit_log.audited(context, "edit"),
+        )
 
     return await _edit(context, customer_id, change, reindex=True)
 
@@ -154,7 +194,8 @@ async def add_interaction(
         }
         uid = f"api|interaction|{uuid.uuid4().hex}"
         event = writes.Event(uid, {k: v for k, v in props.items() if v is not None}, str(valid.date))
-        created.update(await writes.add_interaction(context.graph, node.id, event, context.user))
+        audit = audit_log.audited(context, "edit.interaction")
+        created.update(await writes.add_interaction(context.graph, node.id, event, context.user, audit=audit))
 
     result = await _edit(context, customer_id, change)
     return (result, created) if isinstance(result, CustomerNode) else result
@@ -179,7 +220,8 @@ async def add_order(
             "source": "api",
         }
         event = writes.Event(uid, {k: v for k, v in props.items() if v is not None}, str(valid.date))
-        added = await writes.add_order(context.graph, node.id, event, valid.amount, context.user)
+        audit = audit_log.audited(context, "edit.order")
+        added = await writes.add_order(context.graph, node.id, event, valid.amount, context.user, audit=audit)
         if added is None:
             return ValidationError.single("orderId", "this order id belongs to another customer")
         order, fresh = added
@@ -205,7 +247,9 @@ async def add_tags(context: Context, customer_id: str, tags: list[dict[str, Any]
 
     async def change(node: CustomerNode) -> None:
         triples = [(t.key, t.name, t.dimension) for t in parsed]
-        await writes.add_tags(context.graph, node.id, triples, context.user)
+        await writes.add_tags(
+            context.graph, node.id, triples, context.user, audit=audit_log.audited(context, "tag.add")
+        )
 
     return await _edit(context, customer_id, change)
 
@@ -216,7 +260,7 @@ async def remove_tags(context: Context, customer_id: str, keys: list[str]) -> Cu
         return ValidationError.single("keys", "give at least one tag key")
 
     async def change(node: CustomerNode) -> None:
-        await writes.remove_tags(context.graph, node.id, wanted)
+        await writes.remove_tags(context.graph, node.id, wanted, audit=audit_log.audited(context, "tag.remove"))
 
     return await _edit(context, customer_id, change)
 
@@ -231,6 +275,7 @@ async def assign_owners(
         return valid
 
     async def change(node: CustomerNode) -> None:
-        await writes.assign_owners(context.graph, node.id, valid.owners, context.user, replace=replace)
+        audit = audit_log.audited(context, "owner.assign")
+        await writes.assign_owners(context.graph, node.id, valid.owners, context.user, replace=replace, audit=audit)
 
     return await _edit(context, customer_id, change)

@@ -7,7 +7,7 @@ import strawberry
 from custgraph.graph.models import CustomerNode
 from custgraph.resolvers import customers as resolve
 from custgraph.resolvers.context import Info
-from custgraph.resolvers.masking import CONTACT_MASKS, mask_email, mask_name, mask_phone
+from custgraph.resolvers.view import View
 from custgraph.schema.connections import Connection, connection
 from custgraph.schema.refs import Channel, Company, ContactPoint, Interaction, Order, Owner, Tag
 from custgraph.schema.source_record import SourceRecord
@@ -28,8 +28,11 @@ class RelatedCustomer:
     reasons: list[RelationReason]
 
 
-def _reason(kind: str, value: str, full: bool) -> RelationReason:
-    shown = value if full or kind not in CONTACT_MASKS else (CONTACT_MASKS[kind](value) or value)
+NOT_PERSONAL = frozenset({"company", "credit_code"})  # a company's name and registration code
+
+
+def _reason(kind: str, value: str, view: View) -> RelationReason:
+    shown = value if kind in NOT_PERSONAL else str(view.value(kind, value))
     text = f"same company {shown}" if kind == "company" else f"shares {kind.replace('_', ' ')} {shown}"
     return RelationReason(kind=kind, value=shown, description=text)
 
@@ -44,9 +47,7 @@ class Customer:
 
     @strawberry.field(description="Masked (张* / *先生) for a person unless the role may see full values.")
     def name(self, info: Info) -> str | None:
-        if info.context.full_values or self.node.customer_type == "company":
-            return self.node.name
-        return mask_name(self.node.name)
+        return info.context.view.name(self.node)
 
     @strawberry.field(description="person or company.")
     def customer_type(self) -> str | None:
@@ -66,15 +67,15 @@ class Customer:
 
     @strawberry.field(description="E.164; the middle four digits hidden unless the role may see full values.")
     def mobile(self, info: Info) -> str | None:
-        return self.node.mobile if info.context.full_values else mask_phone(self.node.mobile)
+        return info.context.view.mobile(self.node.mobile)
 
     @strawberry.field(description="E.164; masked like mobile.")
     def phone(self, info: Info) -> str | None:
-        return self.node.phone if info.context.full_values else mask_phone(self.node.phone)
+        return info.context.view.mobile(self.node.phone)
 
     @strawberry.field(description="Initial and domain only unless the role may see full values.")
     def email(self, info: Info) -> str | None:
-        return self.node.email if info.context.full_values else mask_email(self.node.email)
+        return info.context.view.email(self.node.email)
 
     @strawberry.field(description="Every mobile, phone and email known for the customer, golden first.")
     async def contacts(self, info: Info) -> list[ContactPoint]:
@@ -114,6 +115,14 @@ class Customer:
     @strawberry.field(description="Whether the customer consented to marketing use.")
     def consent_marketing(self) -> bool | None:
         return self.node.consent_marketing
+
+    @strawberry.field(description="Where the consent answer came from: an import source, or api.")
+    def consent_source(self) -> str | None:
+        return self.node.consent_source
+
+    @strawberry.field(description="When the consent was given or refused, YYYY-MM-DD (when known).")
+    def consent_date(self) -> str | None:
+        return self.node.consent_date
 
     @strawberry.field(description="First contact date, YYYY-MM-DD.")
     def first_contact(self) -> str | None:
@@ -182,19 +191,19 @@ class Customer:
 
     @strawberry.field(description="Every source record resolved to this customer, with provenance and match.")
     async def source_records(self, info: Info) -> list[SourceRecord]:
-        masked = not info.context.full_values
+        view = info.context.view
         return [
-            SourceRecord.from_record(r.record, r.resolution, masked=masked)
+            SourceRecord.from_record(r.record, view, r.resolution)
             for r in await resolve.source_records(info, self.node.id)
         ]
 
     @strawberry.field(description="Customers at the same company or sharing a mobile, email or id number.")
     async def related_customers(self, info: Info) -> list[RelatedCustomer]:
-        full = info.context.full_values
+        view = info.context.view
         return [
             RelatedCustomer(
                 customer=Customer.from_record(r.customer),
-                reasons=[_reason(x.kind, x.value, full) for x in r.reasons],
+                reasons=[_reason(x.kind, x.value, view) for x in r.reasons],
             )
             for r in await resolve.related(info, self.node.id)
         ]

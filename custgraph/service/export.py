@@ -27,10 +27,9 @@ from custgraph.graph.repositories import customer_edges, customer_list
 from custgraph.graph.repositories.customer_filter import CustomerFilter, CustomerOrder, SortField
 from custgraph.resolvers import audit
 from custgraph.resolvers.context import Context
-from custgraph.resolvers.customer_list import check_purpose
+from custgraph.resolvers.customer_list import check_purpose, for_purpose
 from custgraph.resolvers.errors import BadRequest
-from custgraph.resolvers.identity import UnknownRole, identity_from_headers
-from custgraph.resolvers.masking import mask_email, mask_name, mask_phone
+from custgraph.resolvers.identity import principal_of
 from custgraph.resolvers.permissions import may_export
 
 FORMATS = {
@@ -62,18 +61,6 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def _masked(node: CustomerNode) -> CustomerNode:
-    name = node.name if node.customer_type == "company" else mask_name(node.name)
-    return node.model_copy(
-        update={
-            "name": name,
-            "mobile": mask_phone(node.mobile),
-            "email": mask_email(node.email),
-            "phone": mask_phone(node.phone),
-        }
-    )
-
-
 async def _arguments(request: Request) -> dict[str, Any]:
     """format, filter, orderBy and purpose, from the query string and (POST) the JSON body."""
     args: dict[str, Any] = dict(request.query_params)
@@ -102,10 +89,10 @@ async def _rows(context: Context, clause: Any, order: CustomerOrder) -> AsyncIte
     """One list of cell values per customer, a keyset page at a time (owners and tags batched per page)."""
     async for page in customer_list.iter_customers(context.graph, clause, order):
         ids = [c.id for c in page]
-        owners = await customer_edges.owners(context.graph, ids)
-        tags = await customer_edges.tags(context.graph, ids)
+        owners = await customer_edges.owners(context.graph, ids, scope=context.scope)
+        tags = await customer_edges.tags(context.graph, ids, scope=context.scope)
         for node in page:
-            shown = node if context.full_values else _masked(node)
+            shown = context.view.customer(node)  # personal values as the role sees them (resolvers/view.py)
             yield [
                 *(get(shown) for _, get in COLUMNS),
                 "、".join(o.name for o in owners.get(node.id, [])),
@@ -146,10 +133,7 @@ async def _xlsx(rows: AsyncIterator[list[Any]]) -> AsyncIterator[bytes]:
 
 async def export_customers(request: Request) -> Response:
     settings = request.app.state.settings
-    try:
-        identity = identity_from_headers(request.headers, settings.default_role)
-    except UnknownRole as exc:
-        return _error(400, str(exc))
+    identity = principal_of(request)  # service/auth.py authenticated the request
     if not may_export(identity.role):
         return _error(403, "only managers and admins may export")
     try:
@@ -160,6 +144,7 @@ async def export_customers(request: Request) -> Response:
         flt = CustomerFilter.model_validate(args.get("filter") or {})
         order = _order(args.get("orderBy"))
         purpose = check_purpose(args.get("purpose"))
+        flt = for_purpose(flt, purpose)  # a marketing export holds only consenting customers
     except (ValueError, PydanticValidationError, BadRequest) as exc:
         return _error(400, f"invalid export request: {exc}")
     client = request.client.host if request.client else None
@@ -168,10 +153,12 @@ async def export_customers(request: Request) -> Response:
         settings=settings,
         user=identity.user,
         role=identity.role,
+        teams=identity.teams,
+        gateway=identity.gateway,
         request=request,
         ip=client,
     )
-    clause = await customer_list.prepare(context.graph, flt, scope_owner=context.scope_owner)
+    clause = await customer_list.prepare(context.graph, flt, scope=context.scope)
     total = await customer_list.count_customers(context.graph, clause)
     log_id = await audit.log(context, kind="export", result_count=total, filter=flt.to_json_dict(), purpose=purpose)
     rows = _rows(context, clause, order)

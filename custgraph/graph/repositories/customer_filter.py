@@ -19,6 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from custgraph.graph.repositories.scope import Scope
+
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 MAX_VALUES = 50  # per list condition: a filter is typed by a person, not generated
 
@@ -88,6 +90,8 @@ class CustomerFilter(_Model):
     last_interaction: DateRange | None = None
     total_amount: NumberRange | None = None
     order_count: NumberRange | None = None
+    # True: only customers who consented to marketing (a run with purpose "marketing" always adds it)
+    consent_marketing: bool | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """camelCase, without empty conditions: what the search log and saved searches store."""
@@ -122,14 +126,23 @@ class CustomerOrder(_Model):
 
 @dataclass
 class Clause:
-    """A MATCH anchor plus WHERE conditions over ``c``, with their parameters."""
+    """A MATCH anchor plus WHERE conditions over ``c``, with their parameters.
+
+    ``bind`` matches nodes the conditions use (required tags); ``distinct``: the anchor may bind a
+    customer twice (a manager's team owners), so the statement keeps each once before the conditions.
+    """
 
     match: str
     where: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    bind: str = ""
+    distinct: bool = False
 
     def cypher(self) -> str:
-        return f"{self.match} WHERE {' AND '.join(self.where)}"
+        where = f" WHERE {' AND '.join(self.where)}" if self.where else ""
+        if self.distinct:
+            return f"{self.match} WITH DISTINCT c {self.bind}{where}"
+        return f"{self.bind} {self.match}{where}".lstrip()
 
 
 ANCHOR_ALL = "MATCH (c:Customer)"
@@ -166,19 +179,29 @@ def _dimension(index: int) -> str:
 def build(
     flt: CustomerFilter,
     *,
-    scope_owner: str | None = None,
+    scope: Scope | None = None,
     anchor_tag: str | None = None,
     tag_sizes: dict[str, int] | None = None,
 ) -> Clause:
-    """The MATCH … WHERE for a filter; ``scope_owner`` restricts a rep to the customers they own.
+    """The MATCH … WHERE for a filter, restricted to the customers ``scope`` sees (None: every one).
 
-    ``anchor_tag`` is one of ``flt.tags.all`` to start from (the rarest, see customer_list.py); the
-    other required tags are checked rarest first (``tag_sizes``), so most candidates fail the first check.
+    A rep's list starts at their Owner node; a manager's at a tag, owner or channel the filter
+    names, else at their team's owners (graph/repositories/scope.py). ``anchor_tag`` is one of
+    ``flt.tags.all`` to start from (the rarest, see customer_list.py); the other required tags are
+    checked rarest first (``tag_sizes``), so most candidates fail the first check.
     """
     tags = flt.tags or TagCondition()
     clause = Clause(ANCHOR_ALL, [LIVE])
-    if scope_owner is not None:
-        clause.match, clause.params["anchor"] = ANCHOR_OWNER, scope_owner
+    filter_anchored = bool(tags.all) or len(flt.owner) == 1 or len(flt.channel) == 1
+    scope_anchor = scope.anchor() if scope is not None else None
+    if scope is not None and not scope.everything:
+        clause.params.update(scope.params())
+        if scope_anchor is not None and (scope.role == "rep" or not filter_anchored):
+            clause.match, clause.distinct = scope_anchor  # starts at the scope: no condition needed
+        else:  # anchored at what the filter names (or sees nothing): each customer is checked
+            clause.where.append(scope.predicate("c"))
+    if clause.match != ANCHOR_ALL:
+        pass
     elif tags.all:
         clause.match, clause.params["anchor"] = ANCHOR_TAG, anchor_tag or tags.all[0]
     elif len(flt.owner) == 1:
@@ -188,8 +211,7 @@ def build(
     others = set(tags.all) - {clause.params.get("anchor")} if clause.match == ANCHOR_TAG else set(tags.all)
     others = sorted(others, key=lambda key: ((tag_sizes or {}).get(key, 0), key))
     if others:
-        bound = " ".join(REQUIRED_TAG.format(index=i) for i in range(len(others)))
-        clause.match = f"{bound} {clause.match}"
+        clause.bind = " ".join(REQUIRED_TAG.format(index=i) for i in range(len(others)))
         for index, key in enumerate(others):
             clause.where.append(HAS_REQUIRED_TAG.format(index=index))
             clause.params[f"tag{index}"] = key
@@ -211,6 +233,9 @@ def build(
     if flt.owner:
         clause.where.append(OWNED_BY_ANY)
         clause.params["owners"] = sorted(set(flt.owner))
+    if flt.consent_marketing is not None:
+        clause.where.append("c.consent_marketing = $consent_marketing")
+        clause.params["consent_marketing"] = flt.consent_marketing
     if flt.channel:
         clause.where.append(FROM_ANY_CHANNEL)
         clause.params["channels"] = sorted(set(flt.channel))
