@@ -212,7 +212,13 @@ class KeyRing:
     def seal_keys(self, keys: Mapping[str, str], sensitive: Collection[str]) -> dict[str, str]:
         """Blocking keys (rule -> key) with those of the ``sensitive`` rules replaced by their digest:
         records still meet on them, and the graph holds no national ID (nor its sorted digits)."""
-        return {rule: self.digest(f"blocking:{rule}", v) if rule in sensitive else v for rule, v in keys.items()}
+        hits = [rule for rule in sensitive if rule in keys]
+        if not hits:  # most records: no national ID, no bank card
+            return dict(keys)
+        out = dict(keys)
+        for rule in hits:
+            out[rule] = self.digest(f"blocking:{rule}", keys[rule])
+        return out
 
     def seal_evidence(self, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Match evidence (FieldEvidence dicts) with the compared values of sensitive fields encrypted."""

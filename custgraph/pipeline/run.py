@@ -217,6 +217,7 @@ async def run_import(
     params: object = None,
 ) -> ImportSummary:
     """Import files into the graph and resolve what changed. Row problems go to the report."""
+    crypto.current()  # no data key (production): fail before the run is recorded, not at its first batch
     blocking_names = [rule.name for rule in rules.blocking]
     await ensure_schema(graph, blocking_names)
     hashes = [file_hash(p) for p in paths]
@@ -460,6 +461,7 @@ async def ingest_posted(
     """Ingest records posted through the API, logged as an import run like a file."""
     from custgraph.ingest.api_records import records_from_dicts
 
+    crypto.current()
     blocking_names = [rule.name for rule in rules.blocking]
     await ensure_schema(graph, blocking_names)
     items = records_from_dicts(records, source=source, kind=kind)

@@ -14,11 +14,14 @@ import pytest
 
 from custgraph import crypto
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories import customer_edges
 from custgraph.graph.repositories.review import records_by_uid
 from custgraph.graph.repositories.runs import get_run
+from custgraph.graph.repositories.scope import Scope
 from custgraph.graph.repositories.sealed import reencrypt, stale_count
 from custgraph.matching.rules import load_rules
 from custgraph.matching.standardize import make_national_id
+from custgraph.pipeline.resolve import sensitive_blocking
 from custgraph.pipeline.run import ImportOptions, ImportSummary, run_import
 
 DEMO = Path(__file__).resolve().parents[2] / "custgraph" / "data" / "demo"
@@ -138,6 +141,38 @@ async def test_records_sharing_a_national_id_are_linked_across_runs(clean_graph:
     assert all(row["v"].startswith("hmac:") for row in nodes)
 
 
+async def test_the_customer_view_reads_plaintext(clean_graph: Graph, tmp_path: Path) -> None:
+    nid, other = make_national_id("320102", "1979-11-30", 21), make_national_id("510104", "1990-02-14", 88)
+    rows = [["V1", "刘洋", "13622223333", nid, "", "", ""], ["V2", "刘洋", "", nid, "", "", ""]]
+    rows.append(["V3", "周杰", "13544445555", other, "", "", ""])
+    await do_import(clean_graph, write_csv(tmp_path / "v.csv", rows), tmp_path, "v")
+    placed = {
+        r["uid"]: r["cid"]
+        for r in await clean_graph.read("MATCH (s:SourceRecord) RETURN s.uid AS uid, s.customer_id AS cid")
+    }
+    admin = Scope("admin", "root")
+    records = (await customer_edges.records(clean_graph, [placed["v|V1"]], scope=admin))[placed["v|V1"]]
+    evidence = [
+        item
+        for r in records
+        for item in (r.resolution.evidence or [])
+        if isinstance(item, dict) and item.get("field") == "national_id" and item.get("value_a")
+    ]
+    assert evidence and all(item["value_a"] == item["value_b"] == nid for item in evidence)
+    assert {json.loads(r.record.fields_json)["national_id"] for r in records} == {nid}
+
+    # V3 shares V1's national ID node (as a second record of V1's ID would): a related customer,
+    # shown with the ID itself, not its digest
+    await clean_graph.write(
+        "MATCH (s:SourceRecord {uid: 'v|V1'})-[h:HAS_NATIONAL_ID]->(i:NationalId) "
+        "MATCH (t:SourceRecord {uid: 'v|V3'}) CREATE (t)-[:HAS_NATIONAL_ID {raw: h.raw, sealed: h.sealed}]->(i)"
+    )
+    related = (await customer_edges.related(clean_graph, [placed["v|V1"]], scope=admin))[placed["v|V1"]]
+    assert [(r.customer_id, r.kind, r.value) for r in related if r.kind == "national_id"] == [
+        (placed["v|V3"], "national_id", nid)
+    ]
+
+
 @pytest.fixture
 def first_key(tmp_path: Path) -> str:
     return crypto.generate_key_line("old")
@@ -199,6 +234,52 @@ async def test_reencrypt_resumes_from_its_checkpoint(clean_graph: Graph, tmp_pat
         whole = await reencrypt(clean_graph, rotated, batch=4)
         assert whole.nodes_rewritten == 0
         assert resumed.nodes_read <= whole.nodes_read - 8
+
+
+class PlaintextRing(crypto.KeyRing):
+    """What the code stored before encryption: every value as it is, identifier nodes keyed by it."""
+
+    def seal(self, value: Any) -> Any:
+        return value
+
+    def digest(self, field: str, value: Any) -> str:
+        return str(value)
+
+
+async def test_reencrypt_seals_what_was_stored_in_plaintext(clean_graph: Graph, tmp_path: Path) -> None:
+    rows = generated_rows(count=20, seed=8)
+    numbers = _sensitive_numbers(rows)
+    plain = PlaintextRing.from_lines([crypto.generate_key_line("unused")])
+    with crypto.using(plain):
+        await do_import(clean_graph, write_csv(tmp_path / "p.csv", rows), tmp_path, "p")
+    assert any(n in text for text in await dump(clean_graph) for n in numbers)  # the old state leaks
+
+    keys = crypto.KeyRing.from_lines([crypto.generate_key_line("k1")])
+    with crypto.using(keys):
+        summary = await reencrypt(clean_graph, keys, batch=9, blocking=sensitive_blocking(load_rules()))
+        assert summary.nodes_rewritten >= 20 and summary.edges_rewritten >= 20
+        assert [(n, t[:120]) for t in await dump(clean_graph) for n in numbers if n in t] == []
+        uids = [r["uid"] for r in await clean_graph.read("MATCH (s:SourceRecord) RETURN s.uid AS uid")]
+        assert _stored_numbers((await records_by_uid(clean_graph, uids)).values()) >= {
+            row[3].upper() for row in rows if len(row[3]) == 18 and row[0] != "G900"
+        }
+        assert (await reencrypt(clean_graph, keys, blocking=sensitive_blocking(load_rules()))).nodes_rewritten == 0
+        # a new record with a migrated national ID meets the old ones (digest blocking key, identifier node)
+        known = next(row for row in rows if row[0] == "G005")
+        await do_import(
+            clean_graph, write_csv(tmp_path / "n.csv", [["N1", known[1], "", known[3], "", "", ""]]), tmp_path, "n"
+        )
+        placed = {
+            r["uid"]: r["cid"]
+            for r in await clean_graph.read("MATCH (s:SourceRecord) RETURN s.uid AS uid, s.customer_id AS cid")
+        }
+        assert placed["n|N1"] == placed["p|G005"] == placed["p|G005b"]
+        linked = await clean_graph.read(
+            "MATCH (s:SourceRecord)-[:HAS_NATIONAL_ID]->(i:NationalId) WHERE s.uid IN $uids "
+            "RETURN count(DISTINCT i) AS nodes, count(s) AS records",
+            uids=["n|N1", "p|G005", "p|G005b"],
+        )
+        assert linked[0] == {"nodes": 1, "records": 3}
 
 
 class KeyRingFile:

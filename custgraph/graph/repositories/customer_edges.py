@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.models import (
     ChannelNode,
@@ -95,9 +96,9 @@ MATCH (c)<-[:RESOLVED_TO]-(s:SourceRecord)-[h:{_ANY_IDENTIFIER}]->(i)
 MATCH (i)<-[h2]-(s2:SourceRecord)
 WHERE type(h2) = type(h) AND s2.customer_id IS NOT NULL AND s2.customer_id <> id
 MATCH (o:Customer {{{{id: s2.customer_id}}}}) WHERE {{other}}
-WITH id, type(h) AS rel, i.value AS value, collect(DISTINCT o.id) AS others
+WITH id, type(h) AS rel, i.value AS value, collect(DISTINCT o.id) AS others, head(collect(h.sealed)) AS sealed
 WHERE size(others) <= $hub
-RETURN id, rel, value, others
+RETURN id, rel, value, others, sealed
 ORDER BY id, rel, value
 """
 )
@@ -227,7 +228,7 @@ def _resolution(record: dict[str, Any], edge: dict[str, Any]) -> Resolution:
         score=pick("score"),
         rule=pick("rule"),
         outcome=pick("outcome"),
-        evidence=_evidence(pick("evidence_json")),
+        evidence=_evidence(crypto.current().reveal_json(pick("evidence_json"))),
         matched_uid=pick("matched_uid"),
         at=pick("at", "resolved_at"),
         moved_from=pick("moved_from"),
@@ -260,12 +261,15 @@ async def related(graph: Graph, ids: Sequence[str], *, scope: Scope) -> dict[str
     """Other customers at the same company or sharing an identifier (hubs left out), per customer;
     both ends within ``scope``."""
     grouped: dict[str, list[Relation]] = defaultdict(list)
+    ring = crypto.current()
     for row in await _read(graph, RELATED_BY_COMPANY, scope, ids=list(ids), cap=RELATED_CAP):
         value = row["name"] or row["key"]
         grouped[row["id"]] += [Relation(customer_id=o, kind="company", value=value) for o in row["others"]]
     for row in await _read(graph, RELATED_BY_IDENTIFIER, scope, ids=list(ids), hub=HUB_SIZE):
         grouped[row["id"]] += [
-            Relation(customer_id=o, kind=_kind(row["rel"]), value=row["value"]) for o in row["others"]
+            # a national ID or bank card node holds a digest: the value is the one sealed on the edge
+            Relation(customer_id=o, kind=_kind(row["rel"]), value=ring.reveal(row["sealed"] or row["value"]))
+            for o in row["others"]
         ]
     return grouped
 
