@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,7 @@ from custgraph.matching.hubs import HubDetector
 from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
-from custgraph.matching.scoring import FS_RULE, Decision, FieldEvidence, PairScore, PairScorer
+from custgraph.matching.scoring import FS_RULE, MERGE_RULE, Decision, FieldEvidence, PairScore, PairScorer
 from custgraph.matching.vectors import Table, plan_for
 from custgraph.vocabulary import IDENTIFIER_FIELDS, Outcome
 
@@ -43,6 +43,8 @@ __all__ = ["Merge", "Resolution", "ResolutionResult", "ReviewPair", "identifiabl
 UNMATCHED_RULE = "no_identifier_no_name"
 NEW_RULE = "no_candidate"  # nothing shared a blocking key
 BELOW_REVIEW_RULE = "below_review"  # candidates, but none reached the review band
+# matched two customers known to be different people (see ``_Resolver._ambiguous``): kept for review
+AMBIGUOUS_RULE = "ambiguous_namesakes"
 # Records whose candidates and comparison vectors are computed together, column-wise, before they
 # are resolved one by one (only the size of the numpy batches depends on it, never a result).
 CHUNK = 2048
@@ -200,6 +202,11 @@ class _Resolver:
         self._held_key = ("#held", rules.compiled.token)
         self.cluster_code: dict[str, int] = {}
         self.cluster_name: list[str] = []
+        # per comparison, the levels that agree (neither null, a hub nor the last, 'else', level)
+        self._agreeing = [
+            frozenset(j for j, level in enumerate(c.levels, 1) if level.type not in ("hub", "else"))
+            for c in rules.comparisons
+        ]
 
     def _customer_or_none(self, uid: str) -> str | None:
         return self.clusters.customer_of(uid) if uid in self.clusters else None
@@ -332,6 +339,8 @@ class _Resolver:
         ranked = sorted(options, key=_Option.rank_key)
         best = ranked[0] if ranked else None
         identifiers = self._held(rec)
+        if best is not None and best.score.band == "matched" and self._ambiguous(best, ranked):
+            best = replace(best, score=replace(best.score, band="review", rule=AMBIGUOUS_RULE))
         if best is not None and best.score.band == "matched":
             customer, outcome = best.customer, "matched"
             self.clusters.add(rec.uid, customer, identifiers)
@@ -345,6 +354,28 @@ class _Resolver:
         self._queue_reviews(rec, others)
         self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
         self.hubs.add(rec)
+
+    def _ambiguous(self, best: _Option, ranked: list[_Option]) -> bool:
+        """The record matches ``best`` without sharing an identifier with it, and matches as well
+        another customer that ``merge_needs_identifier`` keeps apart from it (each holds a mobile of
+        its own) on everything it agrees with ``best`` on: namesakes the record cannot tell apart,
+        so it joins neither of them."""
+        fields = self.rules.clustering.merge_needs_identifier
+        if not fields or best.score.identifier_rank < len(self.rules.identifiers) or best.score.rule == MERGE_RULE:
+            return False
+        find, mine = self.clusters.find, self.clusters.find(best.customer)
+        rivals = [
+            other
+            for other in ranked[1:]
+            if other.score.band == "matched"
+            and find(other.customer) != mine
+            and self.clusters.conflicts(mine, other.customer, fields)
+        ]
+        if not rivals:
+            return False
+        agrees = self._agreeing
+        shown = [i for i, level in enumerate(best.score.gamma) if level in agrees[i]]
+        return any(all(other.score.gamma[i] in agrees[i] for i in shown) for other in rivals)
 
     def _customers(self, rec: MatchRecord, chunk: _Chunk, i: int) -> list[tuple[str, list[int]]]:
         """The record's candidates grouped by the customer they belong to now, in order of first

@@ -201,6 +201,19 @@ def _email_domain(value: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _personal_mail_domains() -> frozenset[str]:
+    table = load_table("std_mail_providers.yaml")
+    return frozenset(string_list(table, "personal_mail_domains", source="std_mail_providers.yaml"))
+
+
+def _personal_email(value: str) -> str | None:
+    """The mailbox when it is at a public provider (qq.com, 163.com, gmail.com): a person's own, not
+    a work one. Two different work and personal mailboxes are one person as often as not."""
+    text = value.strip().lower()
+    return text if text.partition("@")[2] in _personal_mail_domains() else None
+
+
+@lru_cache(maxsize=1)
 def _trade_word_end() -> re.Pattern[str]:
     table = load_table("std_company_suffixes.yaml")
     words = sorted(string_list(table, "cjk_trade_words", source="std_company_suffixes.yaml"), key=len, reverse=True)
@@ -265,6 +278,7 @@ TRANSFORMS: dict[str, Transform] = {
     "own_mobile": _own_mobile,
     "email_local": _email_local,
     "email_domain": _email_domain,
+    "personal_email": _personal_email,
     "party": _memo(party_of_value),
 }
 

@@ -361,3 +361,64 @@ def test_a_mistyped_mailbox_still_agrees(rules: Rules) -> None:
     a = rec("crm|1", 1, **NAMESAKE, mobile="+8613811112222", email="zhang_lanying@outlook.com")
     b = rec("web|1", 2, **NAMESAKE, mobile="+8615844588423", email="zhang_lanying@outlok.com")
     assert resolve([a, b], [], rules).resolutions[1].outcome == "matched"
+
+
+def test_a_second_namesake_makes_a_bare_record_ambiguous(rules: Rules) -> None:
+    """Name and city fit two customers that each hold a mobile of their own: the record joins
+    neither (it could be either person), it is queued for review against both."""
+    one = [rec("crm|1", 1, "C000001", **NAMESAKE, mobile="+8615941289797")]
+    bare = rec("web|1", 3, **NAMESAKE)
+    [alone] = resolve([bare], one, rules).resolutions
+    assert alone.outcome == "matched"  # one such customer: the name and city are the evidence
+    two = [*one, rec("crm|2", 2, "C000002", **NAMESAKE, mobile="+8613231367449")]
+    result = resolve([bare], two, rules)
+    [res] = result.resolutions
+    assert (res.outcome, res.rule) == ("review", "ambiguous_namesakes")
+    assert res.customer_id not in ("C000001", "C000002")
+    assert {p.uid_b for p in result.review_pairs} == {"crm|1", "crm|2"}
+    # sharing an identifier with one of them settles it
+    [known] = resolve([rec("web|2", 3, **NAMESAKE, email="liping.zs@163.com")],
+                      [*two[:1], rec("crm|2", 2, "C000002", **NAMESAKE, mobile="+8613231367449",
+                                     email="liping.zs@163.com")], rules).resolutions  # fmt: skip
+    assert (known.outcome, known.customer_id) == ("matched", "C000002")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "rule"),
+    [
+        ({"email": "liping.zs@163.com"}, {"email": "lp1985@qq.com"}, "different_mailboxes"),
+        ({"birth_date": "1985-03-02"}, {"birth_date": "1972-11-20"}, "different_birth_dates"),
+    ],
+)
+def test_name_and_place_against_a_contradiction_are_at_most_review(
+    rules: Rules, left: dict[str, str], right: dict[str, str], rule: str
+) -> None:
+    """No mobile compared, name and city agree, two different mailboxes (birth dates): a namesake
+    as likely as the same person, for a person to decide."""
+    a = rec("crm|1", 1, **NAMESAKE, mobile="+8615941289797", **left)
+    b = rec("web|1", 2, **NAMESAKE, **right)
+    res = resolve([a, b], [], rules).resolutions[1]
+    assert (res.outcome, res.rule) == ("review", rule)
+    # without the contradiction the same pair links (the ceiling is what holds it back)
+    assert resolve([a, rec("web|1", 2, **NAMESAKE)], [], rules).resolutions[1].outcome == "matched"
+    # and a shared home address is something personal: the ceiling does not apply
+    home = {"address": "河北省石家庄市长安区中山东路102号"}
+    c = rec("crm|1", 1, **NAMESAKE, mobile="+8615941289797", **left, **home)
+    d = rec("web|1", 2, **NAMESAKE, **right, **home)
+    assert resolve([c, d], [], rules).resolutions[1].outcome == "matched"
+
+
+def test_a_work_mailbox_against_a_personal_one_is_no_contradiction(rules: Rules) -> None:
+    """People keep a work mailbox and a personal one: only two personal ones hold a pair back."""
+    a = rec("crm|1", 1, **NAMESAKE, mobile="+8615941289797", email="liping.zs@163.com")
+    work = rec("web|1", 2, **NAMESAKE, email="zhangsun.lp@huayue-trade.com.cn")
+    assert resolve([a, work], [], rules).resolutions[1].outcome == "matched"
+
+
+def test_two_mobiles_and_a_bare_name_are_not_queued(rules: Rules) -> None:
+    """different_mobiles is checked before the name_only ceiling: a name with two different
+    mobiles (and no city) is a customer of its own, not a review item."""
+    a = rec("crm|1", 1, name="长孙丽萍", mobile="+8615941289797")
+    b = rec("web|1", 2, name="长孙丽萍", mobile="+8613231367449")
+    res = resolve([a, b], [], rules).resolutions[1]
+    assert (res.outcome, res.rule) == ("new", "below_review")

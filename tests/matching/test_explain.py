@@ -21,7 +21,7 @@ def test_explanation_of_a_match() -> None:
     assert "closest record crm|1" in first and "probability" in first
     assert "+ mobile: exact" in text and "+8613812345678 = +8613812345678" in text
     assert "+ given_name: exact" in text
-    assert "not compared (missing on one side): email, city" in text
+    assert "not compared (missing on one side): email, personal_email, city" in text
     # evidence survives a JSON round trip and explains the same way
     stored = evidence_to_dicts(res.evidence)
     assert all(d["level"] != "null" for d in stored)

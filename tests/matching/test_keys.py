@@ -74,6 +74,10 @@ def test_party_and_organization(fields: dict[str, Any], party: str | None, organ
         ("national_id", "sorted_chars", "4137877", "1347778"),
         ("birth_date", "year", "1956-04-09", "1956"),
         ("email", "email_local", "Wang.Lei@163.com", "wang.lei"),
+        # a mailbox at a public provider is a person's own; a company's domain is a work one
+        ("email", "personal_email", "Wang.Lei@163.com", "wang.lei@163.com"),
+        ("email", "personal_email", "1706861370@qq.com", "1706861370@qq.com"),
+        ("email", "personal_email", "dengh@mingdeprec.com.cn", None),
     ],
 )
 def test_transforms(field: str, transform: str, value: str, expected: str) -> None:
