@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from custgraph.graph.connection import Graph
-from custgraph.graph.repositories import audit_log
+from custgraph.graph.repositories import api_keys, audit_log, users
 from custgraph.graph.repositories.backup import FORMAT, BackupError, restore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +58,8 @@ def body(path: Path) -> list[str]:
 async def test_restore_gives_the_same_graph_and_exports(clean_graph: Graph, run_cli: Cli, tmp_path: Path) -> None:
     for name, source, kind in EXAMPLES:
         await run_cli("import", str(ROOT / "examples" / name), "--source", source, "--kind", kind)
+    await users.add_user(clean_graph, users.UserIn(name="审计员", role="auditor"))
+    _, key = await api_keys.create_key(clean_graph, api_keys.ApiKeyIn(name="portal", role="admin", gateway=True))
     before = tmp_path / "links-before.csv"
     await run_cli("export", "links", "--out", str(before))
     counted = await shape(clean_graph)
@@ -84,6 +86,10 @@ async def test_restore_gives_the_same_graph_and_exports(clean_graph: Graph, run_
     await run_cli("export", "links", "--out", str(after))
     assert after.read_text(encoding="utf-8") == before.read_text(encoding="utf-8")
     assert len(before.read_text(encoding="utf-8").splitlines()) > 100
+
+    credential = await api_keys.credential_for(clean_graph, key)  # the key hash came back: the key still works
+    assert credential is not None and credential.key.name == "portal"
+    assert (await users.get_user(clean_graph, "审计员")).role == "auditor"  # type: ignore[union-attr]
 
     await run_cli("restore", str(backup), "--force")  # replaces what is there
     assert await shape(clean_graph) == counted
