@@ -75,14 +75,16 @@ def restore_command(
     ] = False,
 ) -> None:
     """Recreate the graph of a backup: the schema first, then every node, then every edge."""
-    from custgraph.graph.repositories.backup import BackupError, restore_file
+    from custgraph.graph.repositories.backup import BackupError, read_header, restore_file
 
     if not file.is_file():
         raise _die(f"cannot read {file}: no such file")
     try:
+        header = read_header(file)  # a wrong file is refused before the graph is touched (or started)
+        typer.echo(f"restoring a backup of {header.get('created_at')} from {header.get('server')}")
         counts = with_graph(Settings.from_env(), lambda graph: restore_file(graph, file, force=force))
     except BackupError as exc:
         raise _die(str(exc)) from exc
-    except (OSError, EOFError) as exc:  # gzip: not a gzip file, or cut short
+    except EOFError as exc:  # gzip: the file is cut short
         raise _die(f"cannot read {file}: {exc}") from exc
     typer.echo(f"restored {counts.nodes} nodes and {counts.edges} edges from {file}")

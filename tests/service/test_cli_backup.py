@@ -109,7 +109,7 @@ async def test_a_truncated_or_foreign_file_is_refused(clean_graph: Graph, run_cl
     assert "truncated" in await run_cli("restore", str(truncated), code=2)
     plain = tmp_path / "plain.txt"
     plain.write_text("hello\n", encoding="utf-8")
-    await run_cli("restore", str(plain), "--force", code=2)
+    assert "not a gzipped custgraph backup" in await run_cli("restore", str(plain), "--force", code=2)
     with gzip.open(backup, "rb") as handle, pytest.raises(BackupError, match="not empty"):
         await restore(clean_graph, handle)  # the truncated restore left its nodes: not empty any more
 

@@ -367,6 +367,24 @@ async def restore(graph: Graph, lines: IO[bytes], *, force: bool = False) -> Cou
     return counts
 
 
+def read_header(path: Path) -> dict[str, Any]:
+    """The header of a backup file, checked (before any graph is touched)."""
+    try:
+        with gzip.open(path, "rb") as lines:
+            first = lines.readline()
+    except (OSError, EOFError) as exc:  # not gzip, or cut short inside the first block
+        raise BackupError(f"{path} is not a gzipped custgraph backup ({exc})") from None
+    try:
+        header = json.loads(first)
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise BackupError(f"{path} is not a custgraph backup (no header line)")
+    if header.get("format_version") != FORMAT_VERSION:
+        raise BackupError(f"backup format version {header.get('format_version')} is not {FORMAT_VERSION}")
+    return header
+
+
 async def restore_file(graph: Graph, path: Path, *, force: bool = False) -> Counts:
     with gzip.open(path, "rb") as lines:
         return await restore(graph, lines, force=force)
