@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories.scope import Scope
 from custgraph.search.keys import customer_keys
+from custgraph.vocabulary import IDENTIFIER_BY_FIELD
 
 INDEX_BATCH = 500  # customers per write: ~25 keys each keeps a transaction near 10k MERGEs
 
@@ -147,3 +149,34 @@ async def candidates(graph: Graph, keys: Iterable[str], *, limit: int, scope: Sc
         query = SCOPED_CANDIDATES.format(scope=scope.predicate("c"))
         rows = await graph.read_values(query, keys=wanted, limit=limit, cap=KEY_CAP, **scope.params())
     return list(rows[0]["candidates"]) if rows else []
+
+
+# A national ID or bank card is found through its identifier node, keyed by the value's HMAC digest
+# (custgraph/crypto.py): the query is hashed the way the import hashed the stored value.
+IDENTIFIER_HITS = """
+UNWIND $values AS v
+MATCH (:{label} {{value: v}})<-[:{rel}]-(s:SourceRecord)
+WITH DISTINCT s.customer_id AS id
+MATCH (c:Customer {{id: id}})
+WHERE c.merged_into IS NULL AND {scope}
+WITH c ORDER BY c.id LIMIT $limit
+RETURN collect(properties(c)) AS found
+"""
+
+
+async def identifier_hits(
+    graph: Graph, values: dict[str, str], *, limit: int, scope: Scope
+) -> list[tuple[str, dict[str, Any]]]:
+    """(field, customer properties) of the customers holding one of ``values`` (field -> standardized
+    national ID or bank card), within ``scope``."""
+    if scope.nothing:
+        return []
+    ring = crypto.current()
+    out: list[tuple[str, dict[str, Any]]] = []
+    for name, value in sorted(values.items()):
+        identifier = IDENTIFIER_BY_FIELD[name]
+        query = IDENTIFIER_HITS.format(label=identifier.label, rel=identifier.rel, scope=scope.predicate("c"))
+        params = {} if scope.everything else scope.params()
+        rows = await graph.read_values(query, values=[ring.digest(name, value)], limit=limit, **params)
+        out += [(name, dict(props)) for props in (rows[0]["found"] if rows else [])]
+    return out
