@@ -19,7 +19,10 @@ class SearchHit:
     customer: Customer
     score: float = strawberry.field(description="0-1; 1 is an exact id, mobile or email.")
     matched_on: str | None = strawberry.field(
-        description="The field that matched best: id, mobile, phone, email, name, pinyin or company."
+        description=(
+            "The field that matched best: id, mobile, phone, email, name, pinyin, company, "
+            "national_id or bank_card (those two match exactly)."
+        )
     )
 
 
