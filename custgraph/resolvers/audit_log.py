@@ -9,11 +9,12 @@ from __future__ import annotations
 import getpass
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from strawberry.permission import BasePermission
 
+from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import audit_log as repo
 from custgraph.graph.repositories.audit_log import AuditEvent
 from custgraph.resolvers import cursors
@@ -91,6 +92,30 @@ def import_event(
     """An import (a file run or records posted to ingestRecords); the target is its ImportRun id."""
     details = {"source": source, "kind": kind, "files": files, "rows": summary.rows, "rejected": summary.rejected}
     return repo.event("import", user=user, ip=ip, target=summary.run_id, after=details)
+
+
+class RefusedRequest(Protocol):
+    """What service/auth.py hands its refused-request hooks (``Refusal``)."""
+
+    reason: str
+    ip: str | None
+    path: str
+    method: str
+    claimed_user: str | None
+
+
+async def refused_login(refusal: RefusedRequest, graph: Graph | None) -> None:
+    """A refused credential (service/auth.py ``on_refused`` hook): who it claimed to be, from where, why.
+
+    Queued like a read: a flood of bad credentials costs one write per batch, not one per request.
+    """
+    if graph is None:  # refused while the service starts: there is no graph to write to yet
+        return
+    details = {"reason": refusal.reason, "method": refusal.method}
+    entry = repo.event(
+        "login.refused", user=refusal.claimed_user or "anonymous", ip=refusal.ip, target=refusal.path, after=details
+    )
+    await repo.enqueue(graph, entry)
 
 
 async def viewed(context: Context, customer_id: str) -> None:
