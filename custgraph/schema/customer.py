@@ -17,7 +17,7 @@ DEFAULT_EDGE_PAGE = resolve.DEFAULT_EDGE_PAGE
 
 @strawberry.type(description="Why two customers are related.")
 class RelationReason:
-    kind: str = strawberry.field(description="company, mobile, phone, email, national_id or credit_code.")
+    kind: str = strawberry.field(description="company, mobile, phone, email, national_id, credit_code or bank_card.")
     value: str = strawberry.field(description="The shared company or identifier (masked for some roles).")
     description: str
 
