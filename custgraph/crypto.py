@@ -222,13 +222,15 @@ class KeyRing:
 
     def seal_evidence(self, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Match evidence (FieldEvidence dicts) with the compared values of sensitive fields encrypted."""
-        out = []
+        out: list[dict[str, Any]] = []
         for item in items:
-            entry = dict(item)
-            if entry.get("field") in SENSITIVE_FIELDS or entry.get("comparison") in SENSITIVE_FIELDS:
+            if item.get("field") in SENSITIVE_FIELDS or item.get("comparison") in SENSITIVE_FIELDS:
+                entry = dict(item)
                 entry["value_a"] = self.seal(entry.get("value_a"))
                 entry["value_b"] = self.seal(entry.get("value_b"))
-            out.append(entry)
+                out.append(entry)
+            else:  # most comparisons: the item as it is (an import seals millions of them)
+                out.append(item if isinstance(item, dict) else dict(item))
         return out
 
     def seal_issues(self, issues: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

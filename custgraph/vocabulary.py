@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, get_args
 
 # --- identifiers ---------------------------------------------------------------------------------
@@ -61,6 +62,7 @@ def _header_text(header: str) -> str:
     return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", header).casefold())
 
 
+@lru_cache(maxsize=4096)  # asked for every unmapped cell of every row: a file has few headers
 def header_is_sensitive(header: str) -> bool:
     """True when a column header names a national ID or a bank card (身份证号码, 银行卡号, id_card)."""
     text = _header_text(header)
