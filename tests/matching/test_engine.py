@@ -422,3 +422,14 @@ def test_two_mobiles_and_a_bare_name_are_not_queued(rules: Rules) -> None:
     b = rec("web|1", 2, name="长孙丽萍", mobile="+8613231367449")
     res = resolve([a, b], [], rules).resolutions[1]
     assert (res.outcome, res.rule) == ("new", "below_review")
+
+
+def test_a_title_and_a_city_are_not_queued(rules: Rules) -> None:
+    """陈女士 in 北京 against 陈静 in 北京: a surname and a city are shared by thousands, and a person
+    has nothing more to go on than the engine; with an employer in common they are worth a look."""
+    existing = [rec("crm|1", 1, "C000001", name="陈静", city="北京市", mobile="+8613811112222", gender="女")]
+    [bare] = resolve([rec("web|1", 2, name="陈女士", city="北京")], existing, rules).resolutions
+    assert (bare.outcome, bare.rule) == ("new", "below_review")
+    existing = [rec("crm|1", 1, "C000001", name="陈静", city="北京市", company="北京华信科技有限公司")]
+    [colleague] = resolve([rec("web|1", 2, name="陈女士", city="北京", company="华信科技")], existing, rules).resolutions
+    assert colleague.outcome in ("review", "matched")
