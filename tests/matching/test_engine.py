@@ -431,5 +431,6 @@ def test_a_title_and_a_city_are_not_queued(rules: Rules) -> None:
     [bare] = resolve([rec("web|1", 2, name="陈女士", city="北京")], existing, rules).resolutions
     assert (bare.outcome, bare.rule) == ("new", "below_review")
     existing = [rec("crm|1", 1, "C000001", name="陈静", city="北京市", company="北京华信科技有限公司")]
-    [colleague] = resolve([rec("web|1", 2, name="陈女士", city="北京", company="华信科技")], existing, rules).resolutions
-    assert colleague.outcome in ("review", "matched")
+    colleague = rec("web|1", 2, name="陈女士", city="北京", company="华信科技")
+    [colleague_res] = resolve([colleague], existing, rules).resolutions
+    assert colleague_res.outcome in ("review", "matched")
