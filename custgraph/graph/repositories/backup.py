@@ -347,9 +347,10 @@ async def restore(graph: Graph, lines: IO[bytes], *, force: bool = False) -> Cou
             break
     await writer.flush()
     for labels in sorted(referenced):
+        # SET ... = null, not REMOVE: ArcadeDB silently ignored ``REMOVE n.`prop` `` (a backticked name) here
         query = (
             f"MATCH ({_pattern('n', list(labels))}) WHERE n.{ident(REF)} IS NOT NULL "
-            f"WITH n LIMIT {WIPE_BATCH} REMOVE n.{ident(REF)} RETURN count(*) AS n"
+            f"WITH n LIMIT {WIPE_BATCH} SET n.{ident(REF)} = null RETURN count(*) AS n"
         )
         removed = WIPE_BATCH
         while removed >= WIPE_BATCH:
