@@ -15,13 +15,15 @@ import pytest
 from custgraph.graph import embedded
 from custgraph.graph.connection import Graph, GraphConfig
 from custgraph.graph.schema import ensure_schema
+from tests import credentials
 
 
 @pytest.fixture(scope="session")
 def graph_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data_dir = tmp_path_factory.mktemp("custgraph-data")
-    previous = {k: os.environ.get(k) for k in ("CUSTGRAPH_DATA_DIR", "NEO4J_URI")}
+    previous = {k: os.environ.get(k) for k in ("CUSTGRAPH_DATA_DIR", "NEO4J_URI", *credentials.ENV)}
     os.environ["CUSTGRAPH_DATA_DIR"] = str(data_dir)
+    os.environ.update(credentials.ENV)  # the apps tests build accept the JWTs of tests/credentials.py
     os.environ.pop("NEO4J_URI", None)  # the tests always use the embedded server
     embedded.ensure_running(data_dir)
     try:

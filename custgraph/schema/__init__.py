@@ -24,6 +24,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.federation.Sche
             max_aliases=limits.max_query_aliases,
             max_cost=limits.max_query_cost,
             production=limits.production,
+            introspection=limits.introspection,
         ),
     )
 

@@ -41,6 +41,7 @@ from graphql import (
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.utilities import get_operation_ast
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -53,6 +54,7 @@ from strawberry.extensions import (
 )
 
 from custgraph.resolvers.errors import is_public
+from custgraph.resolvers.identity import ServiceSdlGuard
 
 # (type, field) -> own cost, for fields much dearer than one loader batch
 FIELD_COSTS: dict[tuple[str, str], int] = {
@@ -176,7 +178,7 @@ class QueryCostLimiter(SchemaExtension):
 
 
 def extensions(
-    *, max_depth: int, max_tokens: int, max_aliases: int, max_cost: int, production: bool
+    *, max_depth: int, max_tokens: int, max_aliases: int, max_cost: int, production: bool, introspection: bool = True
 ) -> list[Callable[[], SchemaExtension]]:
     """Extension factories (strawberry makes one of each per request).
 
@@ -189,6 +191,8 @@ def extensions(
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
+    if not introspection:  # off in production unless CUSTGRAPH_INTROSPECTION=1 (docs/security.md)
+        rules.append(NoSchemaIntrospectionCustomRule)
     found: list[Callable[[], SchemaExtension]] = [
         functools.partial(MaxTokensLimiter, max_token_count=max_tokens),
         functools.partial(ParserCache, maxsize=QUERY_CACHE_SIZE),
@@ -199,4 +203,5 @@ def extensions(
     if production:
         # internal errors (a graph outage, a bug) become "Unexpected error."; client errors stay readable
         found.append(functools.partial(MaskErrors, should_mask_error=lambda error: not is_public(error)))
+        found.append(ServiceSdlGuard)  # `_service { sdl }` only for a gateway key or an admin
     return found

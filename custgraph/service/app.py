@@ -1,17 +1,18 @@
 """The Starlette application: GraphQL at /graphql, health at /healthz, exports at /export/customers.
 
 Composed explicitly; the lifespan owns the one async driver and hands it to requests through
-``app.state``.
+``app.state``. Every route but /healthz is behind AuthMiddleware (service/auth.py): a request reaches
+a route only with its caller authenticated.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from cross_web import HTTPException  # the exception strawberry's view turns into an HTTP error
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -28,8 +29,9 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import audit_log
 from custgraph.graph.schema import ensure_schema
 from custgraph.resolvers.context import Context
-from custgraph.resolvers.identity import UnknownRole, identity_from_headers
+from custgraph.resolvers.identity import principal_of
 from custgraph.schema import build_schema
+from custgraph.service.auth import Authenticator, AuthMiddleware
 from custgraph.service.export import export_customers
 from custgraph.service.persisted_queries import PersistedQueryError, PersistedQueryStore
 from custgraph.service.settings import Settings
@@ -44,16 +46,15 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         state = request.app.state
-        try:
-            identity = identity_from_headers(request.headers, state.settings.default_role)
-        except UnknownRole as exc:
-            raise HTTPException(400, str(exc)) from None
+        principal = principal_of(request)
         client = request.client.host if request.client else None
         return Context(
             graph=state.graph,
             settings=state.settings,
-            user=identity.user,
-            role=identity.role,
+            user=principal.user,
+            role=principal.role,
+            teams=principal.teams,
+            gateway=principal.gateway,
             request=request,
             ip=client,
         )
@@ -82,6 +83,7 @@ async def healthz(request: Request) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    authenticator = Authenticator(settings)  # refuses JWT settings that can't work before serving anything
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await ensure_schema(graph)
         app.state.graph = graph
         app.state.settings = settings
+        app.state.authenticator = authenticator
+        logging.getLogger("custgraph.auth").warning(authenticator.startup_message())
         try:
             yield
         finally:
@@ -96,7 +100,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await graph.close()
 
     graphql = GraphQLApp(
-        build_schema(settings), graphql_ide="graphiql", persisted=PersistedQueryStore(settings.apq_cache_size)
+        build_schema(settings),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        persisted=PersistedQueryStore(settings.apq_cache_size),
     )
     middleware = []
     if settings.cors_origins:
@@ -108,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_headers=["*"],
             )
         )
+    middleware.append(Middleware(AuthMiddleware, authenticator=authenticator))  # inside CORS: a 401 carries its headers
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -14,6 +14,18 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
+def _flag(value: str | None, default: bool) -> bool:
+    """An on/off variable: 1/true/yes/on or 0/false/no/off; unset or empty keeps ``default``."""
+    text = (value or "").strip().lower()
+    if not text:
+        return default
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not an on/off value: {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     graph: GraphConfig
@@ -21,9 +33,16 @@ class Settings:
     rules_path: Path | None = None
     production: bool = False
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
-    # GraphQL API (custgraph/schema, custgraph/resolvers). The role of a request without X-Role:
-    # admin in development (GraphiQL works out of the box), rep in production (least privilege).
-    default_role: str = "admin"
+    # Identity (custgraph/service/auth.py, docs/security.md): JWT keys and the claims they must carry;
+    # the public key is PEM text or the path of a PEM file. GraphiQL and introspection default to on in
+    # development, off in production. Users and keys looked up are kept this many seconds at most.
+    jwt_secret: str | None = field(default=None, repr=False)
+    jwt_public_key: str | None = field(default=None, repr=False)
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    graphiql: bool = True
+    introspection: bool = True
+    auth_cache_seconds: float = 5.0
     full_value_roles: tuple[str, ...] = ("admin",)  # roles that see personal data unmasked
     max_page_size: int = 100  # largest `first` of any connection
     max_query_depth: int = 10
@@ -53,7 +72,13 @@ class Settings:
             rules_path=Path(rules) if rules else None,
             production=production,
             cors_origins=_split(env.get("CUSTGRAPH_CORS_ORIGINS")),
-            default_role="rep" if production else "admin",
+            jwt_secret=env.get("CUSTGRAPH_JWT_SECRET") or None,
+            jwt_public_key=env.get("CUSTGRAPH_JWT_PUBLIC_KEY") or None,
+            jwt_issuer=env.get("CUSTGRAPH_JWT_ISSUER") or None,
+            jwt_audience=env.get("CUSTGRAPH_JWT_AUDIENCE") or None,
+            graphiql=_flag(env.get("CUSTGRAPH_GRAPHIQL"), not production),
+            introspection=_flag(env.get("CUSTGRAPH_INTROSPECTION"), not production),
+            auth_cache_seconds=float(env.get("CUSTGRAPH_AUTH_CACHE_SECONDS") or 5.0),
         )
 
 
@@ -67,4 +92,11 @@ ENV_VARS = (
     "CUSTGRAPH_RULES",
     "CUSTGRAPH_ENV",
     "CUSTGRAPH_CORS_ORIGINS",
+    "CUSTGRAPH_JWT_SECRET",
+    "CUSTGRAPH_JWT_PUBLIC_KEY",
+    "CUSTGRAPH_JWT_ISSUER",
+    "CUSTGRAPH_JWT_AUDIENCE",
+    "CUSTGRAPH_GRAPHIQL",
+    "CUSTGRAPH_INTROSPECTION",
+    "CUSTGRAPH_AUTH_CACHE_SECONDS",
 )

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from custgraph.graph.connection import Graph
 from custgraph.service.app import create_app
 from custgraph.service.settings import Settings
+from tests.credentials import as_user
 
 INGEST = """
 mutation Post($source: String!, $kind: RecordKind!, $records: [JSON!]!) {
@@ -37,7 +38,7 @@ def post(client: TestClient, records: list, role: str = "manager", kind: str = "
     response = client.post(
         "/graphql",
         json={"query": INGEST, "variables": {"source": "webform", "kind": kind, "records": records}},
-        headers={"X-User": "integration", "X-Role": role},
+        headers=as_user(client, "integration", role),
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -68,7 +69,8 @@ def test_posted_records_are_stored_resolved_and_reported(client: TestClient) -> 
     assert garbage["uid"] is None and "JSON object" in garbage["issues"][0]["reason"]
     assert "rejected=2" in second["summary"]
 
-    run = client.post("/graphql", json={"query": RUN, "variables": {"id": second["runId"]}}).json()
+    run = client.post("/graphql", json={"query": RUN, "variables": {"id": second["runId"]}}, headers=as_user(client))
+    run = run.json()
     run = run["data"]["importRun"]
     assert run["status"] == "completed" and run["files"] == ["api"] and run["source"] == "webform"
     assert run["counts"]["matched"] == 1 and run["counts"]["rejected"] == 2
@@ -89,7 +91,8 @@ def test_reps_may_not_ingest(client: TestClient) -> None:
 
 
 def test_unknown_run_is_null(client: TestClient) -> None:
-    body = client.post("/graphql", json={"query": RUN, "variables": {"id": "IR-missing"}}).json()
+    body = client.post("/graphql", json={"query": RUN, "variables": {"id": "IR-missing"}}, headers=as_user(client))
+    body = body.json()
     assert body == {"data": {"importRun": None}}
 
 
@@ -98,6 +101,7 @@ def test_ingested_customers_are_searchable(client: TestClient) -> None:
     [posted] = post(client, [record])["records"]
     query = "query S($q: String!) { search(query: $q, first: 5) { score customer { id } } }"
     for text in ("欧阳明", "8765", "云栖科技"):
-        body = client.post("/graphql", json={"query": query, "variables": {"q": text}}).json()
+        body = client.post("/graphql", json={"query": query, "variables": {"q": text}}, headers=as_user(client))
+        body = body.json()
         assert "errors" not in body, body
         assert posted["customerId"] in [hit["customer"]["id"] for hit in body["data"]["search"]], text

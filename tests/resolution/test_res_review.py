@@ -11,6 +11,7 @@ from custgraph.graph.connection import Graph
 from custgraph.pipeline.resolve import resolve_pending
 from custgraph.service.app import create_app
 from custgraph.service.settings import Settings
+from tests.credentials import as_user
 
 QUEUE = """
 query Queue($first: Int!, $after: String, $status: ReviewStatus!) {
@@ -198,8 +199,7 @@ async def test_res_decide_over_http_records_the_caller(clean_graph: Graph, impor
 
     def call() -> dict:
         with TestClient(create_app(Settings.from_env())) as client:
-            headers = {"X-User": "%E5%91%A8%E6%99%93%E6%98%8E", "X-Role": "manager"}  # 周晓明
-            return client.post("/graphql", json=body, headers=headers).json()
+            return client.post("/graphql", json=body, headers=as_user(client, "周晓明", "manager")).json()
 
     reply = await asyncio.to_thread(call)  # the app runs its own event loop and driver
     item = reply["data"]["decideReview"]["item"]

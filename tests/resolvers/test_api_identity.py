@@ -1,26 +1,31 @@
-"""Who is calling: X-User / X-Role headers (resolvers/identity.py)."""
+"""Who is calling (resolvers/identity.py): the principal a request carries, and the X-User text a
+gateway sends. The authentication itself is tested through the app in tests/service/test_auth.py."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from custgraph.resolvers.identity import Identity, UnknownRole, identity_from_headers
+from custgraph.resolvers.identity import Principal, header_text, principal_of
 
 
 @pytest.mark.parametrize(
-    ("headers", "expected"),
+    ("value", "expected"),
     [
-        ({}, Identity("anonymous", "admin")),
-        ({"x-user": "li.si", "x-role": "Rep"}, Identity("li.si", "rep")),
-        ({"x-user": "%E5%91%A8%E6%99%93%E6%98%8E", "x-role": "manager"}, Identity("周晓明", "manager")),
-        ({"x-user": "周晓明".encode().decode("latin-1")}, Identity("周晓明", "admin")),  # raw UTF-8 bytes
-        ({"x-user": "  ", "x-role": " "}, Identity("anonymous", "admin")),
+        ("li.si", "li.si"),
+        ("%E5%91%A8%E6%99%93%E6%98%8E", "周晓明"),  # percent-encoded UTF-8 (encodeURIComponent)
+        ("周晓明".encode().decode("latin-1"), "周晓明"),  # raw UTF-8 bytes, as Starlette reads them
+        ("  ", ""),
+        (None, ""),
     ],
 )
-def test_identity(headers: dict[str, str], expected: Identity) -> None:
-    assert identity_from_headers(headers, "admin") == expected
+def test_header_text(value: str | None, expected: str) -> None:
+    assert header_text(value) == expected
 
 
-def test_unknown_roles_are_refused() -> None:
-    with pytest.raises(UnknownRole, match="unknown role 'root'"):
-        identity_from_headers({"x-role": "root"}, "rep")
+def test_the_principal_is_read_from_the_request_state() -> None:
+    principal = Principal(user="周晓明", role="rep", teams=("华东",))
+    assert principal_of(SimpleNamespace(state=SimpleNamespace(principal=principal))) is principal
+    with pytest.raises(LookupError):
+        principal_of(SimpleNamespace(state=SimpleNamespace()))

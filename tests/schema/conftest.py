@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from starlette.testclient import TestClient
@@ -30,6 +29,7 @@ from custgraph.graph.repositories.nodes import link, upsert_nodes
 from custgraph.graph.repositories.search_index import index_customers
 from custgraph.service.app import create_app
 from custgraph.service.settings import Settings
+from tests.credentials import SEED_TEAM, as_user, register
 
 REP = "周晓明"  # owns C000001, C000003, C000004 (and the merged-away C000006)
 OTHER_REP = "陈志强"  # owns C000002, C000005
@@ -280,15 +280,14 @@ async def seed_world(graph: Graph) -> None:
         ],
     )
     await index_customers(graph, [c.id for c in CUSTOMERS])
-
-
-def headers(role: str, user: str) -> dict[str, str]:
-    """X-Role and X-User; user names are percent-encoded UTF-8 (headers are ASCII)."""
-    return {"X-Role": role, "X-User": quote(user)}
+    for rep in (REP, OTHER_REP):  # the owners are users, both in the team the tests' managers lead
+        await register(graph, rep, "rep", [SEED_TEAM])
 
 
 class Api:
-    """GraphQL over HTTP as one user with one role (headers X-User / X-Role)."""
+    """GraphQL over HTTP as one user with one role: the user is registered with that role and teams
+    (SEED_TEAM unless given: a manager sees both seeded reps' customers) and sends a JWT naming them
+    (tests/credentials.py)."""
 
     rep = REP
     other_rep = OTHER_REP
@@ -303,13 +302,14 @@ class Api:
         *,
         role: str = "admin",
         user: str = "admin",
+        teams: tuple[str, ...] = (SEED_TEAM,),
         status: int = 200,
         extensions: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"query": query, "variables": variables}
         if extensions is not None:
             body["extensions"] = extensions
-        response = self.client.post("/graphql", json=body, headers=headers(role, user))
+        response = self.client.post("/graphql", json=body, headers=as_user(self.client, user, role, teams))
         assert response.status_code == status, response.text
         return response.json()
 

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from starlette.testclient import TestClient
 
 from custgraph.graph.connection import Graph
+from tests.credentials import as_user
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCK = re.compile(r"(?:<!-- example:(?P<meta>[^>]*)-->\s*)?```(?P<lang>graphql|http|json)\n(?P<body>.*?)```", re.S)
@@ -60,11 +60,13 @@ def dig(value: Any, path: str) -> Any:
     return value
 
 
-def run_http(client: TestClient, example: Example) -> list[dict[str, str]]:
+def run_http(client: TestClient, example: Example, credential: dict[str, str]) -> list[dict[str, str]]:
     head, _, body = example.body.partition("\n\n")
     request_line, *header_lines = head.strip().splitlines()
     method, target = request_line.split()
     headers = dict(line.split(": ", 1) for line in header_lines)
+    assert headers.get("Authorization", "").startswith("Bearer "), "the doc shows how the caller is named"
+    headers.update(credential)  # the doc's placeholder replaced by a real credential of the example's user
     response = client.request(method, target, headers=headers, content=body.strip().encode("utf-8") or None)
     assert response.status_code == 200, response.text
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -79,10 +81,10 @@ def test_the_doc_has_an_example_for_every_use_case() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 def test_example_runs(api_world: Graph, client: TestClient, example: Example) -> None:
     meta = example.meta
+    headers = as_user(client, meta.get("user", "admin"), meta.get("role", "admin"))
     if example.lang == "http":
-        answer: Any = {"rows": run_http(client, example)}
+        answer: Any = {"rows": run_http(client, example, headers)}
     else:
-        headers = {"X-Role": meta.get("role", "admin"), "X-User": quote(meta.get("user", "admin"))}
         body = client.post(
             "/graphql", json={"query": example.body, "variables": example.variables}, headers=headers
         ).json()

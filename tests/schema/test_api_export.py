@@ -11,12 +11,13 @@ from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
 from custgraph.graph.connection import Graph
+from tests.credentials import as_user
 
 CHURN = {"industry": ["制造业"], "tags": {"all": ["value:high", "custom:流失风险"]}}
 
 
-def headers(role: str, user: str = "u") -> dict[str, str]:
-    return {"X-Role": role, "X-User": user}
+def headers(client: TestClient, role: str, user: str = "u") -> dict[str, str]:
+    return as_user(client, user, role)
 
 
 def rows_of(response: Any) -> list[dict[str, str]]:
@@ -32,7 +33,7 @@ def test_manager_exports_masked_csv(api_world: Graph, client: TestClient) -> Non
             "filter": json.dumps(CHURN),
             "orderBy": json.dumps({"field": "TOTAL_AMOUNT", "direction": "DESC"}),
         },
-        headers=headers("manager"),
+        headers=headers(client, "manager"),
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
@@ -48,14 +49,16 @@ def test_manager_exports_masked_csv(api_world: Graph, client: TestClient) -> Non
 
 
 def test_admin_exports_full_values(api_world: Graph, client: TestClient) -> None:
-    response = client.post("/export/customers", json={"format": "csv", "filter": CHURN}, headers=headers("admin"))
+    response = client.post(
+        "/export/customers", json={"format": "csv", "filter": CHURN}, headers=headers(client, "admin")
+    )
     assert response.status_code == 200
     assert rows_of(response)[0]["手机号"] == "+8613812345678"
 
 
 def test_xlsx_export(api_world: Graph, client: TestClient) -> None:
     response = client.post(
-        "/export/customers?format=xlsx", json={"filter": {"region": ["浙江省"]}}, headers=headers("manager")
+        "/export/customers?format=xlsx", json={"filter": {"region": ["浙江省"]}}, headers=headers(client, "manager")
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -67,36 +70,38 @@ def test_xlsx_export(api_world: Graph, client: TestClient) -> None:
 
 
 def test_export_of_everything_pages_through_all_customers(api_world: Graph, client: TestClient) -> None:
-    response = client.get("/export/customers", headers=headers("admin"))
+    response = client.get("/export/customers", headers=headers(client, "admin"))
     assert len(rows_of(response)) == 11  # every customer but the merged-away one
 
 
 def test_reps_may_not_export(api_world: Graph, client: TestClient) -> None:
-    response = client.get("/export/customers", headers=headers("rep", "rep1"))
+    response = client.get("/export/customers", headers=headers(client, "rep", "rep1"))
     assert response.status_code == 403 and response.json() == {"error": "only managers and admins may export"}
 
 
 def test_bad_requests(api_world: Graph, client: TestClient) -> None:
-    assert client.get("/export/customers?format=pdf", headers=headers("admin")).status_code == 400
+    assert client.get("/export/customers?format=pdf", headers=headers(client, "admin")).status_code == 400
     bad_filter = client.get(
-        "/export/customers", params={"filter": '{"firstContact": {"from": "soon"}}'}, headers=headers("admin")
+        "/export/customers",
+        params={"filter": '{"firstContact": {"from": "soon"}}'},
+        headers=headers(client, "admin"),
     )
     assert bad_filter.status_code == 400 and "dates are YYYY-MM-DD" in bad_filter.json()["error"]
-    not_json = client.get("/export/customers", params={"filter": "{"}, headers=headers("admin"))
+    not_json = client.get("/export/customers", params={"filter": "{"}, headers=headers(client, "admin"))
     assert not_json.status_code == 400
-    unknown_role = client.get("/export/customers", headers=headers("boss"))
-    assert unknown_role.status_code == 400
+    anonymous = client.get("/export/customers")
+    assert anonymous.status_code == 401 and "text/csv" not in anonymous.headers["content-type"]
 
 
 def test_exports_are_logged(api_world: Graph, client: TestClient) -> None:
     response = client.post(
         "/export/customers",
         json={"filter": CHURN, "purpose": "流失预警报告"},
-        headers=headers("manager", "mgr"),
+        headers=headers(client, "manager", "mgr"),
     )
     log_id = response.headers["x-search-log-id"]
     query = """{ searchLog(kind: "export", user: "mgr", first: 1) {
         edges { node { id filter resultCount purpose } } } }"""
-    body = client.post("/graphql", json={"query": query}, headers=headers("admin")).json()
+    body = client.post("/graphql", json={"query": query}, headers=headers(client, "admin")).json()
     entry = body["data"]["searchLog"]["edges"][0]["node"]
     assert entry == {"id": log_id, "filter": CHURN, "resultCount": 3, "purpose": "流失预警报告"}

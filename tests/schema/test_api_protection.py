@@ -16,6 +16,7 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import search_index
 from custgraph.service.app import create_app
 from custgraph.service.settings import Settings
+from tests.credentials import as_user
 
 
 def nested_related(levels: int) -> str:
@@ -73,9 +74,13 @@ def test_a_normal_page_is_well_under_budget(api_world: Graph, api: Any) -> None:
     assert api.data(query, {"first": 100})["customers"]["edges"]
 
 
-def test_unknown_role_is_refused(api_world: Graph, api: Any) -> None:
-    response = api.client.post("/graphql", json={"query": "{ __typename }"}, headers={"X-Role": "boss"})
-    assert response.status_code == 400 and "unknown role 'boss'" in response.text
+def test_x_role_is_ignored(api_world: Graph, api: Any) -> None:
+    """The role is the registered user's: an X-Role header neither refuses nor grants anything."""
+    query = '{ customer(id: "C000002") { id } }'  # 陈志强's customer
+    for role in ("boss", "admin"):
+        headers = {**as_user(api.client, api.rep, "rep"), "X-Role": role}
+        response = api.client.post("/graphql", json={"query": query}, headers=headers)
+        assert response.json() == {"data": {"customer": None}}
 
 
 class TestPersistedQueries:
@@ -95,7 +100,7 @@ class TestPersistedQueries:
         assert registered["data"]["customer"]["id"] == "C000001"
         by_hash = api.post(None, extensions=self.ext())  # type: ignore[arg-type]
         assert by_hash == registered
-        via_get = api.client.get("/graphql", params={"extensions": json.dumps(self.ext())})
+        via_get = api.client.get("/graphql", params={"extensions": json.dumps(self.ext())}, headers=as_user(api.client))
         assert via_get.json() == registered
 
     def test_wrong_hash_is_refused(self, api_world: Graph, api: Any) -> None:
@@ -126,7 +131,7 @@ def test_production_masks_internal_errors_but_not_client_errors(
         raise RuntimeError("bolt://10.0.0.7 refused: secret internals")
 
     monkeypatch.setattr(search_index, "candidates", broken)
-    admin = {"X-Role": "admin"}
+    admin = as_user(production, "admin", "admin")
     body = production.post("/graphql", json={"query": '{ search(query: "张伟") { score } }'}, headers=admin).json()
     assert body["errors"][0]["message"] == "Unexpected error."
     bad = production.post("/graphql", json={"query": "{ customers(first: -1) { totalCount } }"}, headers=admin)
@@ -135,9 +140,14 @@ def test_production_masks_internal_errors_but_not_client_errors(
     assert "Cannot query field 'nope'" in invalid["errors"][0]["message"]
 
 
-def test_production_defaults_to_the_least_privileged_role(api_world: Graph, production: TestClient) -> None:
-    body = production.post("/graphql", json={"query": '{ customer(id: "C000001") { id } }'}).json()
-    assert body == {"data": {"customer": None}}  # an anonymous rep owns nothing
+def test_production_refuses_a_request_without_a_credential(api_world: Graph, production: TestClient) -> None:
+    """The hole: production used to make an anonymous request a rep called "anonymous"."""
+    response = production.post("/graphql", json={"query": '{ customer(id: "C000001") { id } }'})
+    assert response.status_code == 401 and "data" not in response.json()
+    with_headers = production.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={"X-Role": "admin", "X-User": "admin"}
+    )
+    assert with_headers.status_code == 401
 
 
 def test_cors_for_configured_origins(api_world: Graph, production: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -12,6 +13,7 @@ from custgraph.graph.models import CustomerNode, OwnerNode, SourceRecordNode, Ta
 from custgraph.graph.repositories.nodes import link, upsert_nodes
 from custgraph.service.app import create_app
 from custgraph.service.settings import Settings
+from tests.credentials import as_user
 
 CUSTOMER_QUERY = """
 query One($id: ID!) {
@@ -57,6 +59,10 @@ async def seeded(clean_graph: Graph) -> Graph:
     return clean_graph
 
 
+def fetch(client: TestClient, cid: str) -> Any:
+    return client.post("/graphql", json={"query": CUSTOMER_QUERY, "variables": {"id": cid}}, headers=as_user(client))
+
+
 def test_healthz_reports_the_graph(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -64,13 +70,13 @@ def test_healthz_reports_the_graph(client: TestClient) -> None:
 
 
 def test_graphiql_is_served(client: TestClient) -> None:
-    response = client.get("/graphql", headers={"Accept": "text/html"})
+    response = client.get("/graphql", headers={"Accept": "text/html", **as_user(client)})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
 
 
 def test_customer_by_id_reads_the_graph(seeded: Graph, client: TestClient) -> None:
-    response = client.post("/graphql", json={"query": CUSTOMER_QUERY, "variables": {"id": "C000007"}})
+    response = fetch(client, "C000007")
     assert response.status_code == 200
     body = response.json()
     assert "errors" not in body, body
@@ -85,10 +91,10 @@ def test_customer_by_id_reads_the_graph(seeded: Graph, client: TestClient) -> No
 
 
 def test_merged_away_id_finds_the_survivor(seeded: Graph, client: TestClient) -> None:
-    response = client.post("/graphql", json={"query": CUSTOMER_QUERY, "variables": {"id": "C000009"}})
+    response = fetch(client, "C000009")
     assert response.json()["data"]["customer"]["id"] == "C000007"
 
 
 def test_unknown_customer_is_null(seeded: Graph, client: TestClient) -> None:
-    response = client.post("/graphql", json={"query": CUSTOMER_QUERY, "variables": {"id": "C999999"}})
+    response = fetch(client, "C999999")
     assert response.json() == {"data": {"customer": None}}
