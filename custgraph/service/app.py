@@ -28,10 +28,11 @@ from strawberry.types import ExecutionResult
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import audit_log
 from custgraph.graph.schema import ensure_schema
+from custgraph.resolvers.audit_log import refused_login
 from custgraph.resolvers.context import Context
 from custgraph.resolvers.identity import principal_of
 from custgraph.schema import build_schema
-from custgraph.service.auth import Authenticator, AuthMiddleware
+from custgraph.service.auth import Authenticator, AuthMiddleware, on_refused
 from custgraph.service.export import export_customers
 from custgraph.service.persisted_queries import PersistedQueryError, PersistedQueryStore
 from custgraph.service.settings import Settings
@@ -84,6 +85,7 @@ async def healthz(request: Request) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     authenticator = Authenticator(settings)  # refuses JWT settings that can't work before serving anything
+    on_refused(refused_login)  # every refused credential gets an audit entry (idempotent)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from custgraph.graph import embedded
-from custgraph.service import cli_access, cli_data, cli_resolution
+from custgraph.service import cli_access, cli_backup, cli_data, cli_resolution
 from custgraph.service.settings import Settings
 
 app = typer.Typer(help="customer-graph: resolve scattered customer records into one graph.", no_args_is_help=True)
@@ -25,6 +25,9 @@ app.add_typer(cli_resolution.review_app, name="review")
 app.command("explain")(cli_resolution.explain_command)
 app.command("quality")(cli_resolution.quality_command)
 app.command("split")(cli_resolution.split_command)
+app.add_typer(cli_backup.audit_app, name="audit")
+app.command("backup")(cli_backup.backup_command)
+app.command("restore")(cli_backup.restore_command)
 app.add_typer(cli_access.users_app, name="users")
 app.add_typer(cli_access.keys_app, name="keys")
 
