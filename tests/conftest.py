@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from custgraph import crypto
 from custgraph.graph import embedded
 from custgraph.graph.connection import Graph, GraphConfig
 from custgraph.graph.schema import ensure_schema
@@ -21,8 +22,14 @@ from tests import credentials
 @pytest.fixture(scope="session")
 def graph_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data_dir = tmp_path_factory.mktemp("custgraph-data")
-    previous = {k: os.environ.get(k) for k in ("CUSTGRAPH_DATA_DIR", "NEO4J_URI", *credentials.ENV)}
+    previous = {
+        k: os.environ.get(k) for k in ("CUSTGRAPH_DATA_DIR", "NEO4J_URI", "CUSTGRAPH_DATA_KEY_FILE", *credentials.ENV)
+    }
     os.environ["CUSTGRAPH_DATA_DIR"] = str(data_dir)
+    # one data key file for every app and import of the session (production apps refuse to start without)
+    key_file = data_dir.parent / "session.keys"
+    key_file.write_text(crypto.generate_key_line("test") + "\n")
+    os.environ["CUSTGRAPH_DATA_KEY_FILE"] = str(key_file)
     os.environ.update(credentials.ENV)  # the apps tests build accept the JWTs of tests/credentials.py
     os.environ.pop("NEO4J_URI", None)  # the tests always use the embedded server
     embedded.ensure_running(data_dir)

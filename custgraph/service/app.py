@@ -25,6 +25,7 @@ from strawberry.exceptions import StrawberryGraphQLError
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import audit_log
 from custgraph.graph.schema import ensure_schema
@@ -84,6 +85,8 @@ async def healthz(request: Request) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    # the data keys of national IDs and bank cards: production refuses to start without a key file
+    crypto.install(crypto.load(settings.data_key_file, data_dir=settings.data_dir, production=settings.production))
     authenticator = Authenticator(settings)  # refuses JWT settings that can't work before serving anything
     on_refused(refused_login)  # every refused credential gets an audit entry (idempotent)
 

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
+from custgraph import crypto
 from custgraph.graph import embedded
-from custgraph.service import cli_access, cli_backup, cli_data, cli_resolution
+from custgraph.service import cli_access, cli_backup, cli_crypto, cli_data, cli_resolution
 from custgraph.service.settings import Settings
 
 app = typer.Typer(help="customer-graph: resolve scattered customer records into one graph.", no_args_is_help=True)
@@ -30,6 +31,7 @@ app.command("backup")(cli_backup.backup_command)
 app.command("restore")(cli_backup.restore_command)
 app.add_typer(cli_access.users_app, name="users")
 app.add_typer(cli_access.keys_app, name="keys")
+app.command("reencrypt")(cli_crypto.reencrypt_command)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -48,6 +50,10 @@ def serve(
     import uvicorn
 
     settings = Settings.from_env()
+    try:  # each worker loads the keys again (create_app); a missing key file is said once, here
+        crypto.load(settings.data_key_file, data_dir=settings.data_dir, production=settings.production)
+    except crypto.KeyFileError as exc:
+        raise fail(str(exc), 2) from None
     if settings.graph.embedded:
         # Start the embedded server once here, so workers reuse it instead of racing to start it.
         info = embedded.ensure_running(settings.data_dir)

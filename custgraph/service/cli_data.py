@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
+from custgraph import crypto
 from custgraph.graph.connection import Graph
 from custgraph.graph.embedded import EmbeddedServerError
 from custgraph.ingest.errors import IngestError
@@ -49,7 +50,14 @@ def _one_line(exc: BaseException) -> str:
 
 
 def with_graph(settings: Settings, work: Callable[[Graph], Awaitable[T]]) -> T:
-    """Run ``work`` with a connected graph; a graph that is down ends the command with one line."""
+    """Run ``work`` with a connected graph; a graph that is down ends the command with one line.
+
+    The data keys are loaded first (custgraph/crypto.py): a missing key file in production, or a
+    malformed one, ends the command before anything is read or written."""
+    try:
+        crypto.install(crypto.load(settings.data_key_file, data_dir=settings.data_dir, production=settings.production))
+    except crypto.KeyFileError as exc:
+        raise _die(str(exc)) from None
 
     async def run() -> T:
         graph = Graph.connect(settings.graph)

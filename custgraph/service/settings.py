@@ -33,6 +33,9 @@ class Settings:
     rules_path: Path | None = None
     production: bool = False
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Data keys for national IDs and bank cards (custgraph/crypto.py): None is <data_dir>.keys in
+    # development (created if missing) and an error in production.
+    data_key_file: Path | None = None
     # Identity (custgraph/service/auth.py, docs/security.md): JWT keys and the claims they must carry;
     # the public key is PEM text or the path of a PEM file. GraphiQL and introspection default to on in
     # development, off in production. Users and keys looked up are kept this many seconds at most.
@@ -72,6 +75,7 @@ class Settings:
             rules_path=Path(rules) if rules else None,
             production=production,
             cors_origins=_split(env.get("CUSTGRAPH_CORS_ORIGINS")),
+            data_key_file=Path(env["CUSTGRAPH_DATA_KEY_FILE"]) if env.get("CUSTGRAPH_DATA_KEY_FILE") else None,
             jwt_secret=env.get("CUSTGRAPH_JWT_SECRET") or None,
             jwt_public_key=env.get("CUSTGRAPH_JWT_PUBLIC_KEY") or None,
             jwt_issuer=env.get("CUSTGRAPH_JWT_ISSUER") or None,
@@ -99,4 +103,5 @@ ENV_VARS = (
     "CUSTGRAPH_GRAPHIQL",
     "CUSTGRAPH_INTROSPECTION",
     "CUSTGRAPH_AUTH_CACHE_SECONDS",
+    "CUSTGRAPH_DATA_KEY_FILE",
 )
