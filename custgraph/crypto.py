@@ -45,6 +45,7 @@ __all__ = [
     "TOKEN_PREFIX",
     "current",
     "default_key_file",
+    "from_env",
     "generate_key_line",
     "header_is_sensitive",
     "install",
