@@ -202,12 +202,13 @@ class Authenticator:
         self.users = TtlCache(settings.auth_cache_seconds, clock)
 
     def startup_message(self) -> str:
-        jwt_note = f"JWT {'+'.join(sorted(self.jwt.keys))}" if self.jwt else "no JWT key configured"
+        jwts = "/".join(sorted(self.jwt.keys)) if self.jwt else ""
+        accepted = f"an API key or a {jwts} JWT" if jwts else "an API key (no JWT key set)"
         if self.production:
-            return f"production: every request but /healthz needs a credential (API key or {jwt_note})"
+            return f"production: every request but /healthz needs a credential: {accepted}"
         return (
             f"development: anonymous requests from 127.0.0.1/::1 act as the admin {LOCAL_ADMIN!r}; "
-            f"others need a credential (API key or {jwt_note}); set CUSTGRAPH_ENV=production to refuse them too"
+            f"others need a credential: {accepted}; set CUSTGRAPH_ENV=production to refuse them too"
         )
 
     async def authenticate(self, graph: Graph, headers: Mapping[str, str], ip: str | None) -> Principal:
