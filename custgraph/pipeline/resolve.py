@@ -7,8 +7,8 @@ answer back (new customers, RESOLVED_TO edges, merges, review items and golden p
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
@@ -24,6 +24,8 @@ from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.pipeline.profiles import create_profiles, refresh_profiles, to_match_record
 from custgraph.vocabulary import IDENTIFIER_FIELDS, SENSITIVE_FIELDS
+
+CANDIDATE_CACHE_SIZE = 50_000  # records (a few kB each with their keys): the oldest members of the busy blocks
 
 
 def sensitive_blocking(rules: Rules) -> frozenset[str]:
@@ -49,6 +51,46 @@ async def resolve_pending(graph: Graph, uids: Sequence[str], rules: Rules, *, pa
     pending = [to_match_record(r).with_customer(None) for r in stored]
     kinds = {r["uid"]: r.get("kind") or "customers" for r in stored}
     return await resolve_records(graph, pending, rules, previous=previous, kinds=kinds, params=params)
+
+
+class CandidateCache:
+    """Candidates an import run has read, as match records with their derived keys, by uid.
+
+    Batch after batch meets the same existing records again (a block's oldest members are every later
+    namesake's candidates), and reading, decrypting and keying a record again costs far more than
+    asking whether it is still the same. So candidates are first read as (uid, customer, content
+    hash) only; only records not cached, or whose content hash changed, are read whole. Bounded:
+    the least recently met are dropped first. Lives for one run (one process, the only writer of
+    its records' content).
+    """
+
+    def __init__(self, size: int = CANDIDATE_CACHE_SIZE) -> None:
+        self.size = size
+        self._records: OrderedDict[str, tuple[str, MatchRecord]] = OrderedDict()  # uid -> (hash, record)
+        self.hits = self.reads = 0
+
+    async def candidates(
+        self, graph: Graph, keys: Mapping[str, Iterable[str]], *, exclude: Collection[str], per_key: int
+    ) -> list[MatchRecord]:
+        refs = await repo.candidate_refs(graph, keys, exclude, per_key=per_key)
+        cached = self._records
+        stale = [uid for uid, (_, digest) in refs.items() if digest is None or cached.get(uid, ("",))[0] != digest]
+        fresh = {row["uid"]: to_match_record(row) for row in await repo.records_by_uid(graph, stale)} if stale else {}
+        self.reads += len(fresh)
+        self.hits += len(refs) - len(stale)
+        out = []
+        for uid, (customer, digest) in refs.items():
+            rec = fresh.get(uid)
+            if rec is None:
+                rec = cached[uid][1]
+                cached.move_to_end(uid)
+            elif digest is not None:
+                cached[uid] = (digest, rec)
+                cached.move_to_end(uid)
+            out.append(rec.with_customer(customer))
+        while len(cached) > self.size:
+            cached.popitem(last=False)
+        return out
 
 
 @dataclass
@@ -84,6 +126,7 @@ async def prepare(
     identifier_counts: Mapping[tuple[str, str], int] | None = None,
     params: Any = None,
     hashes: Mapping[str, str] | None = None,
+    cache: CandidateCache | None = None,
 ) -> Batch:
     """Read what resolving ``pending`` needs: candidates, identifier counts, remembered decisions.
 
@@ -92,7 +135,8 @@ async def prepare(
     before this batch (None: all of them), the only ones a remembered review decision can be about;
     ``kinds`` the kind of each record (customers when absent); ``identifier_counts`` how many records
     outside ``pending`` hold each of their identifier values, when the store step counted them;
-    ``hashes`` the content hash of each record just stored, set by the statement that resolves it.
+    ``hashes`` the content hash of each record just stored, set by the statement that resolves it;
+    ``cache`` the candidates a run has read already (an import's batches meet the same ones again).
     """
     pending = sorted(pending, key=lambda r: (r.seq, r.uid))
     keys: dict[str, set[str]] = defaultdict(set)
@@ -108,8 +152,11 @@ async def prepare(
     # the engine offers only a block's first max_block_size records; pending records stored before
     # (changed rows, still resolved in the graph) may be among them and are dropped after the read
     per_key = rules.clustering.max_block_size + len(pending_uids & set(previous))
-    found = await repo.candidates(graph, keys, exclude=pending_uids, per_key=per_key)
-    existing = [to_match_record(r) for r in found]
+    if cache is None:
+        found = await repo.candidates(graph, keys, exclude=pending_uids, per_key=per_key)
+        existing = [to_match_record(r) for r in found]
+    else:
+        existing = await cache.candidates(graph, keys, exclude=pending_uids, per_key=per_key)
     if identifier_counts is None:
         counts = await record_repo.identifier_counts(graph, identifiers)
         # The incoming records are already linked to their identifier nodes; the engine adds the

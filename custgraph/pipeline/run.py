@@ -33,7 +33,15 @@ from custgraph.matching.blocking import blocking_keys
 from custgraph.matching.engine import ResolutionResult
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
-from custgraph.pipeline.resolve import Batch, ResolveSummary, decide, persist, prepare, sensitive_blocking
+from custgraph.pipeline.resolve import (
+    Batch,
+    CandidateCache,
+    ResolveSummary,
+    decide,
+    persist,
+    prepare,
+    sensitive_blocking,
+)
 from custgraph.pipeline.training import TrainingSample, train_for_import
 from custgraph.vocabulary import OUTCOMES
 
@@ -348,6 +356,7 @@ class Importer:
         )
         self.blocking_names = [rule.name for rule in rules.blocking]
         self.sensitive_blocking = sensitive_blocking(rules)
+        self.candidates = CandidateCache()  # the run's batches meet the same existing records again
         self.ledger = Ledger(graph, run)
         self.after = after
 
@@ -404,6 +413,7 @@ class Importer:
             identifier_counts=stored.identifier_counts,
             params=await self.model.params(),
             hashes=stored.hashes,
+            cache=self.candidates,
         )
         return Job(staged, stored, batch)
 

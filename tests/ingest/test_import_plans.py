@@ -70,6 +70,10 @@ STATEMENTS: dict[str, Statement] = {
         resolution.candidates_statement("full_name", capped=True),
         {"keys": ["zhang wei"], "cap": 100},
     ),
+    "candidate refs (oldest per key)": lambda: (
+        resolution.candidates_statement("full_name", capped=True, columns=resolution.REF_COLUMNS),
+        {"keys": ["zhang wei"], "cap": 100},
+    ),
     "identifier counts": lambda: (
         "UNWIND $values AS v MATCH (i:Mobile {value: v})<-[:HAS_MOBILE]-(s:SourceRecord) "
         "RETURN v AS value, count(s) AS n",

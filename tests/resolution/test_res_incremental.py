@@ -144,3 +144,23 @@ async def test_res_candidates_per_key_are_the_oldest_of_the_block(clean_graph: G
     everyone, oldest = await candidates(clean_graph, keys), await candidates(clean_graph, keys, per_key=3)
     assert len(everyone) == 16
     assert sorted(r["seq"] for r in oldest) == sorted(r["seq"] for r in everyone)[:3]
+
+
+async def test_res_candidate_cache_reads_a_record_whole_once_until_it_changes(clean_graph: Graph, importer) -> None:
+    from custgraph.pipeline.resolve import CandidateCache
+
+    await importer(CROWD)
+    rows = await clean_graph.read("MATCH (s:SourceRecord {uid: 'crm|W0'}) RETURN s.bk_family_city AS key")
+    keys = {"family_city": [rows[0]["key"]]}
+    cache = CandidateCache()
+    first = await cache.candidates(clean_graph, keys, exclude=set(), per_key=100)
+    assert (cache.reads, cache.hits) == (len(CROWD) - 1, 0)  # W19 has no city
+    again = await cache.candidates(clean_graph, keys, exclude=set(), per_key=100)
+    assert (cache.reads, cache.hits) == (len(CROWD) - 1, len(CROWD) - 1)
+    assert [(r.uid, r.customer_id, dict(r.fields)) for r in again] == [
+        (r.uid, r.customer_id, dict(r.fields)) for r in first
+    ]
+    await importer([{**CROWD[3], "邮箱": "wang.min@163.com"}])  # W3 changes: read whole again
+    changed = await cache.candidates(clean_graph, keys, exclude=set(), per_key=100)
+    assert cache.reads == len(CROWD)
+    assert next(r for r in changed if r.uid == "crm|W3").fields.get("email") == "wang.min@163.com"

@@ -51,14 +51,17 @@ def _revealed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def candidates_statement(rule: str, *, capped: bool) -> str:
+REF_COLUMNS = "s.uid AS uid, s.customer_id AS customer_id, s.content_hash AS content_hash"
+
+
+def candidates_statement(rule: str, *, capped: bool, columns: str = CANDIDATE_COLUMNS) -> str:
     """The records holding one of ``$keys`` for a blocking rule; ``capped``: the oldest ``$cap`` per key."""
     prop = blocking_property(rule)
     match = f"UNWIND $keys AS k MATCH (s:SourceRecord) WHERE s.`{prop}` = k AND s.customer_id IS NOT NULL "
     if not capped:
-        return f"{match}RETURN {CANDIDATE_COLUMNS}"
+        return f"{match}RETURN {columns}"
     oldest = "WITH k, s ORDER BY s.seq, s.uid WITH k, collect(s)[..$cap] AS oldest UNWIND oldest AS s "
-    return f"{match}{oldest}RETURN {CANDIDATE_COLUMNS}"
+    return f"{match}{oldest}RETURN {columns}"
 
 
 async def candidates(
@@ -85,6 +88,24 @@ async def candidates(
             if row["uid"] not in excluded:
                 found[row["uid"]] = row
     return list(found.values())
+
+
+async def candidate_refs(
+    graph: Graph, keys: Mapping[str, Iterable[str]], exclude: Iterable[str] = (), *, per_key: int
+) -> dict[str, tuple[str, str | None]]:
+    """The same records as ``candidates``, as uid -> (customer id, content hash) only: a caller that
+    read a record before needs to know only that it is still the same (its hash) and where it is now."""
+    found: dict[str, tuple[str, str | None]] = {}
+    excluded = set(exclude)
+    for rule, values in keys.items():
+        vals = sorted(set(values))
+        if not vals:
+            continue
+        statement = candidates_statement(rule, capped=True, columns=REF_COLUMNS)
+        for row in await graph.read(statement, keys=vals, cap=per_key):
+            if row["uid"] not in excluded:
+                found[row["uid"]] = (row["customer_id"], row["content_hash"])
+    return found
 
 
 async def sample_resolved(graph: Graph, limit: int) -> list[dict[str, Any]]:
