@@ -22,9 +22,8 @@ from tests import credentials
 @pytest.fixture(scope="session")
 def graph_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data_dir = tmp_path_factory.mktemp("custgraph-data")
-    previous = {
-        k: os.environ.get(k) for k in ("CUSTGRAPH_DATA_DIR", "NEO4J_URI", "CUSTGRAPH_DATA_KEY_FILE", *credentials.ENV)
-    }
+    names = ("CUSTGRAPH_DATA_DIR", "NEO4J_URI", "CUSTGRAPH_DATA_KEY_FILE", "CUSTGRAPH_RATE_LIMIT", *credentials.ENV)
+    previous = {k: os.environ.get(k) for k in names}
     os.environ["CUSTGRAPH_DATA_DIR"] = str(data_dir)
     # one data key file for every app and import of the session (production apps refuse to start without)
     key_file = data_dir.parent / "session.keys"
@@ -32,6 +31,8 @@ def graph_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     os.environ["CUSTGRAPH_DATA_KEY_FILE"] = str(key_file)
     os.environ.update(credentials.ENV)  # the apps tests build accept the JWTs of tests/credentials.py
     os.environ.pop("NEO4J_URI", None)  # the tests always use the embedded server
+    # one user sends hundreds of requests a second here; tests/service/test_app_limits.py turns it on
+    os.environ["CUSTGRAPH_RATE_LIMIT"] = "0"
     embedded.ensure_running(data_dir)
     try:
         yield data_dir

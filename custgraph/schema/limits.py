@@ -9,8 +9,10 @@ The cost of a query estimates the graph work it asks for before any of it is don
 * a connection's own plumbing (edges, node, pageInfo) is free: ``first`` already counted the items.
 
 ``customers(first: 50) { edges { node { tags { name } owners { name } company { name } } } }`` costs
-10 + 50 x 3 = 160. A query over ``Settings.max_query_cost`` is refused before it runs, with its cost
-and the limit in the error. Introspection is free.
+10 + 50 x 3 = 160. Each ``_entities`` representation costs 1 (its own read) plus what is selected under
+it, so a gateway's batch is priced like the list it stands for. A query over
+``Settings.max_query_cost`` is refused before it runs, with its cost and the limit in the error.
+Introspection is free.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -53,8 +56,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from custgraph.bounds import MAX_TEXT
 from custgraph.resolvers.errors import is_public
 from custgraph.resolvers.identity import ServiceSdlGuard
+from custgraph.schema.argument_limits import ArgumentLimiter
 
 # (type, field) -> own cost, for fields much dearer than one loader batch
 FIELD_COSTS: dict[tuple[str, str], int] = {
@@ -73,6 +78,7 @@ LIST_SIZES: dict[tuple[str, str], int] = {
 DEFAULT_LIST_SIZE = 5
 QUERY_CACHE_SIZE = 512  # parsed and validated query texts kept per process
 CONNECTION_PLUMBING = frozenset({"edges", "nodes", "node", "pageInfo"})
+ENTITIES = ("Query", "_entities")
 
 
 class CostContext:
@@ -108,6 +114,8 @@ class CostContext:
             return 0
         key = (parent.name, name)
         returns = get_named_type(definition.type)
+        if key == ENTITIES:
+            return self.items(node, "representations") * (1 + self.selection_cost(node.selection_set, returns))
         plumbing = parent.name.endswith(("Connection", "Edge")) and name in CONNECTION_PLUMBING
         own = FIELD_COSTS.get(key, 0 if plumbing or not is_composite_type(returns) else 1)
         if "first" in definition.args:
@@ -129,6 +137,19 @@ class CostContext:
                 given = self.variables.get(value.name.value)
                 return max(given, 0) if isinstance(given, int) else _as_int(default)
         return _as_int(default)
+
+    def items(self, node: FieldNode, name: str) -> int:
+        """How many items the list argument ``name`` holds (a literal list or a variable)."""
+        for argument in node.arguments or ():
+            if argument.name.value == name:
+                value = argument.value
+                if isinstance(value, ListValueNode):
+                    return len(value.values)
+                if isinstance(value, VariableNode):
+                    given = self.variables.get(value.name.value)
+                    return len(given) if isinstance(given, list) else 1
+                return 1
+        return 0
 
 
 def _as_int(value: Any) -> int:
@@ -178,7 +199,16 @@ class QueryCostLimiter(SchemaExtension):
 
 
 def extensions(
-    *, max_depth: int, max_tokens: int, max_aliases: int, max_cost: int, production: bool, introspection: bool = True
+    *,
+    max_depth: int,
+    max_tokens: int,
+    max_aliases: int,
+    max_cost: int,
+    production: bool,
+    introspection: bool = True,
+    max_page_size: int = 100,
+    max_list_items: int = 1000,
+    max_entities: int = 100,
 ) -> list[Callable[[], SchemaExtension]]:
     """Extension factories (strawberry makes one of each per request).
 
@@ -198,6 +228,13 @@ def extensions(
         functools.partial(ParserCache, maxsize=QUERY_CACHE_SIZE),
         functools.partial(AddValidationRules, rules),
         functools.partial(ValidationCache, maxsize=QUERY_CACHE_SIZE),
+        functools.partial(
+            ArgumentLimiter,
+            max_list_items=max_list_items,
+            max_page_size=max_page_size,
+            max_entities=max_entities,
+            max_text=MAX_TEXT,
+        ),
         functools.partial(QueryCostLimiter, max_cost=max_cost),
     ]
     if production:

@@ -35,6 +35,7 @@ from custgraph.resolvers.identity import principal_of
 from custgraph.schema import build_schema
 from custgraph.service.auth import Authenticator, AuthMiddleware, on_refused
 from custgraph.service.export import export_customers
+from custgraph.service.limits import BodyLimitMiddleware, RateLimitMiddleware
 from custgraph.service.persisted_queries import PersistedQueryError, PersistedQueryStore
 from custgraph.service.settings import Settings
 
@@ -120,6 +121,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
         )
     middleware.append(Middleware(AuthMiddleware, authenticator=authenticator))  # inside CORS: a 401 carries its headers
+    # the body cap before anything reads the body; the rate limit after authentication, per credential
+    middleware.insert(0, Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
+    if settings.rate_limit_per_minute > 0:
+        middleware.append(
+            Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
+        )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -55,6 +55,12 @@ class Settings:
     apq_cache_size: int = 1000  # automatic persisted queries kept per worker
     search_candidates: int = 200  # customers ranked per keyword search
     timezone: str = "Asia/Shanghai"  # names the day of search-log ids (RX + yyyymmdd + seq)
+    # Request limits (custgraph/service/limits.py, custgraph/schema/argument_limits.py; docs/security.md#limits)
+    max_body_bytes: int = 2 * 1024 * 1024  # a longer request body is refused with 413
+    max_list_items: int = 1000  # items in any list argument
+    max_entities: int = 100  # representations per `_entities` call (each is a graph read)
+    rate_limit_per_minute: float = 600.0  # requests per credential (or client IP); 0 turns it off
+    rate_limit_burst: int = 100
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +89,11 @@ class Settings:
             graphiql=_flag(env.get("CUSTGRAPH_GRAPHIQL"), not production),
             introspection=_flag(env.get("CUSTGRAPH_INTROSPECTION"), not production),
             auth_cache_seconds=float(env.get("CUSTGRAPH_AUTH_CACHE_SECONDS") or 5.0),
+            max_body_bytes=int(env.get("CUSTGRAPH_MAX_BODY_BYTES") or cls.max_body_bytes),
+            max_list_items=int(env.get("CUSTGRAPH_MAX_LIST_ITEMS") or cls.max_list_items),
+            max_entities=int(env.get("CUSTGRAPH_MAX_ENTITIES") or cls.max_entities),
+            rate_limit_per_minute=float(env.get("CUSTGRAPH_RATE_LIMIT") or cls.rate_limit_per_minute),
+            rate_limit_burst=int(env.get("CUSTGRAPH_RATE_LIMIT_BURST") or cls.rate_limit_burst),
         )
 
 
@@ -103,5 +114,10 @@ ENV_VARS = (
     "CUSTGRAPH_GRAPHIQL",
     "CUSTGRAPH_INTROSPECTION",
     "CUSTGRAPH_AUTH_CACHE_SECONDS",
+    "CUSTGRAPH_MAX_BODY_BYTES",
+    "CUSTGRAPH_MAX_LIST_ITEMS",
+    "CUSTGRAPH_MAX_ENTITIES",
+    "CUSTGRAPH_RATE_LIMIT",
+    "CUSTGRAPH_RATE_LIMIT_BURST",
     "CUSTGRAPH_DATA_KEY_FILE",
 )
