@@ -40,6 +40,8 @@ CREDENTIALS_FILE = "credentials.json"
 PASSWORD_FILE = "root.password"  # read by ArcadeDB at its first start; owner-only
 LOG_FILE = "server.log"
 START_TIMEOUT_S = 120.0
+HEAP_ENV = "CUSTGRAPH_GRAPH_HEAP"  # the embedded server's Java heap (-Xmx): 1g holds a few 100k records
+DEFAULT_HEAP = "1g"
 
 
 class EmbeddedServerError(RuntimeError):
@@ -174,8 +176,18 @@ def _wait_until_answering(info: ServerInfo, proc: subprocess.Popen[bytes], log: 
     raise EmbeddedServerError(f"embedded graph server did not answer within {START_TIMEOUT_S:.0f}s; see {log}")
 
 
-def ensure_running(data_dir: Path, *, heap: str = "1g") -> ServerInfo:
-    """Reuse the server recorded in data_dir if it answers, otherwise start one and wait for it."""
+def heap_size(value: str | None = None) -> str:
+    """The heap to start a server with: ``value``, else $CUSTGRAPH_GRAPH_HEAP, else 1g (Java's syntax)."""
+    heap = (value or os.environ.get(HEAP_ENV) or DEFAULT_HEAP).strip().lower()
+    if not heap[:-1].isdigit() or heap[-1] not in "kmg" or int(heap[:-1]) == 0:
+        raise EmbeddedServerError(f"{HEAP_ENV}={heap!r} is not a heap size such as 512m or 4g")
+    return heap
+
+
+def ensure_running(data_dir: Path, *, heap: str | None = None) -> ServerInfo:
+    """Reuse the server recorded in data_dir if it answers, otherwise start one and wait for it
+    (with ``heap``, default $CUSTGRAPH_GRAPH_HEAP or 1g; a running server keeps the heap it has)."""
+    heap = heap_size(heap)
     data_dir = data_dir.resolve()
     with _dir_lock(data_dir):
         info, alive = status(data_dir)

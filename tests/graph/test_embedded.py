@@ -60,3 +60,15 @@ async def test_restart_keeps_the_data(tmp_path: Path) -> None:
     finally:
         await graph.close()
         embedded.stop(tmp_path)
+
+
+def test_heap_size_comes_from_the_argument_then_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(embedded.HEAP_ENV, raising=False)
+    assert embedded.heap_size() == "1g"
+    monkeypatch.setenv(embedded.HEAP_ENV, "6G")
+    assert embedded.heap_size() == "6g"
+    assert embedded.heap_size("512m") == "512m"
+    for bad in ("lots", "4gb", "0g", "-1g"):
+        monkeypatch.setenv(embedded.HEAP_ENV, bad)
+        with pytest.raises(embedded.EmbeddedServerError, match="CUSTGRAPH_GRAPH_HEAP"):
+            embedded.heap_size()
