@@ -56,6 +56,7 @@ if __package__ in (None, ""):
 
 from benchmarks import vs_splink  # noqa: E402
 from benchmarks.pairwise import pair_scores, read_links, read_truth  # noqa: E402
+from custgraph.graph import embedded  # noqa: E402
 
 CLI = [sys.executable, "-m", "custgraph.service.cli"]
 RESULTS = HERE / "results.json"
@@ -64,6 +65,7 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 FILE_ROWS = 100_000  # the end-to-end import is split in files of this many rows (the per-file curve)
 ONE_MILLION = 1_000_000
 TIMEOUT: dict[str, float | None] = {"seconds": None}  # --timeout: per subprocess
+GRAPH_HEAP = {"heap": "4g"}  # --graph-heap: the embedded servers' Java heap
 
 
 @dataclass
@@ -91,6 +93,7 @@ class Context:
 
 def cli_env(data_dir: Path) -> dict[str, str]:
     env = {**os.environ, "CUSTGRAPH_DATA_DIR": str(data_dir), "CUSTGRAPH_ENV": "development"}
+    env[embedded.HEAP_ENV] = GRAPH_HEAP["heap"]
     env.pop("NEO4J_URI", None)
     return env
 
@@ -109,8 +112,6 @@ def stop_graph(data_dir: Path) -> None:
 
 def server_peak_rss_mb(data_dir: Path) -> float | None:
     """VmHWM of the embedded graph server (a separate JVM process) from /proc."""
-    from custgraph.graph import embedded
-
     info = embedded.read_state(data_dir)
     if info is None:
         return None
@@ -374,7 +375,7 @@ def fig_single_record(ctx: Context) -> dict[str, Any]:
 def fig_api(ctx: Context) -> dict[str, Any]:
     customers = ctx.args.api_customers or ctx.args.n
     command = [sys.executable, str(HERE / "api.py"), "--customers", str(customers), "--workers", "2"]
-    command += ["--requests", str(ctx.args.api_requests)]
+    command += ["--requests", str(ctx.args.api_requests), "--heap", GRAPH_HEAP["heap"]]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         stdout, stderr = proc.communicate(timeout=TIMEOUT["seconds"])
@@ -664,6 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="parent of the temporary directories")
     parser.add_argument("--keep", action="store_true", help="keep the generated files and graphs")
     parser.add_argument("--timeout", type=float, default=0, help="kill any one step after this many seconds (0: never)")
+    parser.add_argument("--graph-heap", default="4g", help="Java heap of the embedded graph servers (-Xmx)")
     parser.add_argument("--render-only", action="store_true", help="rewrite the README table from --out")
     args = parser.parse_args(argv)
     if args.render_only:
@@ -675,6 +677,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown figures {', '.join(unknown)} (known: {', '.join(FIGURES)})")
     names = [n for n in FIGURES if n in wanted]
     TIMEOUT["seconds"] = args.timeout or None
+    GRAPH_HEAP["heap"] = embedded.heap_size(args.graph_heap)
     started_at = datetime.now(UTC)
     results: dict[str, Any] = {
         "n": args.n,
