@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from custgraph.graph.repositories import audit_log as audit_log_repo
+from custgraph.graph.repositories import review as review_repo
 from custgraph.graph.repositories.resolution import load_model
 from custgraph.graph.repositories.runs import ImportRunNode, get_run
 from custgraph.matching.rules import Rules, load_rules
@@ -40,4 +41,17 @@ async def ingest_records(
 
 
 async def import_run(info: Info, run_id: str) -> ImportRunNode | None:
-    return await get_run(info.context.graph, run_id)
+    """The run; for a caller who does not see every customer, without the issues of rows whose record
+    now belongs to a customer outside their scope (a rejected row belongs to none and stays)."""
+    context = info.context
+    run = await get_run(context.graph, run_id)
+    if run is None or context.scope.everything:
+        return run
+    # the issues are one JSON property of the run: the graph decides which of their records the
+    # caller sees (scoped read), and the issues of the others are left out
+    uids = {f"{run.source}|{i['source_key']}" for i in run.issues if i.get("source_key")}
+    stored = await review_repo.records_by_uid(context.graph, sorted(uids)) if uids else {}
+    seen = await review_repo.records_by_uid(context.graph, sorted(stored), scope=context.scope) if stored else {}
+    hidden = stored.keys() - seen.keys()
+    issues = [i for i in run.issues if f"{run.source}|{i.get('source_key')}" not in hidden]
+    return run.model_copy(update={"issues": issues})

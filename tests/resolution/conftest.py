@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.models import OwnerNode
+from custgraph.graph.repositories.nodes import link, upsert_nodes
 from custgraph.matching.rules import Rules, load_rules
 from custgraph.pipeline.run import ImportOptions, ImportSummary, run_import
 from custgraph.resolvers.context import Context
@@ -73,6 +75,19 @@ def partition(clean_graph: Graph) -> Callable[[], Awaitable[set[frozenset[str]]]
         for uid, cid in (await placement(clean_graph)).items():
             groups[cid or f"unmatched:{uid}"].add(uid)
         return {frozenset(g) for g in groups.values()}
+
+    return run
+
+
+@pytest.fixture
+def own_all(graph: Graph) -> Callable[[str], Awaitable[None]]:
+    """``await own_all(user)``: every customer owned by ``user``, so a rep or manager of that name has them
+    all in scope (imports here carry no owner column)."""
+
+    async def run(user: str) -> None:
+        ids = [row["id"] for row in await graph.read("MATCH (c:Customer) RETURN c.id AS id")]
+        await upsert_nodes(graph, [OwnerNode(name=user)])
+        await link(graph, "Customer", "OWNED_BY", "Owner", [(cid, user, {}) for cid in ids])
 
     return run
 

@@ -85,8 +85,9 @@ async def test_res_explain_cli_prints_the_same(importer, run_cli) -> None:
     assert missing == ""
 
 
-async def test_res_explanation_is_masked_for_managers(importer, gql) -> None:
+async def test_res_explanation_is_masked_for_managers(importer, gql, own_all) -> None:
     await importer(ROWS)
+    await own_all("alice")  # the manager's own customers: in scope
     ex = (await gql(EXPLAIN, id="C000001", role="manager"))["explainCustomer"]
     second = ex["records"][1]
     mobile = next(e for e in second["evidence"] if e["comparison"] == "mobile")

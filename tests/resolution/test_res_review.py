@@ -193,8 +193,9 @@ async def test_res_review_cli_lists_and_decides(importer, run_cli) -> None:
     assert [(i["key"], i["decision"]) for i in decided] == [(ZHANG, "MERGE")]
 
 
-async def test_res_decide_over_http_records_the_caller(clean_graph: Graph, importer) -> None:
+async def test_res_decide_over_http_records_the_caller(clean_graph: Graph, importer, own_all) -> None:
     await importer(ROWS)
+    await own_all("周晓明")  # the manager's own customers: the pair is in scope
     body = {"query": DECIDE, "variables": {"key": ZHANG, "decision": "SEPARATE", "note": "http"}}
 
     def call() -> dict:
@@ -206,8 +207,9 @@ async def test_res_decide_over_http_records_the_caller(clean_graph: Graph, impor
     assert (item["decision"], item["decidedBy"]) == ("SEPARATE", "周晓明")
 
 
-async def test_res_queue_masks_personal_values_for_managers(importer, gql) -> None:
+async def test_res_queue_masks_personal_values_for_managers(importer, gql, own_all) -> None:
     await importer(ROWS)
+    await own_all("alice")  # the manager's own customers: the pairs are in scope
     nodes = (await gql(QUEUE, first=10, status="OPEN", role="manager"))["reviewQueue"]["nodes"]
     zhang = next(n for n in nodes if n["key"] == ZHANG)
     fields = zhang["recordA"]["fields"]

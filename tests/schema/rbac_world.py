@@ -33,7 +33,7 @@ from custgraph.resolvers.context import Context
 from custgraph.service.settings import Settings
 
 # users: name -> (role, teams)
-REP_A, REP_B, REP_C = "周晓明", "陈志强", "王芳"
+REP_A, REP_B, REP_C = "周晓明", "陈志强", "孙晓燕"
 MANAGER_EAST, MANAGER_WEST = "李经理", "赵经理"
 ADMIN, AUDITOR = "管理员", "审计员"
 USERS: dict[str, tuple[str, tuple[str, ...]]] = {

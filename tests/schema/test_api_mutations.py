@@ -160,7 +160,8 @@ def test_update_errors_are_typed(fresh_world: Graph, api: Any) -> None:
     missing = api.data(UPDATE, {"id": "C999999", "input": {"notes": "x"}})["updateCustomer"]
     assert missing == {"__typename": "NotFoundError", "message": "no customer C999999", "id": "C999999"}
     denied = api.data(UPDATE, {"id": "C000002", "input": {"notes": "x"}}, role="rep", user=api.rep)
-    assert denied["updateCustomer"]["__typename"] == "PermissionDenied"
+    # another rep's customer reads as missing: a refusal must not tell that it exists
+    assert denied["updateCustomer"]["__typename"] == "NotFoundError"
     own = api.data(UPDATE, {"id": "C000001", "input": {"notes": "已回访"}}, role="rep", user=api.rep)
     assert own["updateCustomer"]["customer"]["notes"] == "已回访"
     unnamed = api.data(UPDATE, {"id": "C000001", "input": {"name": None}})["updateCustomer"]

@@ -200,6 +200,10 @@ async def test_import_runs_mask_rejected_values_and_server_paths(rbac: Graph) ->
     assert not leaks(shown)
     assert "/srv/" not in json.dumps(shown, ensure_ascii=False)
     assert shown["issues"][0]["value"].endswith(world.PEOPLE[2].national_id[-4:])
+    # the rows of customers outside the west team's scope are left out; a rejected row belongs to nobody
+    west = (await data(rbac, world.MANAGER_WEST, query, id=world.RUN_ID))["importRun"]
+    assert [i["field"] for i in west["issues"]] == ["file"]
+    assert [i["field"] for i in shown["issues"]] == ["national_id", "mobile", "file"]
     full = (await data(rbac, world.ADMIN, query, id=world.RUN_ID))["importRun"]
     assert full["files"] == ["/srv/custgraph/imports/客户名单.xlsx"]
     assert full["issues"][0]["value"] == world.PEOPLE[2].national_id

@@ -102,13 +102,14 @@ async def test_a_common_key_is_capped_but_rare_keys_are_not(
     """A key shared by more than KEY_CAP customers (a sector word) contributes KEY_CAP of them; the customer
     a rarer key of the query names is still a candidate, and the scorer ranks it first."""
     from custgraph.graph.repositories import search_index
+    from custgraph.graph.repositories.scope import EVERYTHING
 
     monkeypatch.setattr(search_index, "KEY_CAP", 5)
     crowd = [CustomerNode(id=f"C0009{n:02d}", name=f"客户{n}", company=f"天{n}软件有限公司") for n in range(30)]
     target = CustomerNode(id="C000990", name="欧阳娜娜", company="恒达软件有限公司")
     await upsert_nodes(fresh_world, [*crowd, target])
     await index_customers(fresh_world, [c.id for c in [*crowd, target]])
-    found = await search_index.candidates(fresh_world, ["b:软件", "co:恒达软件"], limit=200)
+    found = await search_index.candidates(fresh_world, ["b:软件", "co:恒达软件"], limit=200, scope=EVERYTHING)
     assert "C000990" in [c["id"] for c in found]
     assert len(found) <= 6  # the target plus at most KEY_CAP customers through the common key
     assert hits(api, "恒达软件")[0] == ("C000990", "company")
