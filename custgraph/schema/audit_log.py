@@ -11,6 +11,7 @@ from custgraph.graph.repositories.audit_log import AuditEvent as Event
 from custgraph.resolvers import audit_log as resolve
 from custgraph.resolvers.audit_log import IsAuditor
 from custgraph.resolvers.context import Info
+from custgraph.resolvers.view import View
 from custgraph.schema.connections import Connection, connection
 
 
@@ -31,7 +32,9 @@ class AuditEvent:
     after: JSON | None = strawberry.field(description="An edit: the changed values after it; else the details.")
 
     @classmethod
-    def from_record(cls, e: Event) -> AuditEvent:
+    def from_record(cls, e: Event, view: View) -> AuditEvent:
+        """The personal values an edit's before/after hold are shown the way the caller's role sees
+        them anywhere else (an auditor reviews who did what, not the customers' data)."""
         return cls(
             id=strawberry.ID(e.id),
             at=e.at,
@@ -39,8 +42,8 @@ class AuditEvent:
             ip=e.ip,
             action=e.action,
             target=e.target,
-            before=json.loads(e.before) if e.before else None,
-            after=json.loads(e.after) if e.after else None,
+            before=view.values(json.loads(e.before)) if e.before else None,
+            after=view.values(json.loads(e.after)) if e.after else None,
         )
 
 
@@ -74,7 +77,7 @@ class AuditLogQuery:
         conditions = strawberry.asdict(filter) if filter is not None else {}
         found, cursors, total, has_next = await resolve.entries(info.context, conditions, first=first, after=after)
         return connection(
-            [AuditEvent.from_record(e) for e in found],
+            [AuditEvent.from_record(e, info.context.view) for e in found],
             cursors,
             total=total,
             has_next=has_next,

@@ -132,6 +132,9 @@ def test_every_change_is_logged_with_before_and_after(fresh_world: Graph, api: A
     assert found["edit.interaction"]["after"]["last_contact"] == "2024-06-01"
     assert found["edit.order"]["before"]["order_count"] == 5 and found["edit.order"]["after"]["order_count"] == 6
     assert [e["action"] for e in events(api, action="tag")] == ["tag.remove", "tag.add"]
+    # an auditor sees who changed what, with the customers' personal values masked as anywhere else
+    audited = api.data(LOG, {"filter": {"action": "create"}}, role="auditor", user="审计员")["auditLog"]["edges"]
+    assert audited[0]["node"]["after"]["name"] == "新*" and audited[0]["node"]["user"] == "经理甲"
 
 
 def test_a_refused_change_is_not_logged(fresh_world: Graph, api: Any) -> None:
