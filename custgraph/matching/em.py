@@ -17,6 +17,13 @@
   again with the corrected u.
 - If EM finds almost no matches (a first import with no duplicates yet), the rules file's m and
   prior are kept: defaults that already work are better than estimates from nothing.
+- Correction 3, the prior is bounded by what the identifiers prove (Splink's
+  ``estimate_probability_two_random_records_match`` on deterministic rules): the pairs sharing a
+  mobile (a mailbox ...), divided by how often a duplicate pair shares one (coverage² × m), count
+  the duplicates; the prior is at most ``training.prior_bound_factor`` times that. Same-name,
+  same-city people form a latent class EM takes for duplicates: on 20,000 distinct people it
+  found 5,230 "matches" that share no mobile, and the prior it gave linked namesakes on a name and
+  a city alone.
 """
 
 from __future__ import annotations
@@ -111,8 +118,41 @@ def train(
         u = {c.name: _debiased_u(background, c, no_matches[c.name]) for c in rules.comparisons}
     else:
         prior = min(max(expected_matches / (n * (n - 1) / 2), 1e-12), 0.5)
+    proven = identifier_matches(ordered, rules, m)
+    if proven is not None and rules.training.prior_bound_factor > 0:
+        meta["identifier_matches"] = round(proven, 1)
+        bound = max(rules.training.prior_bound_factor * proven, 1.0) / (n * (n - 1) / 2)
+        if prior > bound:
+            meta["prior_bounded"] = f"{prior:.3g} -> {bound:.3g}"
+            prior = bound
     labels = {c.name: c.labels[1:] for c in rules.comparisons}
     return ModelParams(prior, labels, m, u, meta, term_frequencies(ordered, rules))
+
+
+def identifier_matches(records: Sequence[MatchRecord], rules: Rules, m: Mapping[str, Sequence[float]]) -> float | None:
+    """How many duplicate pairs the identifiers prove: per identifier that enough records hold
+    (``training.prior_bound_min_coverage``), the pairs sharing a value (hubs and shared values such
+    as info@ left out) divided by the share of duplicate pairs expected to share it, coverage² × m
+    of its exact level; the largest such count. None when no identifier is held widely enough."""
+    n = len(records)
+    settings, hubs = rules.training, rules.hubs
+    best: float | None = None
+    for index, exact in rules.compiled.identifier_levels:
+        comparison = rules.comparisons[index]
+        field = comparison.identity
+        counts = Counter(
+            value
+            for rec in records
+            if (value := hubs.valid_identifier(rec, field)) is not None and not hubs.is_shared(field, value)
+        )
+        coverage = sum(counts.values()) / n
+        m_exact = sum(m[comparison.name][level - 1] for level in exact)
+        if coverage < settings.prior_bound_min_coverage or m_exact <= 0:
+            continue
+        shared = sum(c * (c - 1) / 2 for c in counts.values() if c <= hubs.max_records)
+        found = shared / (coverage * coverage * m_exact)
+        best = found if best is None else max(best, found)
+    return best
 
 
 def term_frequencies(records: Sequence[MatchRecord], rules: Rules) -> dict[str, dict[str, Any]]:

@@ -117,6 +117,10 @@ class TrainingSettings(BaseModel):
     tolerance: float = Field(1e-5, gt=0)
     min_matches: float = Field(20, ge=1)  # fewer expected matches: keep the default m values
     min_tf_records: int = Field(500, ge=1)  # fewer records with a value: keep the default shares
+    # The prior is at most this many times the matches the identifiers prove (0: no bound) ...
+    prior_bound_factor: float = Field(2.0, ge=0)
+    # ... counted over identifiers that at least this share of the records hold
+    prior_bound_min_coverage: float = Field(0.3, gt=0, le=1)
     seed: int = 1
 
 

@@ -104,3 +104,49 @@ def test_bad_term_frequency_table_is_rejected(rules: Rules) -> None:
     data["term_frequencies"]["family_name:pinyin"]["values"]["wang"] = 1.5
     with pytest.raises(ValidationError, match="term frequency shares"):
         Rules.model_validate(data)
+
+
+def _mobile(i: int) -> str:
+    return f"+86139{(i * 7919 + 2718281) % 10**8:08d}"  # scattered digits: no placeholder (13900000000)
+
+
+def _namesake_register(duplicates: int) -> list[MatchRecord]:
+    """Three different people per name and city, two with a mobile of their own, one without; and
+    ``duplicates`` people entered twice with one mobile."""
+    given = [a + b for a in "秋海建志丽春玉国晓文" for b in "菊燕华强娟生兰栋东静"]
+    family = ["欧阳", "司马", "上官", "诸葛", "皇甫", "慕容", "东方", "夏侯", "公孙", "令狐", "宇文", "长孙"]
+    cities = ["无锡市", "宁波市", "温州市", "泉州市", "烟台市", "南通市", "徐州市", "绍兴市", "潍坊市", "嘉兴市"]
+    records, seq = [], 0
+    for i in range(300):  # 300 distinct names: (i % 12, i % 100) repeats only after lcm(12, 100)
+        fields = {"name": family[i % 12] + given[i % 100], "city": cities[i % 10]}
+        for mobile in (_mobile(seq), _mobile(seq + 1), None):
+            records.append(MatchRecord(f"s|{seq}", "s", {**fields, "mobile": mobile} if mobile else fields, seq=seq))
+            seq += 1
+    for i in range(duplicates):
+        for _ in range(2):
+            fields = {"name": f"林{given[i % 100]}", "city": "厦门市", "mobile": _mobile(10_000 + i)}
+            records.append(MatchRecord(f"d|{seq}", "d", fields, seq=seq))
+            seq += 1
+    return records
+
+
+def test_the_prior_is_bounded_by_what_the_identifiers_prove(rules: Rules) -> None:
+    """Namesakes agree on name and city like duplicates do; only identifiers tell EM how many
+    duplicates there are. With none sharing a mobile, the prior stays near one expected match."""
+    records = _namesake_register(duplicates=0)
+    assert records[0].key("party") == "person" and records[0].fields["name"] == records[1].fields["name"]
+    params = train(records, rules)
+    n = len(records)
+    assert params.meta["identifier_matches"] == 0
+    assert params.prior <= 1.0 / (n * (n - 1) / 2) * (1 + 1e-9)
+    # a bare name and city against the one namesake seen so far: linked only without the bound
+    bare = MatchRecord("w|1", "w", {"name": records[0].fields["name"], "city": records[0].fields["city"]}, seq=n)
+    seen = [r.with_customer(f"C{i:06d}") for i, r in enumerate(records) if i % 3 == 0]
+    unbounded = rules.model_copy(update={"training": rules.training.model_copy(update={"prior_bound_factor": 0})})
+    loose = train(records, unbounded)
+    assert "identifier_matches" not in loose.meta
+    assert resolve([bare], seen, rules, params=loose).resolutions[0].outcome == "matched"
+    assert resolve([bare], seen, rules, params=params).resolutions[0].outcome != "matched"
+    # duplicates proven by shared mobiles raise the bound again
+    proven = train(_namesake_register(duplicates=200), rules)
+    assert proven.meta["identifier_matches"] > 150
