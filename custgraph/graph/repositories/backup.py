@@ -11,7 +11,7 @@ The file (``custgraph backup FILE``) is gzip-compressed UTF-8 JSON, one object p
 Internal node ids are not portable (Neo4j and ArcadeDB number nodes differently, and a restore
 numbers them anew), so an edge names its ends by their unique key (graph/schema.py: Customer.id,
 SourceRecord.uid ...), which the restore looks up through the same uniqueness indexes. A label with
-no unique key (none today) falls back to the server's id of the node, kept during the restore in a
+no unique key (none today) falls back to the server's element id of the node, kept during the restore in a
 temporary ``custgraph_restore_ref`` property that is removed at the end.
 
 Property values are JSON; the few types JSON lacks (temporal values, bytes) travel as
@@ -135,7 +135,7 @@ def _pattern(variable: str, labels: list[str]) -> str:
 
 def _key_expression(variable: str, labels: list[str], keys: dict[str, str]) -> str:
     found = _key_of(labels, keys)
-    return f"{variable}.{ident(found[1])}" if found else f"toString(id({variable}))"
+    return f"{variable}.{ident(found[1])}" if found else f"elementId({variable})"
 
 
 # ---- backup --------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ async def backup(graph: Graph, out: IO[bytes]) -> Counts:
     for labels, _ in label_sets:
         if not labels:
             raise BackupError("a node without a label cannot be restored")
-        ref = "" if _key_of(labels, keys) else ", toString(id(n)) AS ref"
+        ref = "" if _key_of(labels, keys) else ", elementId(n) AS ref"
         query = f"MATCH ({_pattern('n', labels)}) WHERE size(labels(n)) = $size RETURN properties(n) AS props{ref}"
         async for row in _stream(graph, query, size=len(labels)):
             item: dict[str, Any] = {"node": labels, "props": row["props"]}
