@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from custgraph.graph.connection import Graph
 from custgraph.ingest.models import Issue
 from custgraph.ingest.report import ImportReport
+from custgraph.matching.rules import load_rules
+from custgraph.pipeline.run import ImportOptions, run_import
 from custgraph.private_files import open_private, private_dir
 
 
@@ -48,3 +51,20 @@ def test_private_dir_is_made_and_tightened(tmp_path: Path, loose_umask: None) ->
     assert _mode(made) == 0o700
     made.chmod(0o755)
     assert _mode(private_dir(made)) == 0o700
+
+
+async def test_an_import_writes_owner_only_reports_with_oversized_cells_as_errors(
+    clean_graph: Graph, tmp_path: Path, loose_umask: None
+) -> None:
+    crm = tmp_path / "crm.csv"
+    crm.write_text("姓名,手机,备注\n林静,13500001234," + "长" * 5000 + "\n", encoding="utf-8")
+    summary = await run_import(
+        clean_graph, [crm], ImportOptions(source="crm"), load_rules(), reports_dir=tmp_path / "r"
+    )
+    assert _mode(tmp_path / "r") == 0o700
+    assert summary.report_json is not None and summary.report_csv is not None
+    assert _mode(Path(summary.report_json)) == 0o600 and _mode(Path(summary.report_csv)) == 0o600
+    report = Path(summary.report_json).read_text(encoding="utf-8")
+    assert '"field": "notes"' in report and "longer than" in report
+    stored = await clean_graph.read("MATCH (n) RETURN properties(n) AS p")
+    assert "长长长长长长长长长长长长长长长长长长长长长" not in str(stored)  # past the 20-character preview

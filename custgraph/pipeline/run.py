@@ -43,6 +43,7 @@ from custgraph.pipeline.resolve import (
     sensitive_blocking,
 )
 from custgraph.pipeline.training import TrainingSample, train_for_import
+from custgraph.private_files import private_dir
 from custgraph.vocabulary import OUTCOMES
 
 BATCH_ROWS = 5000
@@ -274,7 +275,7 @@ async def run_import(
         run.status, run.error, run.finished_at = "failed", str(exc), run_repo.now()
         await run_repo.save_run(graph, run)
         raise
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(reports_dir)  # reports quote rejected values: owner-only, like the files in it
     summary.report_json = report.to_json(reports_dir / f"{run_id}.json")
     summary.report_csv = report.to_csv(reports_dir / f"{run_id}.csv")
     summary.issues = report.issue_count
