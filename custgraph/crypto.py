@@ -264,7 +264,8 @@ def default_key_file(data_dir: Path) -> Path:
 
 def _create(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = generate_key_line("k1") + "\n"
+    # a random id: data made with another development key then fails as "no key dev-…", not as a bad tag
+    line = generate_key_line(f"dev-{os.urandom(3).hex()}") + "\n"
     # O_EXCL: two processes starting at once must not both write a key (one would lose its data)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
