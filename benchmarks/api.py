@@ -309,7 +309,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def load(base: str, make: Callable[[], dict[str, Any]], requests: int, concurrency: int) -> dict[str, Any]:
-    headers = {"X-Role": "manager", "X-User": "bench"}
+    headers: dict[str, str] = {}  # development mode: a loopback request acts as the local admin
     latencies: list[float] = []
     errors = 0
     samples: set[str] = set()
@@ -354,6 +354,7 @@ async def load(base: str, make: Callable[[], dict[str, Any]], requests: int, con
 
 def start_service(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CUSTGRAPH_DATA_DIR": str(data_dir), "CUSTGRAPH_ENV": "development"}
+    env["CUSTGRAPH_RATE_LIMIT"] = "0"  # measuring the service, not the per-credential limiter (all one client)
     env.pop("NEO4J_URI", None)
     command = [
         sys.executable,
@@ -398,7 +399,7 @@ def stop_service(proc: subprocess.Popen[bytes]) -> None:
 
 WRK_SCRIPT = """
 local bodies = {%s}
-local headers = {["Content-Type"] = "application/json", ["X-Role"] = "manager", ["X-User"] = "bench"}
+local headers = {["Content-Type"] = "application/json"}
 local n = 0
 request = function()
   n = n %% #bodies + 1

@@ -129,7 +129,7 @@ async def run(data_dir: Path, customers: int, repeats: int) -> list[dict[str, An
         bodies += [(name, {"query": query, "variables": {}}) for name, query in EXTRA.items()]
         for name, body in bodies:
             recorder.scenario = name
-            context = Context(graph=graph, settings=settings, user="bench", role="manager")
+            context = Context(graph=graph, settings=settings, user="bench", role="admin")
             result = await schema.execute(body["query"], variable_values=body["variables"], context_value=context)
             if result.errors:
                 raise RuntimeError(f"{name}: {result.errors}")
