@@ -19,7 +19,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from custgraph.graph.connection import Graph
-from tests.credentials import as_user
+from tests.credentials import SEED_TEAM, as_user
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCK = re.compile(r"(?:<!-- example:(?P<meta>[^>]*)-->\s*)?```(?P<lang>graphql|http|json)\n(?P<body>.*?)```", re.S)
@@ -81,7 +81,8 @@ def test_the_doc_has_an_example_for_every_use_case() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 def test_example_runs(api_world: Graph, client: TestClient, example: Example) -> None:
     meta = example.meta
-    headers = as_user(client, meta.get("user", "admin"), meta.get("role", "admin"))
+    # a manager of the examples leads the seeded reps' team (tests/schema/conftest.py)
+    headers = as_user(client, meta.get("user", "admin"), meta.get("role", "admin"), [SEED_TEAM])
     if example.lang == "http":
         answer: Any = {"rows": run_http(client, example, headers)}
     else:
