@@ -6,14 +6,21 @@ is an admin. The context is built as the app builds it after authentication (not
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import json
 import re
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from custgraph.graph.connection import Graph
 from custgraph.schema import schema
+from custgraph.service.app import create_app
+from custgraph.service.settings import Settings
+from tests.credentials import as_user
 from tests.schema import rbac_world as world
 
 IDS = re.compile(r"C\d{6}")
@@ -269,3 +276,23 @@ async def test_a_rep_editing_a_foreign_customer_is_told_not_found_like_a_missing
     assert answer["message"].replace(foreign, "?") == missing["message"].replace(world.MISSING_ID, "?")
     own = sorted(world.visible_live(world.REP_A))[0]
     assert (await data(rbac, world.REP_A, UPDATE, id=own))["updateCustomer"]["__typename"] == "CustomerPayload"
+
+
+def _export(user: str) -> tuple[int, list[dict[str, str]]]:
+    """The CSV export as ``user`` through the app (a real credential: tests/credentials.py)."""
+    role, teams = world.USERS[user]
+    with TestClient(create_app(Settings.from_env())) as client:
+        response = client.post("/export/customers", json={"format": "csv"}, headers=as_user(client, user, role, teams))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))) if response.is_success else []
+        return response.status_code, rows
+
+
+@pytest.mark.parametrize("user", [world.REP_A, world.AUDITOR, world.MANAGER_EAST, world.MANAGER_WEST, world.ADMIN])
+async def test_the_export_holds_the_scope_and_masks(rbac: Graph, user: str) -> None:
+    status, rows = await asyncio.to_thread(_export, user)  # the app runs its own event loop and driver
+    if world.USERS[user][0] in ("rep", "auditor"):
+        assert status == 403
+        return
+    assert status == 200
+    assert {r["客户编号"] for r in rows} == world.visible_live(user)
+    assert bool(leaks(rows)) == (user == world.ADMIN)
