@@ -65,8 +65,9 @@ FIELD_MAX_LENGTH: dict[str, int] = {
 }
 # An unmapped column (kept as an extra) or a field the registry does not list.
 DEFAULT_MAX_LENGTH = 1000
-# The longest string any API argument may carry (the longest field): GraphQL-wide backstop.
-MAX_TEXT = max(FIELD_MAX_LENGTH.values())
+# The longest string any API argument may carry: a GraphQL-wide backstop, twice the longest field, so
+# a value a little over its field's length still reaches the input's own check (a typed error naming it).
+MAX_TEXT = 2 * max(FIELD_MAX_LENGTH.values())
 # A tag's dimension or name, and an owner's name (not canonical fields, but stored all the same).
 TAG_PART_MAX_LENGTH = 50
 OWNER_MAX_LENGTH = FIELD_MAX_LENGTH["owner"]
