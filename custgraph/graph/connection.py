@@ -79,6 +79,7 @@ class Graph:
     database: str
     flavour: str = "neo4j"
     queries_run: int = field(default=0)
+    reads_run: int = field(default=0)  # of which reads: a request's round trips (its audit entry is queued apart)
     # A server that drops a request never answers it; fail loudly instead of waiting forever.
     query_timeout: float = 900.0
     # Set by CUSTGRAPH_CYPHER_LOG: every distinct statement sent is recorded for the Neo4j 5 lint.
@@ -112,6 +113,7 @@ class Graph:
             self.cypher_log.record(query)
         for attempt in range(1, attempts + 1):
             self.queries_run += 1
+            self.reads_run += 1
             try:
                 return await asyncio.wait_for(self._auto_read(query, params, plain), self.query_timeout)
             except (TransientError, ServiceUnavailable, SessionExpired):
