@@ -57,11 +57,13 @@ REF_COLUMNS = "s.uid AS uid, s.customer_id AS customer_id, s.content_hash AS con
 def candidates_statement(rule: str, *, capped: bool, columns: str = CANDIDATE_COLUMNS) -> str:
     """The records holding one of ``$keys`` for a blocking rule; ``capped``: the oldest ``$cap`` per key."""
     prop = blocking_property(rule)
-    match = f"UNWIND $keys AS k MATCH (s:SourceRecord) WHERE s.`{prop}` = k AND s.customer_id IS NOT NULL "
+    match = f"MATCH (s:SourceRecord) WHERE s.`{prop}` = k AND s.customer_id IS NOT NULL"
     if not capped:
-        return f"{match}RETURN {columns}"
-    oldest = "WITH k, s ORDER BY s.seq, s.uid WITH k, collect(s)[..$cap] AS oldest UNWIND oldest AS s "
-    return f"{match}{oldest}RETURN {columns}"
+        return f"UNWIND $keys AS k {match} RETURN {columns}"
+    # A subquery per key keeps only its first $cap rows as it goes; collecting each key's records and
+    # slicing the list instead holds whole blocks in the server's heap at once (ArcadeDB refuses past
+    # its query heap budget). `CALL (k) {...}` is Neo4j 5.23+ syntax (the importing WITH is deprecated).
+    return f"UNWIND $keys AS k CALL (k) {{ {match} RETURN s ORDER BY s.seq, s.uid LIMIT $cap }} RETURN {columns}"
 
 
 async def candidates(
