@@ -39,6 +39,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories.keyset import newest_first
 
 log = logging.getLogger(__name__)
 
@@ -309,13 +310,8 @@ async def list_events(
     the last two as ``utc_text``.
     """
     where, params = _where(filters)
-    query = f"MATCH (e:AuditEvent) {where}"
-    if after is not None:
-        query += "AND " if where else "WHERE "
-        query += "(e.at < $after_at OR (e.at = $after_at AND e.id < $after_id)) "
-        params.update(after_at=after[0], after_id=after[1])
-    query += "RETURN properties(e) AS props ORDER BY e.at DESC, e.id DESC LIMIT $limit"
-    rows = await graph.read_values(query, **params, limit=first + 1)
+    query, params = newest_first("e", "MATCH (e:AuditEvent)", where, params, after, first)
+    rows = await graph.read_values(query, **params)
     return [AuditEvent.model_validate(row["props"]) for row in rows[:first]], len(rows) > first
 
 

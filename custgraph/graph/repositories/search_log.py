@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from custgraph.graph.connection import RETRYABLE, Graph
+from custgraph.graph.repositories.keyset import newest_first
 from custgraph.graph.repositories.scope import Scope
 
 PREFIX = "RX"
@@ -197,11 +198,6 @@ async def list_entries(
     """Newest first, the entries of the users ``scope`` sees; ``after`` is the (at, id) of the last
     entry already seen. Returns (entries, has_next)."""
     where, params = _where(filters, scope)
-    query = f"MATCH (l:SearchLog) {where}"
-    if after is not None:
-        query += "AND " if where else "WHERE "
-        query += "(l.at < $after_at OR (l.at = $after_at AND l.id < $after_id)) "
-        params.update(after_at=after[0], after_id=after[1])
-    query += "RETURN properties(l) AS props ORDER BY l.at DESC, l.id DESC LIMIT $limit"
-    rows = await graph.read(query, **params, limit=first + 1)
+    query, params = newest_first("l", "MATCH (l:SearchLog)", where, params, after, first)
+    rows = await graph.read(query, **params)
     return [SearchLogEntry.from_props(row["props"]) for row in rows[:first]], len(rows) > first
