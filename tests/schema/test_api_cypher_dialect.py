@@ -39,3 +39,16 @@ async def test_limit_right_after_an_aggregation_needs_an_order_by(clean_graph: G
     assert len(found) == (3 if clean_graph.flavour == "arcadedb" else 2)
     ordered = "UNWIND [1, 1, 2, 2, 3, 3] AS x WITH x, count(*) AS n ORDER BY n DESC, x LIMIT 2 RETURN x, n"
     assert await clean_graph.read(ordered) == [{"x": 1, "n": 2}, {"x": 2, "n": 2}]
+
+
+async def test_remove_of_a_backticked_property_is_ignored_by_arcadedb(clean_graph: Graph) -> None:
+    """ArcadeDB runs ``REMOVE n.`prop``` without an error and leaves the property in place (without
+    backticks it removes it); Neo4j removes it either way. graph/ clears properties with ``SET n.prop =
+    null`` instead, which both servers honour (backup.py's temporary keys, for one)."""
+    await clean_graph.write("CREATE (:DialectProbe {name: 'a', temp: 1, other: 2})")
+    await clean_graph.write("MATCH (n:DialectProbe {name: 'a'}) REMOVE n.`temp`")
+    await clean_graph.write("MATCH (n:DialectProbe {name: 'a'}) REMOVE n.other")
+    rows = await clean_graph.read("MATCH (n:DialectProbe {name: 'a'}) RETURN n.temp AS temp, n.other AS other")
+    assert rows == [{"temp": 1 if clean_graph.flavour == "arcadedb" else None, "other": None}]
+    await clean_graph.write("MATCH (n:DialectProbe {name: 'a'}) SET n.`temp` = null")
+    assert await clean_graph.read("MATCH (n:DialectProbe {name: 'a'}) RETURN n.temp AS temp") == [{"temp": None}]
