@@ -8,7 +8,7 @@ review items.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,17 +78,8 @@ async def candidates(
     graph. The caller adds to the cap the number of ``exclude`` uids that may sit among the oldest.
     """
     found: dict[str, dict[str, Any]] = {}
-    excluded = set(exclude)
-    for rule, values in keys.items():
-        vals = sorted(set(values))
-        if not vals:
-            continue
-        statement = candidates_statement(rule, capped=per_key is not None)
-        rows = await graph.read(statement, keys=vals, cap=per_key)
-        rows = _revealed([row for row in rows if row["uid"] not in excluded and row["uid"] not in found])
-        for row in rows:
-            if row["uid"] not in excluded:
-                found[row["uid"]] = row
+    async for rows in _blocked_rows(graph, keys, exclude, per_key, CANDIDATE_COLUMNS):
+        found.update((row["uid"], row) for row in _revealed([row for row in rows if row["uid"] not in found]))
     return list(found.values())
 
 
@@ -98,16 +89,23 @@ async def candidate_refs(
     """The same records as ``candidates``, as uid -> (customer id, content hash) only: a caller that
     read a record before needs to know only that it is still the same (its hash) and where it is now."""
     found: dict[str, tuple[str, str | None]] = {}
+    async for rows in _blocked_rows(graph, keys, exclude, per_key, REF_COLUMNS):
+        found.update((row["uid"], (row["customer_id"], row["content_hash"])) for row in rows)
+    return found
+
+
+async def _blocked_rows(
+    graph: Graph, keys: Mapping[str, Iterable[str]], exclude: Iterable[str], per_key: int | None, columns: str
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Per blocking rule, the records holding one of its key values, ``exclude``d uids left out."""
     excluded = set(exclude)
     for rule, values in keys.items():
         vals = sorted(set(values))
         if not vals:
             continue
-        statement = candidates_statement(rule, capped=True, columns=REF_COLUMNS)
-        for row in await graph.read(statement, keys=vals, cap=per_key):
-            if row["uid"] not in excluded:
-                found[row["uid"]] = (row["customer_id"], row["content_hash"])
-    return found
+        statement = candidates_statement(rule, capped=per_key is not None, columns=columns)
+        rows = await graph.read(statement, keys=vals, cap=per_key)
+        yield [row for row in rows if row["uid"] not in excluded]
 
 
 async def sample_resolved(graph: Graph, limit: int) -> list[dict[str, Any]]:
