@@ -26,6 +26,7 @@ from custgraph.graph.repositories import runs as run_repo
 from custgraph.graph.repositories.resolution import drop_orphan_customers
 from custgraph.graph.repositories.search_index import MergedKeys
 from custgraph.graph.schema import ensure_schema
+from custgraph.ingest.mapping import MappingProfile
 from custgraph.ingest.models import IngestedRecord, RejectedRow
 from custgraph.ingest.reading import iter_records
 from custgraph.ingest.report import ImportReport
@@ -468,14 +469,16 @@ async def ingest_posted(
     kind: str,
     rules: Rules,
     params: object = None,
+    mapping: MappingProfile | None = None,
 ) -> tuple[ImportSummary, list[PostedResult]]:
-    """Ingest records posted through the API, logged as an import run like a file."""
+    """Ingest records posted through the API, logged as an import run like a file. ``mapping``: a
+    MappingProfile for the records' keys (default: the synonym table recognises them)."""
     from custgraph.ingest.api_records import records_from_dicts
 
     crypto.current()
     blocking_names = [rule.name for rule in rules.blocking]
     await ensure_schema(graph, blocking_names)
-    items = records_from_dicts(records, source=source, kind=kind)
+    items = records_from_dicts(records, source=source, kind=kind, mapping=mapping)
     run_id = new_run_id()
     run = run_repo.ImportRunNode(id=run_id, source=source, kind=kind, files=["api"], started_at=run_repo.now())
     await run_repo.save_run(graph, run)
