@@ -104,3 +104,40 @@ NOT_HAN_RUN = re.compile(f"[^{HAN_RANGE}]+")
 def has_han(text: str) -> bool:
     """True when ``text`` holds at least one Han character."""
     return HAN_CHAR.search(text) is not None
+
+# --- interaction types ---------------------------------------------------------------------------
+
+# What an interaction was: a vocabulary, not free text (classification counts events; reports group
+# by type). Spellings are compared NFKC-normalized and case-folded; traditional forms are listed.
+InteractionType = Literal["visit", "call", "email", "complaint", "satisfaction", "event", "other"]
+INTERACTION_TYPES: tuple[InteractionType, ...] = get_args(InteractionType)
+INTERACTION_SYNONYMS: dict[InteractionType, tuple[str, ...]] = {
+    # the order is the order of the substring test: 满意度回访 is satisfaction before 回访 is a call
+    "satisfaction": ("满意度回访", "满意度", "滿意度", "满意度调查", "回访评分", "satisfaction", "survey", "nps"),
+    "complaint": ("投诉", "投訴", "客诉", "客訴", "抱怨", "complaint"),
+    "event": ("活动", "活動", "会议", "會議", "展会", "展會", "研讨会", "沙龙", "峰会", "发布会", "培训",
+              "event", "meeting", "conference", "exhibition", "trade show", "webinar", "seminar"),
+    "visit": ("拜访", "拜訪", "上门", "上門", "面谈", "面談", "来访", "來訪", "陌拜", "visit", "on-site"),
+    "call": ("电话", "電話", "致电", "来电", "回访", "回訪", "call", "phone", "telephone"),
+    "email": ("邮件", "郵件", "电邮", "電郵", "email", "e-mail", "mail"),
+    "other": ("其他", "其它", "other"),
+}  # fmt: skip
+
+
+def _interaction_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+@lru_cache(maxsize=4096)
+def interaction_type(raw: str | None) -> InteractionType | None:
+    """The vocabulary's type for a typed or imported text: 电话回访 -> call, 满意度回访 -> satisfaction,
+    行业展会 -> event; a text naming none of them is ``other``; a blank one None."""
+    if raw is None or not _interaction_text(raw):
+        return None
+    text = _interaction_text(raw)
+    if text in INTERACTION_TYPES:
+        return text  # type: ignore[return-value]
+    for kind, spellings in INTERACTION_SYNONYMS.items():
+        if any(_interaction_text(s) in text for s in spellings):
+            return kind
+    return "other"
