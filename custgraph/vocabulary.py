@@ -105,6 +105,7 @@ def has_han(text: str) -> bool:
     """True when ``text`` holds at least one Han character."""
     return HAN_CHAR.search(text) is not None
 
+
 # --- interaction types ---------------------------------------------------------------------------
 
 # What an interaction was: a vocabulary, not free text (classification counts events; reports group
