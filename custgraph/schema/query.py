@@ -16,6 +16,7 @@ from custgraph.schema.review import ReviewQuery
 from custgraph.schema.saved_search import SavedSearchQuery
 from custgraph.schema.search import SearchQuery
 from custgraph.schema.search_log import SearchLogQuery
+from custgraph.schema.unmatched import UnmatchedQuery
 
 
 @strawberry.type
@@ -34,6 +35,7 @@ class Query(
     SavedSearchQuery,
     SearchLogQuery,
     ReviewQuery,
+    UnmatchedQuery,
     ExplainQuery,
     QualityQuery,
     ImportRunQuery,

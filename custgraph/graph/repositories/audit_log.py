@@ -67,6 +67,7 @@ ACTIONS: tuple[str, ...] = (
     "split",
     "review.decide",
     "import",
+    "rematch",  # rematchRecord: a record of the unmatched pool corrected and matched again
     "login.refused",
 )
 
