@@ -89,10 +89,29 @@ def _as_list(value: Any) -> Iterable[str]:
     return [str(value)]
 
 
-def aggregate(golden: dict[str, Any], records: Sequence[tuple[str, str, dict[str, Any]]]) -> tuple[dict, Links]:
+@dataclass(frozen=True)
+class AddedEvent:
+    """An order or interaction a person added through the API (addOrder / addInteraction).
+
+    It belongs to no source record, so the records alone would forget it: the profile adds it to the
+    sums and dates every time it is recomputed.
+    """
+
+    kind: str  # order | interaction
+    date: str | None = None
+    amount: float | None = None
+
+
+def aggregate(
+    golden: dict[str, Any],
+    records: Sequence[tuple[str, str, dict[str, Any]]],
+    added: Sequence[AddedEvent] = (),
+) -> tuple[dict, Links]:
     """Complete the survivorship result with edges and sums.
 
-    ``records`` are (uid, kind, fields) of every record resolved to the customer.
+    ``records`` are (uid, kind, fields) of every record resolved to the customer; ``added`` the
+    orders and interactions added to it through the API. An added order counts on top of what the
+    records say (the records' orders, or the total a CRM export states), as ``addOrder`` counted it.
     """
     props = {k: golden.get(k) for k in PROFILE_FIELDS}
     props["name"] = golden.get("name") or display_name(golden)
@@ -136,6 +155,12 @@ def aggregate(golden: dict[str, Any], records: Sequence[tuple[str, str, dict[str
         total = _decimal(golden.get("total_amount"))
         props["total_amount"] = float(total) if total is not None else None
         props["order_count"] = int(golden["order_count"]) if golden.get("order_count") not in (None, "") else None
+    added_orders = [e for e in added if e.kind == "order"]
+    if added_orders:
+        props["order_count"] = int(props.get("order_count") or 0) + len(added_orders)
+        extra = sum((_decimal(e.amount) or Decimal(0) for e in added_orders), Decimal(0))
+        props["total_amount"] = float((_decimal(props.get("total_amount")) or Decimal(0)) + extra)
+    dates += [e.date for e in added if e.date]
     if dates:
         props["first_contact"] = min([*dates, *([props["first_contact"]] if props.get("first_contact") else [])])
         props["last_contact"] = max([*dates, *([props["last_contact"]] if props.get("last_contact") else [])])

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories import added_events as added_repo
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import resolution as repo
 from custgraph.graph.repositories.search_index import MergedKeys, index_customers
@@ -18,7 +19,7 @@ from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.matching.standardize import company_key
 from custgraph.matching.survivorship import survivors
-from custgraph.pipeline.golden import aggregate
+from custgraph.pipeline.golden import AddedEvent, aggregate
 
 ORIGIN = "resolution"  # Customer.origin of the customers resolution makes
 
@@ -48,13 +49,19 @@ def consent_of(survived: Mapping[str, tuple[Any, str]], records: Sequence[MatchR
 
 
 def profile_of(
-    customer_id: str, records: Sequence[tuple[MatchRecord, str]], rules: Rules, manual: Mapping[str, Any]
+    customer_id: str,
+    records: Sequence[tuple[MatchRecord, str]],
+    rules: Rules,
+    manual: Mapping[str, Any],
+    added: Sequence[AddedEvent] = (),
 ) -> profile_repo.CustomerProfile:
-    """The golden profile of one customer from all its records ((record, kind) pairs) and the values
-    people set through the API, which win over what the records say until they change it again."""
+    """The golden profile of one customer from all its records ((record, kind) pairs), the orders and
+    interactions people added through the API (``added``: they count in the sums and dates), and the
+    values people set through the API, which win over what the records say until they change it again."""
     survived = survivors([r for r, _ in records], rules)
     golden = {name: value for name, (value, _) in survived.items()}
-    props, links = aggregate(golden, [(r.uid, kind or "customers", dict(r.fields)) for r, kind in records])
+    fields = [(r.uid, kind or "customers", dict(r.fields)) for r, kind in records]
+    props, links = aggregate(golden, fields, added)
     props.update(consent_of(survived, [r for r, _ in records]))
     # None removes a golden value that no remaining record supports any more (SET c += props)
     props["record_count"] = len(records)
@@ -87,8 +94,13 @@ async def refresh_profiles(graph: Graph, customer_ids: Sequence[str], rules: Rul
     for row in await repo.records_of_customers(graph, customer_ids):
         by_customer[row["customer_id"]].append((to_match_record(row), row.get("kind") or "customers"))
     overrides = await profile_repo.manual_overrides(graph, customer_ids)
+    added: dict[str, list[AddedEvent]] = defaultdict(list)
+    for row in await added_repo.added_events(graph, customer_ids):
+        added[row["id"]].append(AddedEvent(kind=row["kind"], date=row["date"], amount=row["amount"]))
     profiles = [
-        profile_of(cid, by_customer[cid], rules, overrides.get(cid, {})) for cid in customer_ids if by_customer.get(cid)
+        profile_of(cid, by_customer[cid], rules, overrides.get(cid, {}), added.get(cid, ()))
+        for cid in customer_ids
+        if by_customer.get(cid)
     ]
     await profile_repo.write_profiles(graph, profiles)
     await index_customers(graph, [p.id for p in profiles])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.repositories import added_events as added_repo
 from custgraph.graph.repositories import merges as merge_repo
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import review as review_repo
@@ -96,6 +97,7 @@ async def merge_customers(
             for r in moving
         ],
     )
+    await added_repo.move_to_survivors(graph, [(survivor, absorbed)])
     await profile_repo.drop_derived(graph, [absorbed])
     await refresh(graph, [survivor], rules)
     return Change("merge", [survivor], event, message=f"merged {absorbed} into {survivor}", lifted_pairs=len(separated))
