@@ -124,6 +124,35 @@ def review_list(
                 typer.echo(f"    {e.comparison:<14} {e.level:<22} {e.weight:+8.2f}  {values}")
 
 
+@review_app.command("unmatched")
+def review_unmatched(
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).")],
+    source: Annotated[str | None, typer.Option("--source", help="Only this source's records.")] = None,
+) -> None:
+    """Export the unmatched pool to a workbook; correct it and `custgraph import` each sheet back."""
+    from custgraph.graph.repositories import audit_log
+    from custgraph.resolvers.audit_log import cli_user
+    from custgraph.service.pool_export import write_pool
+
+    if out.suffix.lower() != ".xlsx":
+        typer.echo("error: --out must name an .xlsx file", err=True)
+        raise typer.Exit(2)
+
+    async def work(graph: Graph) -> Any:
+        sheets = await write_pool(graph, out, source=source)
+        details = {"records": sum(s.rows for s in sheets), "sources": sorted({s.source for s in sheets})}
+        await audit_log.record(graph, [audit_log.event("export", user=cli_user(), target="unmatched", after=details)])
+        return sheets
+
+    sheets = with_graph(Settings.from_env(), work)
+    total = sum(sheet.rows for sheet in sheets)
+    typer.echo(f"wrote {total} record(s) of the unmatched pool to {out}")
+    if sheets:
+        typer.echo("correct the cells, then import each sheet into its source:")
+    for sheet in sheets:
+        typer.echo(f"  {sheet.import_command(out)}   # {sheet.rows} record(s)")
+
+
 @review_app.command("decide")
 def review_decide(
     key: Annotated[str, typer.Argument(help="The item key: 'uidA||uidB'.")],

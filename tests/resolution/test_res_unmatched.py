@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
 from typing import Any
+
+from openpyxl import load_workbook
 
 from custgraph.graph.connection import Graph
 
@@ -123,3 +127,41 @@ async def test_res_rematch_by_role_and_scope(clean_graph: Graph, importer, gql) 
     ]
     assert done["__typename"] == "RematchPayload"
     assert (done["outcome"], done["customerId"], done["record"]) == ("matched", None, None)
+
+
+async def test_res_pool_workbook_round_trip(clean_graph: Graph, importer, run_cli, tmp_path: Path) -> None:
+    """Export the pool, correct one row, import the sheet back: same uids, the corrected row re-matched,
+    the untouched one skipped as unchanged."""
+    await pool_world(importer)
+    out = tmp_path / "pool.xlsx"
+    printed = await run_cli("review", "unmatched", "--out", str(out))
+    assert "wrote 3 record(s)" in printed and f"custgraph import {out} --source crm --sheet 'crm'" in printed
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # personal data: owner-only like the reports
+
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["crm", "shop"]
+    sheet = workbook["crm"]
+    header = [c.value for c in sheet[1]]
+    assert header[0] == "source_key" and {"name", "mobile", "city", "notes"} <= set(header)
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["2"]["city"] == "上海" and rows["2"]["notes"] == "请回电 13912345678" and rows["2"]["name"] is None
+    line = next(i for i, r in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2) if r[0] == "2")
+    sheet.cell(line, header.index("name") + 1, "林静")
+    sheet.cell(line, header.index("mobile") + 1, "135-0000-1234")
+    workbook.save(out)
+
+    before = await clean_graph.read("MATCH (s:SourceRecord) RETURN count(s) AS n")
+    summary = await run_cli("import", str(out), "--source", "crm", "--sheet", "crm")
+    assert "unchanged=1" in summary and "matched=1" in summary, summary
+    after = await clean_graph.read("MATCH (s:SourceRecord) RETURN count(s) AS n")
+    assert after == before  # the same keys: the same records, none added
+    placed = {
+        r["uid"]: (r["customer"], r["outcome"])
+        for r in await clean_graph.read(
+            "MATCH (s:SourceRecord) RETURN s.uid AS uid, s.customer_id AS customer, s.outcome AS outcome"
+        )
+    }
+    assert placed["crm|2"] == (placed["crm|1"][0], "matched")
+    assert placed["crm|3"] == (None, "unmatched") and placed["shop|9"] == (None, "unmatched")
+    exported = await audit(clean_graph, "export")
+    assert [(e["target"], '"records": 3' in e["after"]) for e in exported] == [("unmatched", True)]
