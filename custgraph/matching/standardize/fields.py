@@ -18,6 +18,7 @@ from .identifiers import standardize_bank_card, standardize_credit_code, standar
 from .lifecycle import standardize_lifecycle
 from .names import normalize_name
 from .numbers import standardize_int, standardize_satisfaction
+from .owners import standardize_owners
 from .phones import standardize_mobile, standardize_phone
 from .postal import standardize_postal_code
 from .regions import standardize_city, standardize_region
@@ -45,6 +46,7 @@ _STANDARDIZERS: MappingProxyType[str, Callable[[object], object | None]] = Mappi
         "amount": standardize_amount,
         "order_count": standardize_int,
         "lifecycle": standardize_lifecycle,
+        "owner": standardize_owners,
         "tags": standardize_tags,
         "consent_marketing": standardize_bool,
         "satisfaction": standardize_satisfaction,
@@ -58,7 +60,7 @@ STANDARDIZED_FIELDS: frozenset[str] = frozenset(_STANDARDIZERS) | DATE_FIELDS
 TEXT_FIELDS: frozenset[str] = frozenset(
     {
         "title", "address", "address_number", "address_line1", "address_line2", "country", "industry",
-        "channel", "owner", "notes", "order_id", "product", "interaction_id", "interaction_type", "content",
+        "channel", "notes", "order_id", "product", "interaction_id", "interaction_type", "content",
     }
 )  # fmt: skip
 
