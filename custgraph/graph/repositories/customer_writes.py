@@ -68,11 +68,12 @@ RETURN count(r) AS n
 
 
 def _link_manual(label: str, key: str, rel: str) -> str:
-    # label, key and rel are constants of this module
+    # label, key and rel are constants of this module; an edge the classification rules had made
+    # (computed, custgraph/pipeline/recompute.py) becomes the person's, which recompute leaves alone
     return (
         f"UNWIND $rows AS row MERGE (x:{label} {{{key}: row.key}}) ON CREATE SET x += row.props "
         f"WITH x, row MATCH (c:Customer {{id: $id}}) MERGE (c)-[r:{rel}]->(x) "
-        "SET r.derived = false, r.by = $by, r.at = $now RETURN count(r) AS n"
+        "SET r.derived = false, r.computed = null, r.by = $by, r.at = $now RETURN count(r) AS n"
     )
 
 
