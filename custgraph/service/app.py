@@ -1,8 +1,9 @@
-"""The Starlette application: GraphQL at /graphql, health at /healthz, exports at /export/customers.
+"""The Starlette application: GraphQL at /graphql, health at /healthz, exports at /export/customers,
+the web pages at /review, /customer/{id} and /quality (service/pages.py).
 
 Composed explicitly; the lifespan owns the one async driver and hands it to requests through
-``app.state``. Every route but /healthz is behind AuthMiddleware (service/auth.py): a request reaches
-a route only with its caller authenticated.
+``app.state``. Every route but /healthz and the pages' static shells is behind AuthMiddleware
+(service/auth.py): a request reaches a route only with its caller authenticated.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from custgraph.resolvers.audit_log import refused_login
 from custgraph.resolvers.context import Context
 from custgraph.resolvers.identity import principal_of
 from custgraph.schema import build_schema
+from custgraph.service import pages
 from custgraph.service.auth import Authenticator, AuthMiddleware, on_refused
 from custgraph.service.export import export_customers
 from custgraph.service.limits import BodyLimitMiddleware, RateLimitMiddleware
@@ -120,7 +122,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_headers=["*"],
             )
         )
-    middleware.append(Middleware(AuthMiddleware, authenticator=authenticator))  # inside CORS: a 401 carries its headers
+    # inside CORS: a 401 carries its headers
+    middleware.append(Middleware(AuthMiddleware, authenticator=authenticator, is_open=pages.is_open))
     # the body cap before anything reads the body; the rate limit after authentication, per credential
     middleware.insert(0, Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
     if settings.rate_limit_per_minute > 0:
@@ -132,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/export/customers", export_customers, methods=["GET", "POST"]),
+            *pages.routes(settings),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -342,18 +342,24 @@ async def _notify(refusal: Refusal, graph: Graph | None) -> None:
 
 
 class AuthMiddleware:
-    """Authenticates every HTTP and WebSocket request but those to OPEN_PATHS (and CORS preflights).
+    """Authenticates every HTTP and WebSocket request but those to OPEN_PATHS, the paths ``is_open`` lets
+    through (the web pages, service/pages.py) and CORS preflights.
 
     The principal is left in ``scope["state"]["principal"]`` (``request.state.principal``); a refusal is
     answered 401 with a JSON body and ``WWW-Authenticate: Bearer`` before the route sees the request.
     """
 
-    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+    def __init__(
+        self, app: ASGIApp, authenticator: Authenticator, is_open: Callable[[str], bool] = lambda path: False
+    ) -> None:
         self.app = app
         self.authenticator = authenticator
+        # the web pages' shells and assets hold no data: they must load to show the sign-in
+        self.is_open = is_open
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or scope.get("path") in OPEN_PATHS:
+        path = str(scope.get("path", ""))
+        if scope["type"] not in ("http", "websocket") or path in OPEN_PATHS or self.is_open(path):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
@@ -368,7 +374,6 @@ class AuthMiddleware:
                 raise Refused("service starting")
             principal = await self.authenticator.authenticate(graph, headers, ip)
         except Refused as refused:
-            path = str(scope.get("path", ""))
             log.warning("refused %s %s from %s: %s", scope.get("method", "WS"), path, ip, refused.reason)
             refusal = Refusal(refused.reason, ip, path, refused.method, refused.claimed_user)
             await _notify(refusal, graph)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,26 @@ def _flag(value: str | None, default: bool) -> bool:
     if text in ("0", "false", "no", "off"):
         return False
     raise ValueError(f"not an on/off value: {value!r}")
+
+
+# a CSP source: 'self', 'none', a scheme (https:), or a host with optional scheme, port and path
+_CSP_SOURCE = re.compile(
+    r"'self'|'none'|\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?(/[^\s;,']*)?"
+)
+
+
+def _frame_ancestors(value: str | None) -> str:
+    """CSP ``frame-ancestors`` sources, space-separated (``'self' https://portal.example.com``).
+
+    Sources only: a ``;`` or a line break would smuggle in other directives or headers.
+    """
+    sources = (value or "").split(" ")
+    if not value or not value.strip():
+        return Settings.frame_ancestors
+    bad = [s for s in sources if s and not _CSP_SOURCE.fullmatch(s)]
+    if bad:
+        raise ValueError(f"CUSTGRAPH_FRAME_ANCESTORS: not a CSP source: {bad[0]!r} (space-separated sources only)")
+    return " ".join(s for s in sources if s)
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,8 @@ class Settings:
     max_entities: int = 100  # representations per `_entities` call (each is a graph read)
     rate_limit_per_minute: float = 600.0  # requests per credential (or client IP); 0 turns it off
     rate_limit_burst: int = 100
+    # Who may show the customer page in a frame (CSP frame-ancestors; custgraph/service/pages.py)
+    frame_ancestors: str = "'self'"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +117,7 @@ class Settings:
             max_entities=int(env.get("CUSTGRAPH_MAX_ENTITIES") or cls.max_entities),
             rate_limit_per_minute=float(env.get("CUSTGRAPH_RATE_LIMIT") or cls.rate_limit_per_minute),
             rate_limit_burst=int(env.get("CUSTGRAPH_RATE_LIMIT_BURST") or cls.rate_limit_burst),
+            frame_ancestors=_frame_ancestors(env.get("CUSTGRAPH_FRAME_ANCESTORS")),
         )
 
 
@@ -120,4 +144,5 @@ ENV_VARS = (
     "CUSTGRAPH_RATE_LIMIT",
     "CUSTGRAPH_RATE_LIMIT_BURST",
     "CUSTGRAPH_DATA_KEY_FILE",
+    "CUSTGRAPH_FRAME_ANCESTORS",
 )

@@ -1,0 +1,170 @@
+"""The pages in headless Chromium against the real app and graph: decide a pair, undo it, read a
+customer, read the quality report, sign in in production mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from custgraph.graph.connection import Graph
+from tests.credentials import register, token
+from tests.web.conftest import Server, import_rows, placement, screenshot, serving
+
+CRM = [
+    {
+        "编号": "1",
+        "姓名": "张伟",
+        "手机": "13812345678",
+        "邮箱": "zhang.wei@yunshan-tech.cn",
+        "公司名称": "上海云杉科技有限公司",
+        "城市": "上海市",
+        "负责人": "李销售",
+        "标签": "重点客户",
+    },
+    {"编号": "2", "姓名": "张玮", "城市": "上海市"},  # same pinyin, nothing else: queued for review against 1
+    {"编号": "3", "姓名": "John Smith", "邮箱": "john.smith@acme.com"},
+    {"编号": "4", "姓名": "Jon Smith"},  # queued against 3
+]
+ORDERS = [
+    {
+        "订单号": "SO1001",
+        "下单日期": "2024-03-05",
+        "客户姓名": "张伟",
+        "手机号": "13812345678",
+        "商品": "CRM标准版(年费)",
+        "订单金额(元)": "6800",
+    },
+    {
+        "订单号": "SO1002",
+        "下单日期": "2024-09-12",
+        "客户姓名": "张伟",
+        "手机号": "13812345678",
+        "商品": "定制礼盒",
+        "订单金额(元)": "536",
+    },
+]
+INTERACTIONS = [
+    {
+        "互动编号": "HD1",
+        "互动日期": "2024-06-18",
+        "客户姓名": "张伟",
+        "手机号": "13812345678",
+        "互动类型": "拜访",
+        "沟通内容": "现场调研,客户关注数据安全",
+    },
+]
+ZHANG = ("crm|1", "crm|2")
+ZHANG_KEY = "crm|1||crm|2"
+
+
+@pytest.fixture(scope="module")
+async def seeded(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Graph:
+    await graph.write("MATCH (n) DETACH DELETE n")
+    folder: Path = tmp_path_factory.mktemp("web-imports")
+    await import_rows(graph, folder, "crm", "customers", CRM)
+    await import_rows(graph, folder, "shop", "orders", ORDERS)
+    await import_rows(graph, folder, "service", "interactions", INTERACTIONS)
+    return graph
+
+
+async def open_pair(page: Page, key: str) -> None:
+    """Walk the queue with j until the pair ``key`` is on screen."""
+    pair = page.locator("#pair")
+    await expect(pair).to_be_visible()
+    for _ in range(10):
+        if await pair.get_attribute("data-key") == key:
+            return
+        await page.keyboard.press("j")
+    raise AssertionError(f"pair {key} not in the queue")
+
+
+async def test_review_decide_by_key_then_undo(seeded: Graph, server: Server, page: Page) -> None:
+    before = await placement(seeded, *ZHANG)
+    assert before["crm|1"] != before["crm|2"]
+    await page.goto(server.url + "/review")
+    await open_pair(page, ZHANG_KEY)
+    pair = page.locator("#pair")
+    # names are page text, side by side, with the evidence of the name comparisons
+    await expect(pair.locator("tr[data-field=name] .side-a")).to_have_text("张伟")
+    await expect(pair.locator("tr[data-field=name] .side-b")).to_have_text("张玮")
+    await expect(pair.locator("tr[data-field=given_name]")).to_contain_text("pinyin")
+    await page.keyboard.press("?")
+    await expect(page.locator("#help")).to_be_visible()
+    await page.keyboard.press("Escape")
+    await screenshot(page, "review", readme=True)
+
+    await page.keyboard.press("m")
+    await expect(page.locator("#toast")).to_contain_text("MERGE")
+    merged = await placement(seeded, *ZHANG)
+    assert merged["crm|1"] == merged["crm|2"] == before["crm|1"]  # the older customer survives
+    status = await seeded.read("MATCH (r:ReviewItem {key: $key}) RETURN r.decision AS d", key=ZHANG_KEY)
+    assert status == [{"d": "MERGE"}]
+
+    await page.keyboard.press("u")
+    await expect(page.locator("#toast")).to_contain_text("undone")
+    await expect(pair).to_have_attribute("data-key", ZHANG_KEY)  # back on the pair, to decide again
+    undone = await placement(seeded, *ZHANG)
+    assert undone == before  # the absorbed customer is back, with its record
+    await screenshot(page, "review-after-undo")
+
+
+async def test_review_separate_with_button(seeded: Graph, server: Server, page: Page) -> None:
+    await page.goto(server.url + "/review")
+    await open_pair(page, "crm|3||crm|4")
+    await page.locator("#separate").click()
+    await expect(page.locator("#toast")).to_contain_text("SEPARATE")
+    status = await seeded.read("MATCH (r:ReviewItem {key: $key}) RETURN r.decision AS d", key="crm|3||crm|4")
+    assert status == [{"d": "SEPARATE"}]
+    smith = await placement(seeded, "crm|3", "crm|4")
+    assert smith["crm|3"] != smith["crm|4"]
+
+
+async def test_customer_page_shows_profile_timeline_and_why(seeded: Graph, server: Server, page: Page) -> None:
+    cid = (await placement(seeded, "crm|1"))["crm|1"]
+    assert cid
+    await page.goto(f"{server.url}/customer/{cid}")
+    await expect(page.locator("#customer-name")).to_have_text("张伟")
+    timeline = page.locator("#timeline li")
+    await expect(timeline).to_have_count(3)  # two orders and a visit, newest first
+    await expect(timeline.nth(0)).to_contain_text("2024-09-12")
+    await expect(timeline.nth(1)).to_contain_text("拜访")
+    await expect(page.locator("#owners")).to_contain_text("李销售")
+    records = page.locator("#records")
+    await expect(records).to_contain_text("crm|1")
+    await expect(records).to_contain_text("shop|SO1001")
+    await expect(records.locator("tr", has_text="shop|SO1001")).to_contain_text("matched")
+    await screenshot(page, "customer", readme=True)
+
+
+async def test_quality_page_draws_its_charts(seeded: Graph, server: Server, page: Page) -> None:
+    await page.goto(server.url + "/quality")
+    await expect(page.locator("#completeness-chart")).to_be_visible()
+    await expect(page.locator("#completeness-chart")).to_contain_text("name")
+    await expect(page.locator("#sources-chart")).to_contain_text("crm")
+    await screenshot(page, "quality")
+
+
+async def test_production_pages_ask_for_a_credential(seeded: Graph, browser: Browser) -> None:
+    await register(seeded, "王经理", "manager")
+    with serving({"CUSTGRAPH_ENV": "production"}) as prod:
+        context = await browser.new_context()
+        page = await context.new_page()
+        try:
+            await page.goto(prod.url + "/review")
+            await expect(page.locator("#signin")).to_be_visible()  # the API answered 401: no data shown
+            await page.locator("#credential").fill("cgk_not-a-key")
+            await page.keyboard.press("Enter")
+            await expect(page.locator("#signin")).to_contain_text("refused")
+            await page.locator("#credential").fill(token("王经理"))
+            await page.keyboard.press("Enter")
+            await expect(page.locator("h1")).to_have_text("Review queue")
+            assert "eyJ" not in page.url  # the credential never goes in a URL
+            stored = await page.evaluate("sessionStorage.getItem('custgraph.credential')")
+            assert stored and stored.startswith("eyJ")
+            await page.goto(prod.url + "/quality")  # the same tab keeps the sign-in
+            await expect(page.locator("h1")).to_have_text("Data quality")
+            await expect(page.locator("#signout")).to_be_visible()
+        finally:
+            await context.close()
