@@ -68,6 +68,8 @@ ACTIONS: tuple[str, ...] = (
     "review.decide",
     "import",
     "rematch",  # rematchRecord: a record of the unmatched pool corrected and matched again
+    "recompute",  # tags, lifecycle and rule owners recomputed (custgraph recompute, the recompute mutation)
+    "segment.save",  # saveSegment
     "login.refused",
 )
 
