@@ -26,6 +26,7 @@ CRM = [
     {"编号": "2", "姓名": "张玮", "城市": "上海市"},  # same pinyin, nothing else: queued for review against 1
     {"编号": "3", "姓名": "John Smith", "邮箱": "john.smith@acme.com"},
     {"编号": "4", "姓名": "Jon Smith"},  # queued against 3
+    {"编号": "5", "城市": "杭州市", "备注": "展会名片"},  # nothing to match on: the unmatched pool
 ]
 ORDERS = [
     {
@@ -119,6 +120,27 @@ async def test_review_separate_with_button(seeded: Graph, server: Server, page: 
     assert status == [{"d": "SEPARATE"}]
     smith = await placement(seeded, "crm|3", "crm|4")
     assert smith["crm|3"] != smith["crm|4"]
+
+
+async def test_unmatched_tab_corrects_and_rematches_a_record(seeded: Graph, server: Server, page: Page) -> None:
+    assert await placement(seeded, "crm|5") == {"crm|5": None}
+    await page.goto(server.url + "/review")
+    await expect(page.locator("h1")).to_have_text("Review queue")
+    await page.keyboard.press("2")
+    row = page.locator("#pool tr", has_text="crm|5")
+    await expect(row).to_be_visible()
+    await row.click()
+    form = page.locator("#record-edit")
+    await form.locator("input[name=__new_name]").fill("name")
+    await form.locator("input[name=__new_value]").fill("王芳")
+    await form.locator("input[name=city]").fill("杭州")
+    await form.get_by_role("button", name="Save and rematch").click()
+    await expect(page.locator("#toast")).to_contain_text("crm|5: new")
+    await expect(page.locator("#pool tr", has_text="crm|5")).to_have_count(0)
+    placed = (await placement(seeded, "crm|5"))["crm|5"]
+    assert placed is not None
+    fields = await seeded.read("MATCH (s:SourceRecord {uid: 'crm|5'}) RETURN s.fields_json AS f")
+    assert "王芳" in fields[0]["f"]
 
 
 async def test_customer_page_shows_profile_timeline_and_why(seeded: Graph, server: Server, page: Page) -> None:

@@ -25,8 +25,8 @@ const OUTCOMES = [
 
 const main = document.getElementById("main");
 const ROW = 22;
-const LABEL = 150;
-const WIDTH = 560;
+const LABEL = 130;
+const WIDTH = 480; // the viewBox: the SVG scales to its card (style.css)
 
 // Horizontal bars: rows of {label, value (0..max), text, cls}.
 function bars(id, rows, max) {
@@ -34,7 +34,7 @@ function bars(id, rows, max) {
   const height = rows.length * ROW + 4;
   return svg(
     "svg",
-    { id, class: "chart", width: WIDTH, height, viewBox: `0 0 ${WIDTH} ${height}`, role: "img" },
+    { id, class: "chart", viewBox: `0 0 ${WIDTH} ${height}`, role: "img" },
     rows.map((r, i) => {
       const y = i * ROW + 2;
       return svg(
@@ -55,11 +55,11 @@ function outcomes(sources) {
   const height = sources.length * ROW + 24;
   const span = WIDTH - LABEL - 70;
   const legend = OUTCOMES.map(([name, cls], i) =>
-    svg("g", {}, svg("rect", { class: "bar " + cls, x: LABEL + i * 80, y: height - 14, width: 10, height: 10 }), svg("text", { x: LABEL + i * 80 + 14, y: height - 5 }, name)),
+    svg("g", {}, svg("rect", { class: "bar " + cls, x: i * 90, y: height - 14, width: 10, height: 10 }), svg("text", { x: i * 90 + 14, y: height - 5 }, name)),
   );
   return svg(
     "svg",
-    { id: "sources-chart", class: "chart", width: WIDTH, height, viewBox: `0 0 ${WIDTH} ${height}`, role: "img" },
+    { id: "sources-chart", class: "chart", viewBox: `0 0 ${WIDTH} ${height}`, role: "img" },
     sources.map((s, i) => {
       const y = i * ROW + 2;
       let x = LABEL;
@@ -96,7 +96,7 @@ async function load() {
     el("div", { class: "stats card" }, stat("records", r.records), stat("active customers", r.activeCustomers), stat("reopened review pairs", rec.reopenedReviews), stat("records re-imported with changes", rec.changedRecords)),
     el(
       "div",
-      { class: "grid" },
+      { class: "grid wide" },
       section("Completeness per field", "Share of active customers whose golden record has the field.", completeness.length ? bars("completeness-chart", completeness, 1) : el("p", { class: "muted" }, "no customers yet")),
       section("Match failure rate per source", "How each source's records resolved; failed = left in the unmatched pool.", r.sources.length ? outcomes(r.sources) : el("p", { class: "muted" }, "no imports yet")),
       section("Field failures", "Records where a field was missing or invalid, worst first.", failures.length ? bars("failures-chart", failures, Math.max(...failures.map((f) => f.value), 0.01)) : el("p", { class: "muted" }, "none")),

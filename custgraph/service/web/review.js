@@ -56,7 +56,12 @@ function fieldNames(item) {
 
 function show(value) {
   if (value === null || value === undefined || value === "") return "";
+  if (Array.isArray(value)) return value.map(show).join(", ");
   return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+function label(record) {
+  return record ? record.uid + " " + show((record.fields || {}).name) : "(gone)";
 }
 
 function evidenceCell(entries) {
@@ -183,7 +188,7 @@ function renderPairs() {
         el(
           "li",
           { class: [i === state.index ? "current" : "", it.status !== "open" ? "done" : ""].join(" ").trim() || null, onclick: () => go(i) },
-          show(((it.recordA || {}).fields || {}).name) + " / " + show(((it.recordB || {}).fields || {}).name) + " · " + percent(it.score),
+          label(it.recordA) + " / " + label(it.recordB) + " · " + percent(it.score),
         ),
       ),
     ),
