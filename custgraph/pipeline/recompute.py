@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -77,6 +77,10 @@ class RecomputeSummary:
     owners_removed: int
     resumed: bool
     seconds: float
+
+    def details(self) -> dict[str, object]:
+        """What the audit log keeps of a run."""
+        return {k: v for k, v in asdict(self).items() if k not in ("run_id", "seconds")}
 
     def line(self) -> str:
         return (

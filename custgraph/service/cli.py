@@ -10,7 +10,7 @@ import typer
 
 from custgraph import crypto
 from custgraph.graph import embedded
-from custgraph.service import cli_access, cli_backup, cli_crypto, cli_data, cli_resolution
+from custgraph.service import cli_access, cli_backup, cli_classification, cli_crypto, cli_data, cli_resolution
 from custgraph.service.settings import Settings
 
 app = typer.Typer(help="customer-graph: resolve scattered customer records into one graph.", no_args_is_help=True)
@@ -32,6 +32,7 @@ app.command("restore")(cli_backup.restore_command)
 app.add_typer(cli_access.users_app, name="users")
 app.add_typer(cli_access.keys_app, name="keys")
 app.command("reencrypt")(cli_crypto.reencrypt_command)
+app.command("recompute")(cli_classification.recompute_command)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
