@@ -111,16 +111,13 @@ class Graph:
     async def _read(self, query: str, attempts: int, params: dict[str, Any], *, plain: bool) -> list[dict[str, Any]]:
         if self.cypher_log is not None:
             self.cypher_log.record(query)
-        for attempt in range(1, attempts + 1):
+
+        async def attempt() -> list[dict[str, Any]]:
             self.queries_run += 1
             self.reads_run += 1
-            try:
-                return await asyncio.wait_for(self._auto_read(query, params, plain), self.query_timeout)
-            except (TransientError, ServiceUnavailable, SessionExpired):
-                if attempt == attempts:
-                    raise
-                await asyncio.sleep(0.05 * 2**attempt)
-        raise AssertionError("unreachable")
+            return await asyncio.wait_for(self._auto_read(query, params, plain), self.query_timeout)
+
+        return await _retrying(attempt, (TransientError, ServiceUnavailable, SessionExpired), attempts, "read")
 
     async def _auto_read(self, query: str, params: dict[str, Any], plain: bool) -> list[dict[str, Any]]:
         # The bookmarks of execute_query's writes: on a Neo4j cluster a read routed to a secondary still
@@ -139,25 +136,18 @@ class Graph:
         """Run one write, retrying the errors concurrent MERGEs raise."""
         if self.cypher_log is not None:
             self.cypher_log.record(query)
-        for attempt in range(1, attempts + 1):
+
+        async def attempt() -> list[dict[str, Any]]:
             self.queries_run += 1
-            try:
-                records, _, _ = await asyncio.wait_for(
-                    self.driver.execute_query(
-                        cast(LiteralString, query),
-                        params,
-                        database_=self.database,
-                        routing_=RoutingControl.WRITE,
-                    ),
-                    self.query_timeout,
-                )
-                return [record.data() for record in records]
-            except RETRYABLE as exc:
-                if attempt == attempts:
-                    raise
-                log.debug("retrying write after %s (attempt %d)", type(exc).__name__, attempt)
-                await asyncio.sleep(0.05 * 2**attempt)
-        raise AssertionError("unreachable")
+            records, _, _ = await asyncio.wait_for(
+                self.driver.execute_query(
+                    cast(LiteralString, query), params, database_=self.database, routing_=RoutingControl.WRITE
+                ),
+                self.query_timeout,
+            )
+            return [record.data() for record in records]
+
+        return await _retrying(attempt, RETRYABLE, attempts, "write")
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]], *, attempts: int = 5) -> T:
         """Run ``work`` in one write transaction, run again from the start when it conflicts.
@@ -166,20 +156,16 @@ class Graph:
         itself retries TransientError (a deadlock, a concurrent modification); the loop here adds the
         ConstraintError of two concurrent MERGEs of one new key.
         """
-        for attempt in range(1, attempts + 1):
-            try:
-                async with self.driver.session(
-                    database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
-                ) as session:
-                    return await asyncio.wait_for(
-                        session.execute_write(lambda tx: work(Transaction(tx, self))), self.query_timeout
-                    )
-            except RETRYABLE as exc:
-                if attempt == attempts:
-                    raise
-                log.debug("retrying transaction after %s (attempt %d)", type(exc).__name__, attempt)
-                await asyncio.sleep(0.05 * 2**attempt)
-        raise AssertionError("unreachable")
+
+        async def attempt() -> T:
+            async with self.driver.session(
+                database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+            ) as session:
+                return await asyncio.wait_for(
+                    session.execute_write(lambda tx: work(Transaction(tx, self))), self.query_timeout
+                )
+
+        return await _retrying(attempt, RETRYABLE, attempts, "transaction")
 
     async def write_batches(
         self,
@@ -210,3 +196,19 @@ class Graph:
         except Exception:  # noqa: BLE001 - health checks report, they don't raise
             return False
         return bool(rows) and rows[0]["one"] == 1
+
+
+async def _retrying(
+    attempt: Callable[[], Awaitable[T]], retry_on: tuple[type[Exception], ...], attempts: int, what: str
+) -> T:
+    """Run ``attempt`` until it succeeds, at most ``attempts`` times, backing off exponentially after
+    the errors worth another try (a conflicting MERGE, a transient failure); the last one is raised."""
+    for number in range(1, attempts + 1):
+        try:
+            return await attempt()
+        except retry_on as exc:
+            if number == attempts:
+                raise
+            log.debug("retrying %s after %s (attempt %d)", what, type(exc).__name__, number)
+            await asyncio.sleep(0.05 * 2**number)
+    raise AssertionError("unreachable")
