@@ -60,11 +60,23 @@ class ServerInfo:
     def uri(self) -> str:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
+    @property
+    def http_url(self) -> str:
+        """ArcadeDB's own HTTP server (its Studio, when bundled, and the REST API under /api/v1):
+        bound to 127.0.0.1 only, on a port picked when the server started (kept in server.json)."""
+        return f"http://127.0.0.1:{self.http_port}/"
+
 
 def package_dir() -> Path:
     import arcadedb_embedded  # imported lazily: only the embedded mode needs it
 
     return Path(arcadedb_embedded.__file__).resolve().parent
+
+
+def studio_bundled() -> bool:
+    """Whether the installed ArcadeDB ships its Studio web console (the arcadedb-embedded wheel comes
+    without it: the server's HTTP root then shows a notice, and only the REST API answers)."""
+    return any((package_dir() / "jars").glob("arcadedb-studio*.jar"))
 
 
 def free_port() -> int:

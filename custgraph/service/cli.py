@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
@@ -86,6 +87,29 @@ def db_status() -> None:
     typer.echo(f"{state} pid={info.pid} bolt={info.uri} http_port={info.http_port} data_dir={info.data_dir}")
     if not alive:
         raise typer.Exit(3)
+
+
+@db_app.command("studio")
+def db_studio() -> None:
+    """Print where ArcadeDB's own web console (Studio) and REST API answer, with their credentials."""
+    settings = Settings.from_env()
+    if not settings.graph.embedded:
+        host = urlsplit(settings.graph.uri or "").hostname or "localhost"
+        typer.echo(f"using external graph at {settings.graph.uri}: open Neo4j Browser at http://{host}:7474")
+        typer.echo("(sign in as NEO4J_USER with NEO4J_PASSWORD; a style and ready queries are in docs/browser/)")
+        return
+    info = embedded.ensure_running(settings.data_dir)
+    typer.echo(f"ArcadeDB Studio: {info.http_url}")
+    typer.echo(f"user: {embedded.USER}")
+    typer.echo(f"password: {info.password}")
+    typer.echo(f"database: {embedded.DATABASE} (Cypher: choose the opencypher language)")
+    if not embedded.studio_bundled():
+        typer.echo(
+            f"note: this arcadedb-embedded build ships without the Studio pages; {info.http_url} shows a notice, "
+            f"and the REST API answers with these credentials at {info.http_url}api/v1/ "
+            f"(e.g. curl -u {embedded.USER}:PASSWORD {info.http_url}api/v1/server)"
+        )
+    typer.echo("the server listens on 127.0.0.1 only; it stops with `custgraph db stop`")
 
 
 @db_app.command("start")
