@@ -49,6 +49,11 @@ FIELD_MAX_LENGTH: dict[str, int] = {
     "lifecycle": 40,
     "tags": 500,  # a list of tags in one cell
     "notes": 2000,
+    "special_needs": 500,  # 特殊需求: SPEC §3 (≤ 500 characters)
+    "contact_name": 100,  # a company customer's contact person
+    "contact_title": 100,
+    "contact_mobile": 40,
+    "contact_email": 254,
     "consent_marketing": 20,
     "consent_date": 40,
     # orders and interactions

@@ -54,6 +54,7 @@ class CustomerNode(Node):
     total_amount: float | None = None
     order_count: int | None = None
     notes: str | None = None
+    special_needs: str | None = None  # 特殊需求, at most 500 characters (custgraph/bounds.py)
     consent_marketing: bool | None = None
     consent_source: str | None = None  # the source the consent came from (an import source, or "api")
     consent_date: str | None = None  # YYYY-MM-DD, when the source gives it

@@ -37,6 +37,12 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "lifecycle",
     "tags",
     "notes",
+    "special_needs",  # 特殊需求, beside the notes
+    # a company customer's contact person (联系人): a person on the 360° view, not the customer's identity
+    "contact_name",
+    "contact_title",
+    "contact_mobile",
+    "contact_email",
     "consent_marketing",
     "consent_date",  # when the customer gave (or refused) marketing consent
 )

@@ -252,6 +252,23 @@ def resolve_mapping(
     return ResolvedMapping(kind, ordered, key_index, key_header, extras, issues)
 
 
+PERSON_NAME_FIELDS = frozenset({"name", "first_name", "last_name"})
+
+
+def _contact_as_name(rules: dict[int, FieldRule], taken: set[str], detected: set[int]) -> None:
+    """联系人 names a company's contact person beside a name column (客户名称 联系人 联系人电话); in a
+    file with no name column it is the name of the person the row is about. Only a column recognised
+    by its header: one a mapping file maps to contact_name stays that."""
+    if taken & PERSON_NAME_FIELDS:
+        return
+    for index, rule in rules.items():
+        if index in detected and rule.field == "contact_name":
+            rules[index] = FieldRule(index, rule.header, "name", rule.fmt)
+            taken.discard("contact_name")
+            taken.add("name")
+            return
+
+
 def _detect(
     headers: list[str],
     rules: dict[int, FieldRule],
@@ -265,6 +282,7 @@ def _detect(
     customer_keys: list[int] = []
     generic_keys: list[int] = []
     elsewhere: list[str] = []  # recognised, but not a field of this kind: probably the wrong --kind
+    mapped = set(rules)  # named by the mapping file
     for index, header in enumerate(headers):
         if index in rules:
             continue
@@ -291,6 +309,7 @@ def _detect(
         else:
             taken.add(entry)
             rules[index] = FieldRule(index, header, entry)
+    _contact_as_name(rules, taken, set(rules) - mapped)
     if elsewhere:
         issues.append(
             Issue(

@@ -5,6 +5,7 @@ Pure functions over plain records; graph/ stores the result on the Customer node
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,6 +34,7 @@ PROFILE_FIELDS = (
     "total_amount",
     "order_count",
     "notes",
+    "special_needs",
     "consent_marketing",
     "consent_source",  # set with consent_marketing by profiles.profile_of, from the same record
     "consent_date",
@@ -49,6 +51,38 @@ class Links:
     tags: set[str] = field(default_factory=set)
     orders: list[dict[str, Any]] = field(default_factory=list)
     interactions: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)  # contact people: name, title, mobile, email
+
+
+CONTACT_FIELDS = {
+    "contact_name": "name",
+    "contact_title": "title",
+    "contact_mobile": "mobile",
+    "contact_email": "email",
+}
+
+
+def contact_people(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The contact people the records name (a company's 联系人), one per person.
+
+    A person is the same across records by name, else by mobile, else by email; a later record fills
+    in what an earlier one left blank (a title, an email). Each gets an ``id`` from what identifies
+    them, so the same person named by two records of one customer is one Contact node.
+    """
+    people: dict[str, dict[str, Any]] = {}
+    for fields in records:
+        person = {prop: fields[f] for f, prop in CONTACT_FIELDS.items() if fields.get(f)}
+        if not person.get("name") and not person.get("mobile") and not person.get("email"):
+            continue
+        key = str(person.get("name") or person.get("mobile") or person.get("email"))
+        known = people.setdefault(key, {})
+        for prop, value in person.items():
+            known.setdefault(prop, value)
+    out = []
+    for person in people.values():
+        identity = "|".join(str(person.get(p) or "") for p in ("name", "mobile", "email"))
+        out.append({"id": "K" + hashlib.sha1(identity.encode()).hexdigest()[:20], **person})
+    return sorted(out, key=lambda p: p["id"])
 
 
 def display_name(fields: dict[str, Any]) -> str | None:
@@ -148,6 +182,7 @@ def aggregate(
             )
             if fields.get("interaction_date"):
                 dates.append(str(fields["interaction_date"]))
+    links.contacts = contact_people(fields for _, _, fields in records)
     if links.orders:
         props["order_count"] = max(len(links.orders), int(golden.get("order_count") or 0))
         props["total_amount"] = float(max(order_total, _decimal(golden.get("total_amount")) or Decimal(0)))

@@ -83,6 +83,7 @@ def profile_of(
         tags=sorted(links.tags),
         orders=links.orders,
         interactions=links.interactions,
+        contacts=links.contacts,
     )
 
 

@@ -11,6 +11,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from custgraph.graph.models import (
     ChannelNode,
     CompanyNode,
+    ContactNode,
     CustomerNode,
     OwnerNode,
     TagNode,
@@ -40,6 +41,7 @@ VIEW_PARTS = {
     "tags": "tags",
     "owners": "owners",
     "channels": "channels",
+    "contactPeople": "people",
     "sourceRecords": "records",
     "contacts": "contacts",
 }
@@ -104,7 +106,7 @@ def prime(loaders: Loaders, view: CustomerView) -> None:
     cid = view.customer.id
     if "company" in view.asked:
         loaders.company.prime(cid, view.company)
-    for part in ("tags", "owners", "channels", "records", "contacts"):
+    for part in ("tags", "owners", "channels", "people", "records", "contacts"):
         if part in view.asked:
             getattr(loaders, part).prime(cid, getattr(view, part))
     for kind, key, page in view.pages:
@@ -159,6 +161,10 @@ async def owners(info: Info, customer_id: str) -> list[OwnerNode]:
 
 async def channels(info: Info, customer_id: str) -> list[ChannelNode]:
     return await info.context.loaders.channels.load(customer_id)
+
+
+async def people(info: Info, customer_id: str) -> list[ContactNode]:
+    return await info.context.loaders.people.load(customer_id)
 
 
 async def source_records(info: Info, customer_id: str) -> list[ResolvedRecord]:

@@ -61,6 +61,7 @@ class ProfileInput(_Input):
     address: str | None = _text("address")
     country: str | None = _text("country")
     notes: str | None = _text("notes")
+    special_needs: str | None = _text("special_needs")
     consent_marketing: bool | None = None
     first_contact: str | None = _text("first_contact")
 

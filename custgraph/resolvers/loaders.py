@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from custgraph.graph.connection import Graph
-from custgraph.graph.models import ChannelNode, CompanyNode, CustomerNode, OwnerNode, TagNode
+from custgraph.graph.models import ChannelNode, CompanyNode, ContactNode, CustomerNode, OwnerNode, TagNode
 from custgraph.graph.repositories import customer_edges as edges
 from custgraph.graph.repositories.customer_edges import Contact, EdgePage, PageKey, Relation, ResolvedRecord
 from custgraph.graph.repositories.scope import Scope
@@ -46,6 +46,7 @@ class Loaders:
     tags: DataLoader[str, list[TagNode]]
     owners: DataLoader[str, list[OwnerNode]]
     channels: DataLoader[str, list[ChannelNode]]
+    people: DataLoader[str, list[ContactNode]]
     records: DataLoader[str, list[ResolvedRecord]]
     contacts: DataLoader[str, list[Contact]]
     related: DataLoader[str, list[Relation]]
@@ -69,6 +70,7 @@ class Loaders:
             tags=each(edges.tags, list),
             owners=each(edges.owners, list),
             channels=each(edges.channels, list),
+            people=each(edges.people, list),
             records=each(edges.records, list),
             contacts=each(edges.contacts, list),
             related=each(edges.related, list),

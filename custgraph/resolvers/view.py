@@ -107,6 +107,9 @@ FIELD_MASKS: dict[str, Mask] = {
     "phone": mask_phone,
     "email": mask_email,
     "email_handle": mask_handle,
+    "contact_name": mask_name,  # a company's contact person is a person
+    "contact_mobile": mask_phone,
+    "contact_email": mask_email,
     "national_id": mask_tail,
     "bank_card": mask_tail,
 }

@@ -9,7 +9,7 @@ from custgraph.resolvers import customers as resolve
 from custgraph.resolvers.context import Info
 from custgraph.resolvers.view import View
 from custgraph.schema.connections import Connection, connection
-from custgraph.schema.refs import Channel, Company, ContactPoint, Interaction, Order, Owner, Tag
+from custgraph.schema.refs import Channel, Company, ContactPerson, ContactPoint, Interaction, Order, Owner, Tag
 from custgraph.schema.source_record import SourceRecord
 
 DEFAULT_EDGE_PAGE = resolve.DEFAULT_EDGE_PAGE
@@ -84,6 +84,11 @@ class Customer:
             for c, primary in await resolve.contacts(info, self.node)
         ]
 
+    @strawberry.field(description="A company customer's contact people (联系人): name, title, mobile, email.")
+    async def contact_people(self, info: Info) -> list[ContactPerson]:
+        view = info.context.view
+        return [ContactPerson.from_record(n, view) for n in await resolve.people(info, self.node.id)]
+
     @strawberry.field(description="The company name as the golden record has it.")
     def company_name(self) -> str | None:
         return self.node.company
@@ -108,9 +113,13 @@ class Customer:
     def country(self) -> str | None:
         return self.node.country
 
-    @strawberry.field(description="Special needs and notes (at most 500 characters).")
+    @strawberry.field(description="Notes (备注).")
     def notes(self) -> str | None:
         return self.node.notes
+
+    @strawberry.field(description="Special needs (特殊需求), at most 500 characters.")
+    def special_needs(self) -> str | None:
+        return self.node.special_needs
 
     @strawberry.field(description="Whether the customer consented to marketing use.")
     def consent_marketing(self) -> bool | None:

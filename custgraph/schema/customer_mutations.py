@@ -54,6 +54,9 @@ class CustomerProfileFields:
     address: str | None = strawberry.UNSET
     country: str | None = strawberry.UNSET
     notes: str | None = strawberry.field(default=strawberry.UNSET, description="At most 500 characters.")
+    special_needs: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Special needs (特殊需求), at most 500 characters."
+    )
     consent_marketing: bool | None = strawberry.UNSET
     first_contact: str | None = strawberry.UNSET
 

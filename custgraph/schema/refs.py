@@ -6,7 +6,16 @@ from typing import Any
 
 import strawberry
 
-from custgraph.graph.models import ChannelNode, CompanyNode, InteractionNode, OrderNode, OwnerNode, TagNode
+from custgraph.graph.models import (
+    ChannelNode,
+    CompanyNode,
+    ContactNode,
+    InteractionNode,
+    OrderNode,
+    OwnerNode,
+    TagNode,
+)
+from custgraph.resolvers.view import View
 
 
 @strawberry.type(description="A company (organisation), keyed by its suffix-free matching key.")
@@ -101,3 +110,20 @@ class ContactPoint:
     value: str = strawberry.field(description="Masked unless the caller's role may see full values.")
     primary: bool = strawberry.field(description="True for the golden record's value.")
     sources: list[str] = strawberry.field(description="The sources whose records carry it.")
+
+
+@strawberry.type(description="A person to talk to at a company customer (联系人), from the customer's records.")
+class ContactPerson:
+    name: str | None = strawberry.field(description="Masked like a customer's name unless the role may see it.")
+    title: str | None = strawberry.field(description="Job title (职位).")
+    mobile: str | None = strawberry.field(description="E.164; masked like the customer's mobile.")
+    email: str | None = strawberry.field(description="Masked like the customer's email.")
+
+    @classmethod
+    def from_record(cls, node: ContactNode, view: View) -> ContactPerson:
+        return cls(
+            name=view.value("contact_name", node.name),
+            title=node.title,
+            mobile=view.mobile(node.mobile),
+            email=view.email(node.email),
+        )

@@ -51,6 +51,7 @@ LINK_CHANNEL = _link_named("Channel", "name", "CAME_FROM")
 LINK_TAG = _link_named("Tag", "key", "TAGGED")
 LINK_ORDER = _link_named("Order", "uid", "PLACED")
 LINK_INTERACTION = _link_named("Interaction", "uid", "HAD")
+LINK_CONTACT = _link_named("Contact", "id", "HAS_CONTACT")
 
 
 def _create_linked(label: str, key: str, rel: str) -> str:
@@ -68,6 +69,7 @@ CREATE_CHANNEL = _create_linked("Channel", "name", "CAME_FROM")
 CREATE_TAG = _create_linked("Tag", "key", "TAGGED")
 CREATE_ORDER = _create_linked("Order", "uid", "PLACED")
 CREATE_INTERACTION = _create_linked("Interaction", "uid", "HAD")
+CREATE_CONTACT = _create_linked("Contact", "id", "HAS_CONTACT")
 
 CREATE_COMPANY_LINK = """
 UNWIND $rows AS row
@@ -103,6 +105,15 @@ class CustomerProfile:
     tags: Sequence[str] = ()
     orders: Sequence[dict[str, Any]] = ()
     interactions: Sequence[dict[str, Any]] = ()
+    contacts: Sequence[dict[str, Any]] = ()  # contact people {id, name, title, mobile, email}
+
+
+def _contact_rows(profiles: Sequence[CustomerProfile]) -> list[dict[str, Any]]:
+    return [
+        {"id": p.id, "key": c["id"], "props": {k: v for k, v in c.items() if k != "id" and v is not None}}
+        for p in profiles
+        for c in p.contacts
+    ]
 
 
 async def write_profiles(graph: Graph, profiles: Sequence[CustomerProfile]) -> None:
@@ -143,6 +154,7 @@ async def write_profiles(graph: Graph, profiles: Sequence[CustomerProfile]) -> N
             for i in p.interactions
         ],
     )
+    await graph.write_batches(LINK_CONTACT, _contact_rows(profiles))
 
 
 MANUAL_OVERRIDES = """
@@ -227,3 +239,4 @@ async def create_customers(
             for i in p.interactions
         ],
     )
+    await graph.write_batches(CREATE_CONTACT, _contact_rows(profiles))

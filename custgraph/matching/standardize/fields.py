@@ -36,6 +36,9 @@ _STANDARDIZERS: MappingProxyType[str, Callable[[object], object | None]] = Mappi
         "mobile": standardize_mobile,
         "phone": standardize_phone,
         "email": standardize_email,
+        "contact_name": normalize_name,
+        "contact_mobile": standardize_mobile,
+        "contact_email": standardize_email,
         "national_id": standardize_national_id,
         "credit_code": standardize_credit_code,
         "bank_card": standardize_bank_card,
@@ -60,7 +63,8 @@ STANDARDIZED_FIELDS: frozenset[str] = frozenset(_STANDARDIZERS) | DATE_FIELDS
 TEXT_FIELDS: frozenset[str] = frozenset(
     {
         "title", "address", "address_number", "address_line1", "address_line2", "country", "industry",
-        "channel", "notes", "order_id", "product", "interaction_id", "interaction_type", "content",
+        "channel", "notes", "special_needs", "contact_title",
+        "order_id", "product", "interaction_id", "interaction_type", "content",
     }
 )  # fmt: skip
 

@@ -21,6 +21,7 @@ CANONICAL_FIELDS = [
     "phone", "email", "national_id", "credit_code", "bank_card", "address", "address_number", "address_line1",
     "address_line2", "city", "region", "postal_code", "country", "industry", "channel", "owner",
     "first_contact", "last_contact", "total_amount", "order_count", "lifecycle", "tags", "notes",
+    "special_needs", "contact_name", "contact_title", "contact_mobile", "contact_email",
     "consent_marketing", "consent_date",
     "order_id", "order_date", "amount", "product",
     "interaction_id", "interaction_date", "interaction_type", "content", "satisfaction",
