@@ -16,6 +16,7 @@ from custgraph.schema.review import ReviewQuery
 from custgraph.schema.saved_search import SavedSearchQuery
 from custgraph.schema.search import SearchQuery
 from custgraph.schema.search_log import SearchLogQuery
+from custgraph.schema.segment import SegmentQuery
 from custgraph.schema.unmatched import UnmatchedQuery
 
 
@@ -33,6 +34,7 @@ class Query(
     CustomerListQuery,
     SearchQuery,
     SavedSearchQuery,
+    SegmentQuery,
     SearchLogQuery,
     ReviewQuery,
     UnmatchedQuery,
