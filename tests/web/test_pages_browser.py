@@ -3,6 +3,10 @@ customer, read the quality report, sign in in production mode."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -190,3 +194,60 @@ async def test_production_pages_ask_for_a_credential(seeded: Graph, browser: Bro
             await expect(page.locator("#signout")).to_be_visible()
         finally:
             await context.close()
+
+
+PORTAL = """<!doctype html><title>portal</title><iframe id="cg" src="{page}" width="1200" height="800"></iframe>
+<script>
+window.addEventListener("message", (event) => {{
+  if (event.data && event.data.type === "custgraph.ready") {{
+    event.source.postMessage({{ type: "custgraph.credential", credential: "{jwt}" }}, "{origin}");
+  }}
+}});
+</script>"""
+
+
+@contextmanager
+def portal_serving(content: dict[str, str]) -> Iterator[str]:
+    """Another origin on this machine: a portal page (``content["html"]``, set once our URL is known)
+    that frames ours and signs it in."""
+
+    class Portal(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            body = content["html"].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+async def test_a_portal_frames_the_customer_page_and_hands_it_a_jwt(seeded: Graph, browser: Browser) -> None:
+    await register(seeded, "portal-admin", "admin")
+    cid = (await placement(seeded, "crm|1"))["crm|1"]
+    jwt = token("portal-admin")
+    holder: dict[str, str] = {}
+    with portal_serving(holder) as portal:
+        env = {"CUSTGRAPH_ENV": "production", "CUSTGRAPH_FRAME_ANCESTORS": "'self' " + portal}
+        with serving(env) as prod:
+            holder["html"] = PORTAL.format(page=f"{prod.url}/customer/{cid}", jwt=jwt, origin=prod.url)
+            context = await browser.new_context()
+            page = await context.new_page()
+            try:
+                await page.goto(portal + "/")
+                framed = page.frame_locator("#cg")
+                await expect(framed.locator("#customer-name")).to_have_text("张伟")
+                await expect(framed.locator("#timeline li")).to_have_count(3)
+            finally:
+                await context.close()

@@ -87,6 +87,20 @@ function showSignIn(main, start, message) {
   input.focus();
 }
 
+// A portal that frames a page may hand it the signed-in user's JWT instead of showing our sign-in:
+// window.postMessage({type: "custgraph.credential", credential: jwt}, origin). Only the framing
+// window is heard, and CUSTGRAPH_FRAME_ANCESTORS (the CSP) decides who may frame us at all.
+function listenToPortal(start) {
+  if (window.parent === window) return;
+  window.addEventListener("message", (event) => {
+    const data = event.data || {};
+    if (event.source !== window.parent || data.type !== "custgraph.credential" || typeof data.credential !== "string") return;
+    sessionStorage.setItem(CREDENTIAL_KEY, data.credential);
+    start();
+  });
+  window.parent.postMessage({ type: "custgraph.ready" }, "*"); // says nothing secret: "send a credential"
+}
+
 function signOut() {
   sessionStorage.removeItem(CREDENTIAL_KEY);
   location.reload();
@@ -100,6 +114,10 @@ async function guarded(main, load) {
     showHeader(); // a credential that just worked gets its Sign out button
   } catch (error) {
     if (error instanceof SignInNeeded) {
+      if (!guarded.listening) {
+        guarded.listening = true;
+        listenToPortal(start);
+      }
       const had = credential();
       sessionStorage.removeItem(CREDENTIAL_KEY);
       showSignIn(main, start, had ? "That credential was refused. Try another." : null);
