@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import MappingProxyType
 
-from custgraph.vocabulary import DATE_FIELDS
+from custgraph.vocabulary import DATE_FIELDS, interaction_type
 
 from .amounts import standardize_amount
 from .booleans import standardize_bool
@@ -53,6 +53,8 @@ _STANDARDIZERS: MappingProxyType[str, Callable[[object], object | None]] = Mappi
         "tags": standardize_tags,
         "consent_marketing": standardize_bool,
         "satisfaction": standardize_satisfaction,
+        # a vocabulary (custgraph/vocabulary.py): 电话回访 -> call, 展会 -> event, anything else -> other
+        "interaction_type": lambda raw: interaction_type(standardize_text(raw)),
     }
 )
 
@@ -64,7 +66,7 @@ TEXT_FIELDS: frozenset[str] = frozenset(
     {
         "title", "address", "address_number", "address_line1", "address_line2", "country", "industry",
         "channel", "notes", "special_needs", "contact_title",
-        "order_id", "product", "interaction_id", "interaction_type", "content",
+        "order_id", "product", "interaction_id", "content",
     }
 )  # fmt: skip
 

@@ -65,6 +65,8 @@ def test_every_canonical_field_is_either_standardized_or_text() -> None:
         ("amount", "¥99", Decimal("99")),
         ("interaction_date", "20240105", "2024-01-05"),
         ("satisfaction", "★★★★☆", 4),
+        ("interaction_type", " 满意度回访 ", "satisfaction"),
+        ("interaction_type", "喝茶", "other"),
         # text fields: whitespace and width only, nothing else
         ("title", "  销售 经理 ", "销售 经理"),
         ("address_line1", "wallaby place", "wallaby place"),
