@@ -281,7 +281,9 @@ async def _persist(
         {r.customer_id for r in result.resolutions if r.customer_id and r.customer_id.startswith("new:")} - set(reuse),
         key=lambda p: int(p.split(":", 1)[1]),
     )
-    real = dict(zip(provisional, await repo.allocate_customer_ids(graph, len(provisional)), strict=True))
+    industries = _industries(result, pending)  # an id format may spell the industry (ED2024001)
+    ids = await repo.allocate_customer_ids(graph, len(provisional), [industries.get(p) for p in provisional])
+    real = dict(zip(provisional, ids, strict=True))
     fresh = set(real.values())  # customers born in this batch: every record of theirs is in hand
     real.update(reuse)
     by_uid = {rec.uid: rec for rec in pending}
@@ -333,6 +335,17 @@ async def _persist(
     summary.review_pairs += len(result.review_pairs)
     summary.customers_touched += len(touched | fresh)
     await refresh_profiles(graph, sorted(touched), rules)
+
+
+def _industries(result: ResolutionResult, pending: Sequence[MatchRecord]) -> dict[str, str]:
+    """Per provisional customer, the industry its first record in the batch names."""
+    fields = {rec.uid: rec.fields for rec in pending}
+    found: dict[str, str] = {}
+    for res in result.resolutions:
+        industry = fields.get(res.uid, {}).get("industry")
+        if res.customer_id and res.customer_id.startswith("new:") and industry:
+            found.setdefault(res.customer_id, str(industry))
+    return found
 
 
 async def _redirect_emptied(

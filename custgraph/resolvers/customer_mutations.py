@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -17,12 +18,14 @@ from pydantic import ValidationError as PydanticValidationError
 from custgraph.graph.models import CustomerNode
 from custgraph.graph.repositories import customer_writes as writes
 from custgraph.graph.repositories import customers as customers_repo
-from custgraph.graph.repositories.resolution import CUSTOMER_DIGITS, CUSTOMER_PREFIX, allocate_customer_ids
+from custgraph.graph.repositories.resolution import load_model
 from custgraph.graph.repositories.scope import EVERYTHING
 from custgraph.graph.repositories.search_index import index_customers
 from custgraph.matching.standardize import company_key, name_key
+from custgraph.pipeline.run import ingest_posted
 from custgraph.resolvers import audit_log
 from custgraph.resolvers.context import Context
+from custgraph.resolvers.ingest import rules_for
 from custgraph.resolvers.inputs import (
     CreateCustomerInput,
     InteractionInput,
@@ -93,7 +96,29 @@ async def _after_write(context: Context, customer_id: str, *, reindex: bool = Fa
     return node
 
 
-async def create_customer(context: Context, data: dict[str, Any]) -> CustomerNode | Refusal:
+API_SOURCE = "api"  # the source of the records createCustomer posts (as addOrder marks its orders)
+
+
+@dataclass(frozen=True)
+class Created:
+    """What createCustomer did: the customer, and whether the record made it or matched it."""
+
+    customer: CustomerNode
+    outcome: str  # created | matched | review
+
+
+def _posted(context: Context, valid: CreateCustomerInput) -> dict[str, Any]:
+    """The input as a record of the API source: canonical fields, like a row of an import."""
+    record = {k: v for k, v in valid.model_dump(exclude=PROFILE_ONLY).items() if v is not None}
+    if record.get("consent_marketing") is not None:  # the record says when the answer was given
+        record["consent_date"] = datetime.now(ZoneInfo(context.settings.timezone)).date().isoformat()
+    return record
+
+
+async def create_customer(context: Context, data: dict[str, Any]) -> Created | Refusal:
+    """A customer by hand, through the same path as an import: the input becomes a record of the
+    ``api`` source, matched against every customer first. When it matches one, that customer is the
+    answer (with the record's values joining its profile): createCustomer never makes a duplicate."""
     valid = _validate(CreateCustomerInput, {k: v for k, v in data.items() if v is not None})
     if isinstance(valid, ValidationError):
         return valid
@@ -104,35 +129,44 @@ async def create_customer(context: Context, data: dict[str, Any]) -> CustomerNod
         if owners and owners != [context.user]:
             return PermissionDenied(message="reps may only create customers they own themselves")
         owners = [context.user]  # a rep's new customer is theirs, or they could not see it
-    graph, by = context.graph, context.user
-    props = _props({k: v for k, v in valid.model_dump(exclude=PROFILE_ONLY).items() if v is not None})
-    props = _with_consent(context, props)
-    company = (company_key(valid.company), valid.company) if valid.company else None
-    channels = sorted(set(valid.channels))
-    tags = [(t.key, t.name, t.dimension) for t in valid.tags]
-
-    async def create(customer_id: str) -> CustomerNode | None:
-        # the customer and its edges in one transaction
-        return await writes.create_customer(
-            graph,
-            customer_id,
-            props,
-            by=by,
-            company=company,
-            owners=owners,
-            channels=channels,
-            tags=tags,
-            audit=audit_log.audited(context, "create"),
-        )
-
-    (customer_id,) = await allocate_customer_ids(graph, 1)
-    if await create(customer_id) is None:
-        # the sequence lagged behind ids written without it: skip past them once and try again
-        await writes.advance_customer_ids(graph, CUSTOMER_PREFIX, CUSTOMER_DIGITS)
-        (customer_id,) = await allocate_customer_ids(graph, 1)
-        if await create(customer_id) is None:
-            raise RuntimeError(f"customer id {customer_id} is taken although the sequence was advanced")
-    return await _after_write(context, customer_id, reindex=True)
+    graph = context.graph
+    _, (posted,) = await ingest_posted(
+        graph,
+        [_posted(context, valid)],
+        source=API_SOURCE,
+        kind="customers",
+        rules=rules_for(context.settings.rules_path),
+        params=await load_model(graph),
+    )
+    if posted.customer_id is None:  # validated above, so a refusal here is the import's own
+        reasons = "; ".join(str(i.get("reason")) for i in posted.issues) or f"the record was {posted.outcome}"
+        return ValidationError.single("input", reasons)
+    customer_id = posted.customer_id
+    # review: a new customer, with the pair it might duplicate queued for a steward
+    outcome = {"matched": "matched", "review": "review"}.get(str(posted.outcome), "created")
+    existing = outcome == "matched"
+    if (
+        existing
+        and context.role not in MANAGERS
+        and not isinstance(await _editable(context, customer_id), CustomerNode)
+    ):
+        # the details are those of a customer the rep does not own: no duplicate is made, and the rep
+        # is told so without being shown that customer (nor made its owner)
+        return PermissionDenied(message="a customer with these details exists and is not yours; ask a manager")
+    await writes.link_created(
+        graph,
+        customer_id,
+        by=context.user,
+        # a matched customer's company follows survivorship over its records, this one's included
+        company=(company_key(valid.company), valid.company) if valid.company and not existing else None,
+        owners=owners if not existing or context.role in MANAGERS else [],
+        channels=sorted(set(valid.channels)),
+        tags=[(t.key, t.name, t.dimension) for t in valid.tags],
+        audit=audit_log.audited(context, "create"),
+        audit_extra={"outcome": outcome, "record": posted.uid},
+        created=not existing,
+    )
+    return Created(await _after_write(context, customer_id, reindex=True), outcome)
 
 
 async def _edit(

@@ -96,6 +96,12 @@ class OrderInput:
 @strawberry.type
 class CustomerPayload:
     customer: Customer
+    outcome: str | None = strawberry.field(
+        default=None,
+        description="createCustomer only: created (a new customer), matched (the details are an existing "
+        "customer's: that one is returned, nothing is duplicated) or review (new, and queued for a steward "
+        "as a possible duplicate). Null for the other mutations.",
+    )
 
 
 @strawberry.type
@@ -130,13 +136,19 @@ def _customer(result: CustomerNode | Any) -> Any:
 
 @strawberry.type
 class CustomerMutation:
-    @strawberry.mutation(description="Create a customer by hand (API source).")
+    @strawberry.mutation(
+        description="Create a customer by hand: the input is a record of the api source, matched like an "
+        "imported row first, so details of an existing customer return that customer (outcome matched)."
+    )
     async def create_customer(
         self,
         info: Info,
         input: CreateCustomerInput,  # noqa: A002
     ) -> CreateCustomerResult:
-        return _customer(await resolve.create_customer(info.context, sent(input)))
+        result = await resolve.create_customer(info.context, sent(input))
+        if isinstance(result, resolve.Created):
+            return CustomerPayload(customer=Customer.from_record(result.customer), outcome=result.outcome)
+        return result
 
     @strawberry.mutation(description="Change profile fields of a customer you may edit.")
     async def update_customer(

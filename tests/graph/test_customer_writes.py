@@ -38,24 +38,28 @@ async def test_concurrent_orders_are_all_counted(clean_graph: Graph) -> None:
     assert rows == [{"n": 10, "total": 100.0}]
 
 
-async def test_a_created_customer_comes_with_all_its_edges(clean_graph: Graph) -> None:
-    node = await writes.create_customer(
+async def test_a_created_customer_gets_all_its_edges_at_once(clean_graph: Graph) -> None:
+    await upsert_nodes(clean_graph, [CustomerNode(id="C-TX3", name="创建测试")])
+    await writes.link_created(
         clean_graph,
         "C-TX3",
-        {"name": "创建测试"},
         by="t",
         company=("创建公司", "创建公司有限公司"),
         owners=["王五"],
         channels=["官网"],
         tags=[("value:high", "high", "value")],
     )
-    assert node is not None and node.id == "C-TX3"
-    rows = await clean_graph.read("MATCH (c:Customer {id: 'C-TX3'})-[r]->(x) RETURN type(r) AS rel ORDER BY rel")
-    assert [r["rel"] for r in rows] == ["CAME_FROM", "OWNED_BY", "TAGGED", "WORKS_AT"]
-    again = await writes.create_customer(clean_graph, "C-TX3", {"name": "别人"}, by="t", owners=["赵六"])
-    assert again is None  # taken: nothing changed
-    owners = await clean_graph.read("MATCH (:Customer {id: 'C-TX3'})-[:OWNED_BY]->(o) RETURN o.name AS n")
-    assert owners == [{"n": "王五"}]
+    rows = await clean_graph.read(
+        "MATCH (c:Customer {id: 'C-TX3'})-[r]->(x) RETURN type(r) AS rel, r.derived AS derived, r.by AS by ORDER BY rel"
+    )
+    assert [(r["rel"], r["derived"], r["by"]) for r in rows] == [
+        ("CAME_FROM", False, "t"),
+        ("OWNED_BY", False, "t"),
+        ("TAGGED", False, "t"),
+        ("WORKS_AT", False, "t"),
+    ]
+    created = await clean_graph.read("MATCH (c:Customer {id: 'C-TX3'}) RETURN c.created_by AS by")
+    assert created == [{"by": "t"}]
 
 
 async def test_a_failing_step_leaves_nothing_behind(clean_graph: Graph) -> None:

@@ -209,9 +209,14 @@ class Audited:
     async def before(self, tx: Runner, customer_id: str) -> dict[str, Any] | None:
         return await snapshot_in(tx, customer_id)
 
-    async def write(self, tx: Runner, customer_id: str, before: dict[str, Any] | None) -> None:
+    async def write(
+        self, tx: Runner, customer_id: str, before: dict[str, Any] | None, *, extra: dict[str, Any] | None = None
+    ) -> None:
+        """``extra``: more to say in ``after`` (createCustomer: whether the record matched a customer)."""
         after = await snapshot_in(tx, customer_id)
         old, new = diff(before, after) if before is not None else (None, after)
+        if extra:
+            new = {**(new or {}), **extra}
         entry = event(self.action, user=self.user, ip=self.ip, target=customer_id, before=old, after=new)
         await record_in(tx, [entry])
 

@@ -27,23 +27,7 @@ OPTIONAL MATCH (c)-[:OWNED_BY]->(o:Owner)
 RETURN c.merged_into AS merged_into, collect(o.name) AS owners
 """
 
-# MERGE + token instead of CREATE: an id that is already taken is reported, not retried as a conflict.
-CREATE_CUSTOMER = """
-MERGE (c:Customer {id: $id})
-ON CREATE SET c += $props, c.api_token = $token
-WITH c, coalesce(c.api_token = $token, false) AS fresh
-REMOVE c.api_token
-RETURN properties(c) AS props, fresh
-"""
-HIGHEST_ID = """
-MATCH (c:Customer) WHERE c.id STARTS WITH $prefix AND size(c.id) = $size
-RETURN c.id AS id ORDER BY c.id DESC LIMIT 1
-"""
-ADVANCE_SEQUENCE = """
-MERGE (q:Sequence {name: 'customer'})
-SET q.value = CASE WHEN coalesce(q.value, 0) < $at_least THEN $at_least ELSE q.value END
-RETURN q.value AS v
-"""
+STAMP_CREATED = "MATCH (c:Customer {id: $id}) SET c.created_by = $by, c.updated_at = $now RETURN c.id AS id"
 # Writing a property first takes the customer's write lock (Neo4j) or makes a concurrent edit of it
 # fail at commit and run again (ArcadeDB, TransientError): either way two edits that each read
 # manual_json, add to it and write it back cannot both start from the same value and lose one.
@@ -146,10 +130,9 @@ async def access(graph: Graph, customer_id: str) -> Access | None:
     return Access(merged_into=rows[0]["merged_into"], owners=tuple(sorted(rows[0]["owners"])))
 
 
-async def create_customer(
+async def link_created(
     graph: Graph,
     customer_id: str,
-    props: dict[str, Any],
     *,
     by: str,
     company: tuple[str, str] | None = None,
@@ -157,37 +140,27 @@ async def create_customer(
     channels: Sequence[str] = (),
     tags: Sequence[tuple[str, str, str]] = (),
     audit: Audited | None = None,
-) -> CustomerNode | None:
-    """The new customer with its company (key, name), owners, channels and tags, in one transaction;
-    None when ``customer_id`` is already taken (nothing is changed then). ``audit``: the audit entry
-    written in the same transaction (so in every function here)."""
+    audit_extra: dict[str, Any] | None = None,
+    created: bool = True,
+) -> None:
+    """What ``createCustomer`` names besides the record's values, on the customer the record resolved
+    to: its company (key, name), owners, channels and tags as a person's edges, with the audit entry
+    (``audit_extra`` added to its ``after``), in one transaction. ``created``: the record made a new
+    customer (stamped ``created_by``), rather than matching one that existed."""
     stamp = now()
-    token = uuid.uuid4().hex
 
-    async def work(tx: Transaction) -> CustomerNode | None:
-        rows = await tx.run(
-            CREATE_CUSTOMER, id=customer_id, props={**props, "created_at": stamp, "updated_at": stamp}, token=token
-        )
-        if not rows[0]["fresh"]:
-            return None
+    async def work(tx: Transaction) -> None:
+        if created:
+            await tx.run(STAMP_CREATED, id=customer_id, by=by, now=stamp)
         if company is not None:
             await _link_company(tx, customer_id, company[0], company[1], by, stamp)
         await _link(tx, LINK_OWNERS, customer_id, [{"key": name, "props": {}} for name in owners], by, stamp)
         await _link(tx, LINK_CHANNELS, customer_id, [{"key": name, "props": {}} for name in channels], by, stamp)
         await _link(tx, LINK_TAGS, customer_id, _tag_rows(tags), by, stamp)
         if audit is not None:
-            await audit.write(tx, customer_id, None)
-        return CustomerNode.model_validate(rows[0]["props"])
+            await audit.write(tx, customer_id, None, extra=audit_extra)
 
-    return await graph.transaction(work)
-
-
-async def advance_customer_ids(graph: Graph, prefix: str, digits: int) -> None:
-    """Move the customer-id sequence past the highest id in use (ids written without the sequence,
-    e.g. seeded or imported with their own ids, would otherwise be handed out again)."""
-    rows = await graph.read(HIGHEST_ID, prefix=prefix, size=len(prefix) + digits)
-    if rows and rows[0]["id"][len(prefix) :].isdigit():
-        await graph.write(ADVANCE_SEQUENCE, at_least=int(rows[0]["id"][len(prefix) :]))
+    await graph.transaction(work)
 
 
 async def update_customer(

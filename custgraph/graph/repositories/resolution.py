@@ -8,25 +8,16 @@ review items.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from custgraph import crypto
+from custgraph import crypto, customer_ids
+from custgraph.customer_ids import CustomerIdFormat
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories.added_events import move_to_survivors
 from custgraph.graph.schema import blocking_property
-
-CUSTOMER_PREFIX = "C"
-CUSTOMER_DIGITS = 6
-
-
-def customer_id(number: int) -> str:
-    return f"{CUSTOMER_PREFIX}{number:0{CUSTOMER_DIGITS}d}"
-
-
-def customer_number(cid: str) -> int:
-    return int(cid[len(CUSTOMER_PREFIX) :])
 
 
 def _now() -> str:
@@ -169,15 +160,79 @@ async def remaining_records(graph: Graph, customer_ids: Sequence[str], excluding
     return {row["id"]: int(row["n"]) for row in rows}
 
 
-async def allocate_customer_ids(graph: Graph, count: int) -> list[str]:
+# One counter per id prefix, all a call needs taken in one statement (one transaction): two callers
+# never get the same number, whatever runs at the same time. MERGE on Sequence.name (constrained).
+TAKE_NUMBERS = """
+UNWIND $rows AS row
+MERGE (q:Sequence {name: row.name})
+SET q.value = coalesce(q.value, 0) + row.count
+RETURN row.name AS name, q.value AS v
+"""
+
+
+async def allocate_customer_ids(
+    graph: Graph,
+    count: int,
+    industries: Sequence[str | None] | None = None,
+    *,
+    id_format: CustomerIdFormat | None = None,
+) -> list[str]:
+    """``count`` new customer ids in the configured format (custgraph/customer_ids.py).
+
+    ``industries``: the industry of each new customer, in order, for a format with ``{industry}``
+    (unknown ones get the format's other code); ignored by the default ``C000123`` format.
+    """
     if count == 0:
         return []
+    fmt = id_format or customer_ids.configured()
+    wanted = list(industries) if industries is not None else [None] * count
+    if len(wanted) != count:
+        raise ValueError(f"{count} ids asked for with {len(wanted)} industries")
+    prefixes = [fmt.prefix(industry) for industry in wanted]
+    for _ in range(ALLOCATION_ATTEMPTS):
+        ids = await _take(graph, fmt, prefixes)
+        taken = {row["id"] for row in await graph.read(TAKEN_IDS, ids=ids)}
+        if not taken:
+            return ids
+        # ids written without the counter (seeded, restored, imported with their own ids): move each
+        # counter past the highest id of its prefix and take fresh numbers
+        for prefix in sorted({p for p, cid in zip(prefixes, ids, strict=True) if cid in taken}):
+            await _advance(graph, fmt, prefix)
+    raise RuntimeError(f"customer ids {sorted(taken)} are taken although their counters were advanced")
+
+
+ALLOCATION_ATTEMPTS = 3
+TAKEN_IDS = "UNWIND $ids AS id MATCH (c:Customer {id: id}) RETURN c.id AS id"
+HIGHEST_ID = """
+MATCH (c:Customer) WHERE c.id STARTS WITH $prefix AND size(c.id) = $size
+RETURN c.id AS id ORDER BY c.id DESC LIMIT 1
+"""
+ADVANCE_SEQUENCE = """
+MERGE (q:Sequence {name: $name})
+SET q.value = CASE WHEN coalesce(q.value, 0) < $at_least THEN $at_least ELSE q.value END
+RETURN q.value AS v
+"""
+
+
+async def _take(graph: Graph, fmt: CustomerIdFormat, prefixes: Sequence[str]) -> list[str]:
+    needed = Counter(prefixes)
     rows = await graph.write(
-        "MERGE (q:Sequence {name: 'customer'}) SET q.value = coalesce(q.value, 0) + $count RETURN q.value AS v",
-        count=count,
+        TAKE_NUMBERS, rows=[{"name": fmt.sequence(p), "count": n} for p, n in sorted(needed.items())]
     )
-    last = int(rows[0]["v"])
-    return [customer_id(n) for n in range(last - count + 1, last + 1)]
+    last = {row["name"]: int(row["v"]) for row in rows}
+    next_number = {p: last[fmt.sequence(p)] - n + 1 for p, n in needed.items()}
+    ids = []
+    for prefix in prefixes:
+        ids.append(fmt.make(prefix, next_number[prefix]))
+        next_number[prefix] += 1
+    return ids
+
+
+async def _advance(graph: Graph, fmt: CustomerIdFormat, prefix: str) -> None:
+    rows = await graph.read(HIGHEST_ID, prefix=prefix, size=len(prefix) + fmt.digits)
+    if rows and rows[0]["id"][len(prefix) :].isdigit():
+        at_least = int(rows[0]["id"][len(prefix) :])
+        await graph.write(ADVANCE_SEQUENCE, name=fmt.sequence(prefix), at_least=at_least)
 
 
 CREATE_CUSTOMERS = """
