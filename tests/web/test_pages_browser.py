@@ -155,7 +155,7 @@ async def test_customer_page_shows_profile_timeline_and_why(seeded: Graph, serve
     timeline = page.locator("#timeline li")
     await expect(timeline).to_have_count(3)  # two orders and a visit, newest first
     await expect(timeline.nth(0)).to_contain_text("2024-09-12")
-    await expect(timeline.nth(1)).to_contain_text("拜访")
+    await expect(timeline.nth(1)).to_contain_text("现场调研")
     await expect(page.locator("#owners")).to_contain_text("李销售")
     records = page.locator("#records")
     await expect(records).to_contain_text("crm|1")
