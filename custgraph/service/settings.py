@@ -145,4 +145,6 @@ ENV_VARS = (
     "CUSTGRAPH_RATE_LIMIT_BURST",
     "CUSTGRAPH_DATA_KEY_FILE",
     "CUSTGRAPH_FRAME_ANCESTORS",
+    "CUSTGRAPH_CUSTOMER_ID_FORMAT",  # read by custgraph/customer_ids.py, once per process
+    "CUSTGRAPH_CUSTOMER_IDS",
 )
