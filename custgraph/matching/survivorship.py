@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from custgraph.matching.record import MatchRecord
+from custgraph.matching.standardize.names import has_cjk_honorific
 from custgraph.vocabulary import has_han
 
 if TYPE_CHECKING:
     from custgraph.matching.rules import Rules
 
 Policy = Literal["latest", "most_complete", "source_priority"]
+TITLED_FIELDS = frozenset({"name", "last_name"})  # fields a title can stand in for the given name
 
 
 class SurvivorshipSettings(BaseModel):
@@ -34,9 +36,10 @@ class SurvivorshipSettings(BaseModel):
     fields: dict[str, Policy] = Field(default_factory=dict)
     source_priority: list[str] = Field(default_factory=list)
     recency_field: str | None = "updated_at"  # an ISO date/time field ordering records for 'latest'
-    # Under most_complete, a value in Chinese characters beats a romanized one (李云 over "liyun"):
-    # length is no measure of content across scripts, and the hanzi spelling is the one people use.
-    prefer_han: list[str] = Field(default_factory=lambda: ["name", "first_name", "last_name", "company"])
+    # Under most_complete, a value in Chinese characters beats a romanized one (李云 over "liyun",
+    # 杭州市 over "Hangzhou"): length is no measure of content across scripts, and the hanzi spelling
+    # is the one people use.
+    prefer_han: list[str] = Field(default_factory=lambda: ["name", "first_name", "last_name", "company", "city"])
 
     def policy(self, field: str) -> Policy:
         return self.fields.get(field, self.default)
@@ -79,6 +82,9 @@ def survivors(records: Sequence[MatchRecord], rules: Rules) -> dict[str, tuple[A
                 holders,
                 key=lambda h: (
                     han_first and has_han(str(h[1])),
+                    # a surname and a title (林女士, 张先生: how an order addresses her) says less than
+                    # the name, however long it is
+                    not (name in TITLED_FIELDS and has_cjk_honorific(str(h[1]))),
                     len(str(h[1]).strip()),
                     votes[str(h[1]).strip()],
                     recency(h[0]),

@@ -71,3 +71,22 @@ def test_most_complete_prefers_hanzi_names_over_romanized() -> None:
     golden = golden_record(records, load_rules())
     assert golden["name"] == "李云"
     assert golden["city"] == "广州市"  # other fields: still the most complete value
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["林女士", "林静", "Lin Jing"], "林静"),  # a title says less than the name, though it is longer
+        (["张先生", "Zhang Wei"], "张先生"),  # hanzi still first: the surname is right
+        (["王总监", "王建国"], "王建国"),
+        (["欧阳娜娜", "欧阳女士"], "欧阳娜娜"),
+    ],
+)
+def test_most_complete_ranks_a_surname_with_a_title_below_the_name(names: list[str], expected: str) -> None:
+    records = [rec(f"s{i}|1", i, name=name) for i, name in enumerate(names, start=1)]
+    assert golden_record(records, load_rules())["name"] == expected
+
+
+def test_most_complete_prefers_a_hanzi_city_over_its_romanization() -> None:
+    records = [rec("crm|1", 1, city="杭州市"), rec("web|1", 2, city="Hangzhou")]
+    assert golden_record(records, load_rules())["city"] == "杭州市"
