@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -23,7 +23,8 @@ from custgraph.service.settings import Settings
 
 WEB = Path(__file__).parent / "web"
 ASSETS = "/web/"
-PAGES = {"/review": "review.html", "/quality": "quality.html"}
+PAGES = {"/review": ("Review", "review.js"), "/quality": ("Data quality", "quality.js")}
+CUSTOMER = ("Customer", "customer.js")
 CUSTOMER_PAGE = re.compile(r"^/customer/[^/]+$")
 
 
@@ -39,7 +40,9 @@ def content_security_policy(frame_ancestors: str) -> str:
     )
 
 
-def _page(file: str, frame_ancestors: str) -> Callable[[Request], Awaitable[Response]]:
+def _page(title: str, script: str, frame_ancestors: str) -> Callable[[Request], Awaitable[Response]]:
+    """One shell (web/page.html) naming the page's script; built once, served as is."""
+    html = (WEB / "page.html").read_text(encoding="utf-8").format(title=title, script=script)
     headers = {
         "Content-Security-Policy": content_security_policy(frame_ancestors),
         "X-Content-Type-Options": "nosniff",
@@ -48,15 +51,15 @@ def _page(file: str, frame_ancestors: str) -> Callable[[Request], Awaitable[Resp
     }
 
     async def endpoint(request: Request) -> Response:
-        return FileResponse(WEB / file, media_type="text/html; charset=utf-8", headers=headers)
+        return HTMLResponse(html, headers=headers)
 
     return endpoint
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
-    pages: list[BaseRoute] = [Route(path, _page(file, "'self'"), methods=["GET"]) for path, file in PAGES.items()]
+    pages: list[BaseRoute] = [Route(path, _page(*page, "'self'"), methods=["GET"]) for path, page in PAGES.items()]
     return [
         *pages,
-        Route("/customer/{id}", _page("customer.html", settings.frame_ancestors), methods=["GET"]),
+        Route("/customer/{id}", _page(*CUSTOMER, settings.frame_ancestors), methods=["GET"]),
         Mount(ASSETS.rstrip("/"), StaticFiles(directory=WEB), name="web"),
     ]
