@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from custgraph import customer_ids
 from custgraph.graph.connection import Graph
 
 CREATE = """
@@ -62,3 +67,23 @@ async def test_res_create_a_new_customer(clean_graph: Graph, importer: Any, gql:
     # an import of the same person later lands on the customer the API made
     await importer([{"编号": "7", "姓名": "李娜", "手机": "13912345678"}], source="shop")
     assert await _customers(clean_graph) == ["C000001", "C000002"]
+
+
+async def test_res_ids_in_the_industry_year_format(
+    clean_graph: Graph, importer: Any, gql: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUSTGRAPH_CUSTOMER_ID_FORMAT", "{industry}{year}{seq:03}")
+    customer_ids.configured.cache_clear()  # read once per process: this test starts another "process"
+    try:
+        year = datetime.now(ZoneInfo("Asia/Shanghai")).year
+        await importer(
+            [{**ZHANG, "行业": "教育"}, {"编号": "2", "姓名": "李娜", "手机": "13912345678", "行业": "制造业"}]
+        )
+        assert await _customers(clean_graph) == [f"ED{year}001", f"MF{year}001"]
+        made = await gql(CREATE, input={"name": "王强", "mobile": "13712345678", "industry": "教育"})
+        assert made["createCustomer"]["customer"]["id"] == f"ED{year}002"
+        unknown = (await gql(CREATE, input={"name": "赵敏", "mobile": "13612345678"}))["createCustomer"]
+        assert unknown["customer"]["id"] == f"OT{year}001"
+    finally:
+        monkeypatch.undo()
+        customer_ids.configured.cache_clear()
