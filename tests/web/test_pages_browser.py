@@ -251,3 +251,22 @@ async def test_a_portal_frames_the_customer_page_and_hands_it_a_jwt(seeded: Grap
                 await expect(framed.locator("#timeline li")).to_have_count(3)
             finally:
                 await context.close()
+
+
+async def test_a_rep_sees_their_customer_masked_and_no_review_queue(seeded: Graph, browser: Browser) -> None:
+    await register(seeded, "李销售", "rep")  # the owner of 张伟 in the CRM file
+    cid = (await placement(seeded, "crm|1"))["crm|1"]
+    with serving({"CUSTGRAPH_ENV": "production"}) as prod:
+        context = await browser.new_context()
+        page = await context.new_page()
+        try:
+            await page.goto(f"{prod.url}/customer/{cid}")
+            await page.locator("#credential").fill(token("李销售"))
+            await page.keyboard.press("Enter")
+            await expect(page.locator("#customer-name")).to_have_text("张*")  # masked for reps, as in the API
+            await expect(page.locator("#records")).to_contain_text("crm|1")
+            await expect(page.locator("#records")).not_to_contain_text("张伟")
+            await page.goto(prod.url + "/review")
+            await expect(page.locator("[role=alert]")).to_contain_text("only managers and admins")
+        finally:
+            await context.close()
