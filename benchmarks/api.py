@@ -37,13 +37,16 @@ from typing import Any
 
 import httpx
 
-from custgraph.demo.vocab_business import BRANDS, SECTORS
-from custgraph.demo.vocab_names import GIVEN_GROUPS, SURNAMES
-from custgraph.graph import embedded
-from custgraph.graph.connection import Graph, GraphConfig
-from custgraph.graph.embedded import free_port
-from custgraph.graph.repositories.search_index import index_customers
-from custgraph.graph.schema import ensure_schema
+if __package__ in (None, ""):  # run as a script: the repository root makes `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.demo_data.vocab_business import BRANDS, SECTORS  # noqa: E402
+from benchmarks.demo_data.vocab_names import GIVEN_GROUPS, SURNAMES  # noqa: E402
+from custgraph.graph import embedded  # noqa: E402
+from custgraph.graph.connection import Graph, GraphConfig  # noqa: E402
+from custgraph.graph.embedded import free_port  # noqa: E402
+from custgraph.graph.repositories.search_index import index_customers  # noqa: E402
+from custgraph.graph.schema import ensure_schema  # noqa: E402
 
 BATCH = 5000
 INDEX_BATCH = 2000

@@ -19,14 +19,12 @@ import json
 import sys
 from pathlib import Path
 
-try:
-    from custgraph.demo.dirt import DirtConfig
-except ModuleNotFoundError:  # run from a checkout without the package installed
+if __package__ in (None, ""):  # run as a script: the repository root makes `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from custgraph.demo.dirt import DirtConfig
 
-from custgraph.demo.generator import DEFAULT_SOURCES, SOURCES, generate
-from custgraph.demo.writers import write_set
+from benchmarks.demo_data.dirt import DirtConfig  # noqa: E402
+from benchmarks.demo_data.generator import DEFAULT_SOURCES, SOURCES, generate  # noqa: E402
+from benchmarks.demo_data.writers import write_set  # noqa: E402
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -123,8 +123,9 @@ def chinese_crm_batches(
     """
     import tempfile
 
-    from custgraph.demo.generator import generate
-    from custgraph.demo.writers import write_set
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: `benchmarks` importable
+    from benchmarks.demo_data.generator import generate
+    from benchmarks.demo_data.writers import write_set
     from custgraph.ingest.mapping import load_mapping
     from custgraph.ingest.models import IngestedRecord
     from custgraph.ingest.reading import iter_records

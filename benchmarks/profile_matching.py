@@ -5,7 +5,7 @@
 
 ``--set generated`` (default): ``benchmarks/generate.py --n N --seed S --flat`` (the records
 ``vs_splink.py`` compares on: realistic namesakes, three sources), each flat file read as
-``ours_side.py`` reads it. ``--set chinese``: the project's Chinese multi-source generator (custgraph.demo, the
+``ours_side.py`` reads it. ``--set chinese``: the project's Chinese multi-source generator (benchmarks.demo_data, the
 same as matching_offline's ``chinese_crm_seedN``: namesakes, masked mobiles, three files), read
 and standardized by the real ingest code, about 2.8 records per true customer; ``--n`` is the
 number of records wanted (the generator is asked for n / 2.78 customers). ``--set febrl4``:

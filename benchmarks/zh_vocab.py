@@ -11,7 +11,7 @@ frequency, not uniformly from a short list:
   then a long tail composed from per-gender character pools with Zipf weights;
 - cities: about 65, weighted by urban population.
 
-Self-contained on purpose (no import from custgraph/demo, which is to leave the runtime package).
+Self-contained on purpose (no import from benchmarks/demo_data, the demo generator).
 """
 
 from __future__ import annotations

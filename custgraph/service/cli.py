@@ -60,7 +60,13 @@ def serve(
         # Start the embedded server once here, so workers reuse it instead of racing to start it.
         info = embedded.ensure_running(settings.data_dir)
         typer.echo(f"embedded graph server at {info.uri} (data dir {settings.data_dir})")
-    typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
+    base = f"http://{host}:{port}"
+    typer.echo(f"GraphiQL: {base}/graphql   pages: {base}/review  {base}/customer/C000001  {base}/quality")
+    if not settings.production:
+        typer.echo(
+            "development mode: requests from this machine (127.0.0.1, ::1) act as the admin local-admin, "
+            "no credential needed (CUSTGRAPH_ENV=production turns this off)"
+        )
     uvicorn.run(
         "custgraph.service.asgi:app",  # an import string: each worker process builds its own app
         host=host,

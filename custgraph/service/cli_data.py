@@ -25,6 +25,16 @@ export_app = typer.Typer(help="Export data from the graph.", no_args_is_help=Tru
 rules_app = typer.Typer(help="The matching rules in force.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo data set shipped with the package.", no_args_is_help=True)
 
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+# (file, source, kind) in load order: customer sources first, then orders, then interactions. The files
+# are written by benchmarks/demo_data/story.py (custgraph/data/demo/README.md); source names match truth.csv.
+DEMO_FILES: list[tuple[str, str, str]] = [
+    (str(DEMO_DIR / "crm_export.xlsx"), "crm_export", "customers"),
+    (str(DEMO_DIR / "webform.jsonl"), "webform", "customers"),
+    (str(DEMO_DIR / "orders.csv"), "orders", "orders"),
+    (str(DEMO_DIR / "interactions.csv"), "interactions", "interactions"),
+]
+
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="Rules YAML replacing the defaults (or CUSTGRAPH_RULES).")
 ]
@@ -194,8 +204,6 @@ def rules_show(rules: RulesOption = None) -> None:
 @demo_app.command("load")
 def demo_load(rules: RulesOption = None) -> None:
     """Import the shipped demo data set (idempotent: loading it twice changes nothing)."""
-    from custgraph.demo import DEMO_FILES
-
     for path, source, kind in DEMO_FILES:
         typer.echo(f"loading {Path(path).name} as {source} ({kind})")
         import_command([Path(path)], source=source, kind=kind, rules=rules)

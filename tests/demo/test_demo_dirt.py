@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from custgraph.demo.generator import GeneratedSet, SourceRecord, generate
+from benchmarks.demo_data.generator import GeneratedSet, SourceRecord, generate
 
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
 _FULLWIDTH_DIGIT = re.compile(r"[０-９]")

@@ -1,4 +1,5 @@
-"""Files on disk: the writers, the committed demo data set and the committed examples/ samples."""
+"""Files on disk: the writers, the committed demo data set, the committed examples/ samples and the
+synthetic 200-customer set (written on demand; the story the demo tells is tested in test_demo_story.py)."""
 
 from __future__ import annotations
 
@@ -10,39 +11,35 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from custgraph.demo import DEMO_DIR, DEMO_FILES
-from custgraph.demo.build import EXAMPLES_DIR, build_demo, build_examples
-from custgraph.demo.generator import generate
-from custgraph.demo.writers import write_set
+from benchmarks.demo_data.build import EXAMPLES_DIR, build_demo, build_examples, build_synthetic
+from benchmarks.demo_data.generator import generate
+from benchmarks.demo_data.writers import write_set
+from custgraph.service.cli_data import DEMO_DIR
 
 DEMO_NAMES = ("crm_export.xlsx", "webform.jsonl", "orders.csv", "interactions.csv", "truth.csv")
 EXAMPLE_NAMES = ("crm_export.xlsx", "orders.csv", "webform.jsonl")
 
 
-def test_demo_files_are_listed_in_load_order() -> None:
-    assert [(Path(p).name, s, k) for p, s, k in DEMO_FILES] == [
-        ("crm_export.xlsx", "crm_export", "customers"),
-        ("webform.jsonl", "webform", "customers"),
-        ("orders.csv", "orders", "orders"),
-        ("interactions.csv", "interactions", "interactions"),
-    ]
-    for path, _, _ in DEMO_FILES:
-        assert Path(path).is_file() and Path(path).parent == DEMO_DIR
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("synthetic")
+    build_synthetic(directory)
+    return directory
 
 
-def test_demo_truth_has_200_customers_in_chinese_and_english() -> None:
-    with (DEMO_DIR / "truth.csv").open(encoding="utf-8", newline="") as f:
+def test_synthetic_truth_has_200_customers_in_chinese_and_english(synthetic: Path) -> None:
+    with (synthetic / "truth.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert {r["source"] for r in rows} == {s for _, s, _ in DEMO_FILES}
+    assert {r["source"] for r in rows} == {"crm_export", "webform", "orders", "interactions"}
     assert len({r["entity"] for r in rows}) >= 200
     assert 300 <= len(rows) <= 1000
-    lines = (DEMO_DIR / "webform.jsonl").read_text("utf-8").splitlines()
+    lines = (synthetic / "webform.jsonl").read_text("utf-8").splitlines()
     names = [json.loads(line)["name"] for line in lines]
     assert any(n.isascii() for n in names) and any(not n.isascii() for n in names)
 
 
-def test_demo_interactions_carry_satisfaction_scores() -> None:
-    with (DEMO_DIR / "interactions.csv").open(encoding="utf-8-sig", newline="") as f:
+def test_synthetic_interactions_carry_satisfaction_scores(synthetic: Path) -> None:
+    with (synthetic / "interactions.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     scores = {r["满意度"] for r in rows}
     assert {"1", "5"} <= scores
@@ -62,7 +59,7 @@ def test_committed_files_are_what_the_build_writes(
     build(tmp_path)  # type: ignore[operator]
     for name in names:
         assert (tmp_path / name).read_bytes() == (directory / name).read_bytes(), (
-            f"{directory / name} is stale: run `python -m custgraph.demo.build`"
+            f"{directory / name} is stale: run `python -m benchmarks.demo_data.build`"
         )
 
 

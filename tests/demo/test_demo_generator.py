@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.generator import DEFAULT_SOURCES, GeneratedSet, Reach, generate
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.generator import DEFAULT_SOURCES, GeneratedSet, Reach, generate
 
 
 def _snapshot(gs: GeneratedSet) -> list[tuple[object, ...]]:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from custgraph.demo import ids
-from custgraph.demo.generator import generate
+from benchmarks.demo_data import ids
+from benchmarks.demo_data.generator import generate
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pypinyin import lazy_pinyin
 
-from custgraph.demo.people import GIVEN_PINYIN
-from custgraph.demo.vocab_names import COMMON_NAMES, SURNAMES
-from custgraph.demo.vocab_places import CITIES
+from benchmarks.demo_data.people import GIVEN_PINYIN
+from benchmarks.demo_data.vocab_names import COMMON_NAMES, SURNAMES
+from benchmarks.demo_data.vocab_places import CITIES
 
 
 def test_given_name_pinyin_matches_pypinyin() -> None:

@@ -56,8 +56,8 @@ EDGE_CASES = [
 
 def chinese_records(seed: int, entities: int, tmp: Path) -> list[MatchRecord]:
     """The project's generator, read and standardized by the real ingest code."""
-    from custgraph.demo.generator import generate
-    from custgraph.demo.writers import write_set
+    from benchmarks.demo_data.generator import generate
+    from benchmarks.demo_data.writers import write_set
     from custgraph.ingest.mapping import load_mapping
     from custgraph.ingest.models import IngestedRecord
     from custgraph.ingest.reading import iter_records

@@ -1,10 +1,10 @@
 """Deterministic synthetic customer data with ground truth.
 
-    from custgraph.demo.generator import DirtConfig, generate
+    from benchmarks.demo_data.generator import DirtConfig, generate
     gs = generate(seed=1, n_entities=3000)               # crm_export, orders, webform
     gs.tables["orders"].records[0]                       # SourceRecord(source, key, entity, row, dirt)
     gs.truth()                                           # [(source, source_key, entity), ...]
-    write_set(gs, "out/")                                # custgraph.demo.writers: the files + truth.csv
+    write_set(gs, "out/")                                # benchmarks.demo_data.writers: the files + truth.csv
 
 One true world (companies and customers with their history) is built first, then each source renders
 the customers it knows, with that source's kind of dirt. Everything is drawn from random.Random
@@ -17,12 +17,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from custgraph.demo import render_crm, render_interactions, render_orders, render_webform
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.entities import World
-from custgraph.demo.model import GeneratedSet, SourceRecord, SourceTable
-from custgraph.demo.plan import Reach
-from custgraph.demo.world import build_world
+from benchmarks.demo_data import render_crm, render_interactions, render_orders, render_webform
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.entities import World
+from benchmarks.demo_data.model import GeneratedSet, SourceRecord, SourceTable
+from benchmarks.demo_data.plan import Reach
+from benchmarks.demo_data.world import build_world
 
 __all__ = [
     "DEFAULT_SOURCES",

@@ -13,7 +13,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from custgraph.demo.model import GeneratedSet, SourceTable
+from benchmarks.demo_data.model import GeneratedSet, SourceTable
 
 _FIXED_TIME = (2025, 6, 30, 18, 0, 0)
 _CORE_TIMES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from datetime import date, datetime
 
-from custgraph.demo import spellings as sp
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.entities import Entity, Org
-from custgraph.demo.ids import PLACEHOLDER_MOBILES
-from custgraph.demo.vocab_business import CHANNEL_VARIANTS, INDUSTRY_VARIANTS, LIFECYCLE_VARIANTS
-from custgraph.demo.vocab_places import City
+from benchmarks.demo_data import spellings as sp
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.entities import Entity, Org
+from benchmarks.demo_data.ids import PLACEHOLDER_MOBILES
+from benchmarks.demo_data.vocab_business import CHANNEL_VARIANTS, INDUSTRY_VARIANTS, LIFECYCLE_VARIANTS
+from benchmarks.demo_data.vocab_places import City
 
 _ID_DIGITS = "0123456789"
 _USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

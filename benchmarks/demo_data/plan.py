@@ -6,8 +6,8 @@ import random
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.entities import EXPORT_DAY, Entity
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.entities import EXPORT_DAY, Entity
 
 # (counts, weights) by lifecycle
 _ORDERS = {

@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from custgraph.demo.assemble import Draft, assemble
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.dirtier import Dirtier
-from custgraph.demo.entities import Entity, World
-from custgraph.demo.model import Cell, SourceTable
-from custgraph.demo.plan import last_change
-from custgraph.demo.vocab_business import MESSAGES_EN, MESSAGES_ZH
+from benchmarks.demo_data.assemble import Draft, assemble
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.dirtier import Dirtier
+from benchmarks.demo_data.entities import Entity, World
+from benchmarks.demo_data.model import Cell, SourceTable
+from benchmarks.demo_data.plan import last_change
+from benchmarks.demo_data.vocab_business import MESSAGES_EN, MESSAGES_ZH
 
 SOURCE = "webform"
 COLUMNS = ("id", "name", "mobile", "email", "company", "city", "message", "submitted_at")

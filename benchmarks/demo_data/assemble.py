@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.model import Cell, SourceRecord, SourceTable
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.model import Cell, SourceRecord, SourceTable
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import functools
 import random
 from datetime import date, datetime
 
-from custgraph.demo.entities import Org, PersonName
-from custgraph.demo.vocab_business import EMAIL_DOMAIN_TYPOS
-from custgraph.demo.vocab_names import GIVEN_GROUPS, SURNAME_HOMOPHONES
-from custgraph.demo.vocab_places import City
+from benchmarks.demo_data.entities import Org, PersonName
+from benchmarks.demo_data.vocab_business import EMAIL_DOMAIN_TYPOS
+from benchmarks.demo_data.vocab_names import GIVEN_GROUPS, SURNAME_HOMOPHONES
+from benchmarks.demo_data.vocab_places import City
 
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _GROUP_OF: dict[str, str] = {}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from custgraph.demo.assemble import Draft, assemble
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.dirtier import Dirtier
-from custgraph.demo.entities import EXPORT_DAY, Entity, World
-from custgraph.demo.model import Cell, SourceTable
-from custgraph.demo.vocab_business import ORDER_STATUSES, PAYMENTS, PRODUCTS
+from benchmarks.demo_data.assemble import Draft, assemble
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.dirtier import Dirtier
+from benchmarks.demo_data.entities import EXPORT_DAY, Entity, World
+from benchmarks.demo_data.model import Cell, SourceTable
+from benchmarks.demo_data.vocab_business import ORDER_STATUSES, PAYMENTS, PRODUCTS
 
 SOURCE = "orders"
 COLUMNS = (

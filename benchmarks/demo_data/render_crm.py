@@ -6,13 +6,13 @@ import random
 from dataclasses import replace
 from datetime import date
 
-from custgraph.demo.assemble import Draft, assemble, at
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.dirtier import Dirtier
-from custgraph.demo.entities import Entity, World
-from custgraph.demo.model import Cell, SourceTable
-from custgraph.demo.plan import last_change
-from custgraph.demo.vocab_business import OWNERS
+from benchmarks.demo_data.assemble import Draft, assemble, at
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.dirtier import Dirtier
+from benchmarks.demo_data.entities import Entity, World
+from benchmarks.demo_data.model import Cell, SourceTable
+from benchmarks.demo_data.plan import last_change
+from benchmarks.demo_data.vocab_business import OWNERS
 
 SOURCE = "crm_export"
 COLUMNS = (

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.entities import Entity, World
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.entities import Entity, World
 
 # A cell value: text, a date (an Excel date cell), an int (an Excel number cell / a JSON number) or None.
 Cell = str | date | int | None

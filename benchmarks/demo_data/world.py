@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from custgraph.demo import ids
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.entities import EXPORT_DAY, FIRST_DAY, Entity, Job, Org, PersonName, World
-from custgraph.demo.orgs import full_place, make_orgs, pick_city, street
-from custgraph.demo.people import Registry, alias_for, birthday, chinese_name, common_name, english_name
-from custgraph.demo.plan import Reach, plan_sources, set_traps
-from custgraph.demo.vocab_business import (
+from benchmarks.demo_data import ids
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.entities import EXPORT_DAY, FIRST_DAY, Entity, Job, Org, PersonName, World
+from benchmarks.demo_data.orgs import full_place, make_orgs, pick_city, street
+from benchmarks.demo_data.people import Registry, alias_for, birthday, chinese_name, common_name, english_name
+from benchmarks.demo_data.plan import Reach, plan_sources, set_traps
+from benchmarks.demo_data.vocab_business import (
     CHANNELS,
     LIFECYCLES,
     NOTES,
@@ -19,7 +19,7 @@ from custgraph.demo.vocab_business import (
     SECTORS,
     TAGS_BY_LIFECYCLE,
 )
-from custgraph.demo.vocab_places import ABROAD, HOMES, City
+from benchmarks.demo_data.vocab_places import ABROAD, HOMES, City
 
 _LAST_FIRST_CONTACT = date(2025, 3, 31)
 

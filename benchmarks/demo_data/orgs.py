@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from custgraph.demo import ids
-from custgraph.demo.entities import Org
-from custgraph.demo.vocab_business import BRANDS, SECTORS
-from custgraph.demo.vocab_places import CITIES, OFFICE_BUILDINGS, ROADS, City
+from benchmarks.demo_data import ids
+from benchmarks.demo_data.entities import Org
+from benchmarks.demo_data.vocab_business import BRANDS, SECTORS
+from benchmarks.demo_data.vocab_places import CITIES, OFFICE_BUILDINGS, ROADS, City
 
 _CITY_WEIGHTS = [c.weight for c in CITIES]
 

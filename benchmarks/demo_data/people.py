@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from custgraph.demo import ids
-from custgraph.demo.entities import Org, PersonName
-from custgraph.demo.vocab_business import PERSONAL_EMAIL_DOMAINS
-from custgraph.demo.vocab_names import (
+from benchmarks.demo_data import ids
+from benchmarks.demo_data.entities import Org, PersonName
+from benchmarks.demo_data.vocab_business import PERSONAL_EMAIL_DOMAINS
+from benchmarks.demo_data.vocab_names import (
     ALIAS_FIRST,
     COMMON_NAMES,
     ENGLISH_FIRST,

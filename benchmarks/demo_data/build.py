@@ -1,9 +1,11 @@
-"""Regenerates the shipped demo data set and the sample files in examples/.
+"""Rewrites the shipped demo data set and the sample files in examples/.
 
-    python -m custgraph.demo.build                      # both, in place
-    python -m custgraph.demo.build --only demo --demo-dir /tmp/demo
+    python -m benchmarks.demo_data.build                      # both, in place
+    python -m benchmarks.demo_data.build --only demo --demo-dir /tmp/demo
+    python -m benchmarks.demo_data.build --only synthetic --demo-dir /tmp/big   # 200 generated customers
 
-The seeds and sizes are fixed here, so running it again gives byte-identical files.
+The demo (custgraph/data/demo/) is the hand-written story of story.py; examples/ and the synthetic set
+come from the generator with the seeds and sizes fixed here. Running it again gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
-from custgraph.demo import DEMO_DIR
-from custgraph.demo.dirt import DirtConfig
-from custgraph.demo.generator import generate
-from custgraph.demo.model import GeneratedSet
-from custgraph.demo.plan import Reach
-from custgraph.demo.writers import write_table, write_truth
+from benchmarks.demo_data.dirt import DirtConfig
+from benchmarks.demo_data.generator import generate
+from benchmarks.demo_data.model import GeneratedSet
+from benchmarks.demo_data.plan import Reach
+from benchmarks.demo_data.story import build_story
+from benchmarks.demo_data.writers import write_table, write_truth
+from custgraph.service.cli_data import DEMO_DIR
 
 DEMO_SEED = 2024
 DEMO_ENTITIES = 200
@@ -27,7 +30,7 @@ EXAMPLES_ENTITIES = 55
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 
-def demo_set() -> GeneratedSet:
+def synthetic_set() -> GeneratedSet:
     """A couple of hundred customers, a fifth of them companies, with more English speakers than usual."""
     return generate(DEMO_SEED, DEMO_ENTITIES, sources=DEMO_SOURCES, english_share=0.12)
 
@@ -39,8 +42,14 @@ def examples_set() -> GeneratedSet:
     return generate(EXAMPLES_SEED, EXAMPLES_ENTITIES, dirt=dirt, english_share=0.1, reach=reach)
 
 
-def build_demo(out_dir: Path = DEMO_DIR) -> GeneratedSet:
-    gs = demo_set()
+def build_demo(out_dir: Path = DEMO_DIR) -> list[Path]:
+    """The shipped demo: one duplicate story (story.py)."""
+    return build_story(out_dir)
+
+
+def build_synthetic(out_dir: Path) -> GeneratedSet:
+    """Two hundred generated customers over the four demo sources, with every kind of dirt."""
+    gs = synthetic_set()
     out_dir.mkdir(parents=True, exist_ok=True)
     for table in gs.tables.values():
         write_table(table, out_dir / table.filename)
@@ -58,12 +67,14 @@ def build_examples(out_dir: Path = EXAMPLES_DIR) -> GeneratedSet:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("demo", "examples"))
+    parser.add_argument("--only", choices=("demo", "examples", "synthetic"))
     parser.add_argument("--demo-dir", type=Path, default=DEMO_DIR)
     parser.add_argument("--examples-dir", type=Path, default=EXAMPLES_DIR)
     args = parser.parse_args(argv)
     if args.only in (None, "demo"):
-        print(f"demo -> {args.demo_dir}: {build_demo(args.demo_dir).counts()}")
+        print(f"demo -> {args.demo_dir}: {[p.name for p in build_demo(args.demo_dir)]}")
+    if args.only == "synthetic":
+        print(f"synthetic -> {args.demo_dir}: {build_synthetic(args.demo_dir).counts()}")
     if args.only in (None, "examples"):
         print(f"examples -> {args.examples_dir}: {build_examples(args.examples_dir).counts()}")
 

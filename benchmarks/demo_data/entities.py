@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from custgraph.demo.vocab_places import City
+from benchmarks.demo_data.vocab_places import City
 
 # The day the sources were exported; every generated date lies before it.
 EXPORT_DAY = date(2025, 6, 30)
