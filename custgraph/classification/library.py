@@ -16,7 +16,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from custgraph.matching.standardize.text import to_simplified
 from custgraph.matching.standardize.vocab import fold
 from custgraph.vocabulary import INTERACTION_TYPES
 
@@ -173,7 +172,7 @@ class TagLibrary(_Model):
         """(dimension, name) an imported or typed tag text stands for: a library tag it names
         (高价值 -> value:high), else the text itself in the custom dimension."""
         found = self.synonyms.get(fold(text))
-        return found if found is not None else (CUSTOM, to_simplified(text).strip())
+        return found if found is not None else (CUSTOM, text)
 
 
 def library_from_dict(data: Mapping[str, Any]) -> TagLibrary:

@@ -20,6 +20,7 @@ from custgraph.classification import config
 from custgraph.classification.evaluate import Change, classify, diff
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import classification as repo
+from custgraph.graph.repositories import records as record_repo
 from custgraph.graph.repositories.customer_filter import CustomerFilter, build
 from custgraph.graph.repositories.customer_list import count_customers, forget_tag_degrees
 
@@ -54,6 +55,12 @@ async def classify_customers(
     if changed:
         forget_tag_degrees()
     return changed
+
+
+async def classify_records(graph: Graph, uids: Sequence[str]) -> list[Change]:
+    """Classify the customers these records resolved to (the import run's hook, after each batch)."""
+    placed = await record_repo.placements(graph, uids)
+    return await classify_customers(graph, [p["customer_id"] for p in placed.values() if p.get("customer_id")])
 
 
 async def _classify_batch(graph: Graph, ids: Sequence[str], as_of: date, classifier: config.Classifier) -> list[Change]:

@@ -34,6 +34,7 @@ from custgraph.matching.blocking import blocking_keys
 from custgraph.matching.engine import ResolutionResult
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
+from custgraph.pipeline.recompute import classify_records
 from custgraph.pipeline.resolve import (
     Batch,
     CandidateCache,
@@ -431,6 +432,7 @@ class Importer:
                 before_create=self.ledger,
                 merged_keys=self.ledger.merged_keys,
             )
+            await classify_records(self.graph, sorted(job.batch.uids))  # tags, stage, rule owners (issue 13)
         self.ledger.settled()
         summary, staged, stored = self.summary, job.staged, job.stored
         summary.rows += staged.rows

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from custgraph.classification import config as classification_config
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories.search_index import MergedKeys, merge_keys
 from custgraph.search.keys import customer_keys
@@ -116,6 +117,20 @@ def _contact_rows(profiles: Sequence[CustomerProfile]) -> list[dict[str, Any]]:
     ]
 
 
+def _tag_rows(profiles: Sequence[CustomerProfile]) -> list[dict[str, Any]]:
+    """The records' tag texts as tags of the library where they name one (高价值 -> value:high), else
+    custom:<text>; one edge per tag even when two texts name it."""
+    library = classification_config.current().library
+    rows = []
+    for p in profiles:
+        keys: dict[str, tuple[str, str]] = {}
+        for text in sorted(p.tags):
+            dimension, name = library.tag_for_text(text)
+            keys.setdefault(f"{dimension}:{name}", (dimension, name))
+        rows += [{"id": p.id, "key": k, "props": {"name": n, "dimension": d}} for k, (d, n) in keys.items()]
+    return rows
+
+
 async def write_profiles(graph: Graph, profiles: Sequence[CustomerProfile]) -> None:
     if not profiles:
         return
@@ -130,14 +145,7 @@ async def write_profiles(graph: Graph, profiles: Sequence[CustomerProfile]) -> N
     await graph.write_batches(
         LINK_CHANNEL, [{"id": p.id, "key": ch, "props": {}} for p in profiles for ch in sorted(p.channels)]
     )
-    await graph.write_batches(
-        LINK_TAG,
-        [
-            {"id": p.id, "key": f"custom:{t}", "props": {"name": t, "dimension": "custom"}}
-            for p in profiles
-            for t in sorted(p.tags)
-        ],
-    )
+    await graph.write_batches(LINK_TAG, _tag_rows(profiles))
     await graph.write_batches(
         LINK_ORDER,
         [
@@ -215,14 +223,7 @@ async def create_customers(
     await graph.write_batches(
         CREATE_CHANNEL, [{"id": p.id, "key": ch, "props": {}} for p in profiles for ch in p.channels]
     )
-    await graph.write_batches(
-        CREATE_TAG,
-        [
-            {"id": p.id, "key": f"custom:{t}", "props": {"name": t, "dimension": "custom"}}
-            for p in profiles
-            for t in p.tags
-        ],
-    )
+    await graph.write_batches(CREATE_TAG, _tag_rows(profiles))
     await graph.write_batches(
         CREATE_ORDER,
         [
