@@ -162,6 +162,10 @@ async def test_customer_page_shows_profile_timeline_and_why(seeded: Graph, serve
     await expect(records).to_contain_text("shop|SO1001")
     await expect(records.locator("tr", has_text="shop|SO1001")).to_contain_text("matched")
     await screenshot(page, "customer", readme=True)
+    await page.keyboard.press("/")  # the header's customer box, on every page
+    await page.keyboard.type("crm-nobody")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("h1")).to_have_text("No customer crm-nobody")
 
 
 async def test_quality_page_draws_its_charts(seeded: Graph, server: Server, page: Page) -> None:

@@ -140,11 +140,18 @@ function showHeader(current) {
 function header(current) {
   const link = (href, text) => el("a", { href, class: href === current ? "current" : null }, text);
   const out = el("button", { type: "button", class: "link", id: "signout", onclick: signOut }, "Sign out");
+  const id = el("input", { type: "search", id: "goto", placeholder: "customer id, e.g. C000001", "aria-label": "open a customer" });
+  const go = el("form", { class: "goto" }, id);
+  go.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (id.value.trim()) location.assign("/customer/" + encodeURIComponent(id.value.trim()));
+  });
   return el(
     "header",
     {},
     el("strong", {}, "customer-graph"),
     el("nav", {}, link("/review", "Review"), link("/quality", "Data quality"), link("/graphql", "GraphQL")),
+    go,
     credential() ? out : null,
   );
 }
@@ -161,3 +168,12 @@ function toast(text) {
   }
   box.textContent = text;
 }
+
+// "/" jumps to the customer box on every page
+document.addEventListener("keydown", (event) => {
+  const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+  const box = document.getElementById("goto");
+  if (event.key !== "/" || typing || !box) return;
+  event.preventDefault();
+  box.focus();
+});

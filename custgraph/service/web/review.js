@@ -124,6 +124,7 @@ function help() {
     ["u", "undo the last decision"],
     ["n", "write a note for the next decision"],
     ["1 / 2", "pairs / unmatched pool"],
+    ["/", "open a customer by id"],
     ["?", "this help; Esc closes it"],
   ];
   return el(
@@ -163,6 +164,7 @@ function renderPairs() {
           el("span", { class: "score" }, percent(item.score)),
           el("span", { class: "muted" }, "evidence " + total.toFixed(1) + " bits"),
           el("span", {}, "pair " + (state.index + 1) + " of " + state.items.length + (state.more ? "+" : "") + " loaded, " + state.total + " open"),
+          el("span", { class: "muted", id: "session-count" }, state.undo.length + " decided here"),
           item.timesFlagged > 1 ? el("span", { class: "chip" }, "flagged " + item.timesFlagged + "×") : null,
           item.sameCustomer ? el("span", { class: "chip" }, "already one customer") : null,
           el("span", { class: "status" + (decided ? " decided" : ""), id: "status" }, decided ? item.status + ": " + (item.decision || "–") : "open"),
