@@ -62,11 +62,7 @@ def serve(
         typer.echo(f"embedded graph server at {info.uri} (data dir {settings.data_dir})")
     base = f"http://{host}:{port}"
     typer.echo(f"GraphiQL: {base}/graphql   pages: {base}/review  {base}/customer/C000001  {base}/quality")
-    if not settings.production:
-        typer.echo(
-            "development mode: requests from this machine (127.0.0.1, ::1) act as the admin local-admin, "
-            "no credential needed (CUSTGRAPH_ENV=production turns this off)"
-        )
+    # the app says at start-up whether development mode lets local requests in (service/auth.py)
     uvicorn.run(
         "custgraph.service.asgi:app",  # an import string: each worker process builds its own app
         host=host,
