@@ -174,6 +174,17 @@ class TagLibrary(_Model):
         found = self.synonyms.get(fold(text))
         return found if found is not None else (CUSTOM, text)
 
+    def person_tag(self, dimension: str, name: str) -> tuple[str, str]:
+        """(dimension, name) of a tag a person adds: a custom text naming a library tag becomes it
+        (高价值 -> value:high); a name the dimension does not have raises ValueError. Dimensions the
+        library does not know stay free (a team's own labels)."""
+        if dimension == CUSTOM:
+            return self.tag_for_text(name)
+        found = self.by_name.get(dimension)
+        if found is not None and not found.allows(name):
+            raise ValueError(f"{dimension} has no tag {name!r}")
+        return dimension, name
+
 
 def library_from_dict(data: Mapping[str, Any]) -> TagLibrary:
     return TagLibrary.model_validate(data)

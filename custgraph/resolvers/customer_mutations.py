@@ -15,13 +15,16 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError as PydanticValidationError
 
+from custgraph.classification import config as classification_config
 from custgraph.graph.models import CustomerNode
+from custgraph.graph.repositories import classification as classification_repo
 from custgraph.graph.repositories import customer_writes as writes
 from custgraph.graph.repositories import customers as customers_repo
 from custgraph.graph.repositories.resolution import load_model
 from custgraph.graph.repositories.scope import EVERYTHING
 from custgraph.graph.repositories.search_index import index_customers
 from custgraph.matching.standardize import company_key, name_key
+from custgraph.pipeline.recompute import classify_customers, today
 from custgraph.pipeline.run import ingest_posted
 from custgraph.resolvers import audit_log
 from custgraph.resolvers.context import Context
@@ -36,6 +39,7 @@ from custgraph.resolvers.inputs import (
 )
 from custgraph.resolvers.permissions import MANAGERS, may_edit
 from custgraph.schema.errors import NotFoundError, PermissionDenied, ValidationError
+from custgraph.vocabulary import interaction_type
 
 M = TypeVar("M")
 Refusal = ValidationError | NotFoundError | PermissionDenied
@@ -84,11 +88,18 @@ async def _editable(context: Context, customer_id: str) -> CustomerNode | NotFou
     return node
 
 
-async def _after_write(context: Context, customer_id: str, *, reindex: bool = False) -> CustomerNode:
-    """Re-read the customer once the write is done; loaders cached before it are now stale."""
+async def _after_write(
+    context: Context, customer_id: str, *, reindex: bool = False, classify: bool = False
+) -> CustomerNode:
+    """Re-read the customer once the write is done; loaders cached before it are now stale.
+
+    ``classify``: recompute its tags, stage and rule owners first (an order, an interaction, a tag
+    or an owner changed what the rules see; custgraph/pipeline/recompute.py)."""
     context.loaders.clear()
     if reindex:
         await index_customers(context.graph, [customer_id])
+    if classify:
+        await classify_customers(context.graph, [customer_id], as_of=today(context.settings.timezone))
     # the write's own result, for a caller who was allowed to make it (a manager may just have given
     # the customer to an owner outside the team)
     node = await customers_repo.get_customer(context.graph, customer_id, scope=EVERYTHING)
@@ -166,7 +177,7 @@ async def create_customer(context: Context, data: dict[str, Any]) -> Created | R
         audit_extra={"outcome": outcome, "record": posted.uid},
         created=not existing,
     )
-    return Created(await _after_write(context, customer_id, reindex=True), outcome)
+    return Created(await _after_write(context, customer_id, reindex=True, classify=True), outcome)
 
 
 async def _edit(
@@ -175,6 +186,7 @@ async def _edit(
     change: Callable[[CustomerNode], Awaitable[Refusal | None]],
     *,
     reindex: bool = False,
+    classify: bool = False,
 ) -> CustomerNode | Refusal:
     node = await _editable(context, customer_id)
     if not isinstance(node, CustomerNode):
@@ -182,7 +194,7 @@ async def _edit(
     refused = await change(node)
     if refused is not None:
         return refused
-    return await _after_write(context, node.id, reindex=reindex)
+    return await _after_write(context, node.id, reindex=reindex, classify=classify)
 
 
 async def update_customer(context: Context, customer_id: str, data: dict[str, Any]) -> CustomerNode | Refusal:
@@ -220,7 +232,7 @@ async def add_interaction(
 
     async def change(node: CustomerNode) -> None:
         props = {
-            "interaction_type": valid.interaction_type,
+            "interaction_type": interaction_type(valid.interaction_type),  # the vocabulary: 拜访 -> visit
             "interaction_date": valid.date,
             "content": valid.content,
             "satisfaction": valid.satisfaction,
@@ -231,7 +243,7 @@ async def add_interaction(
         audit = audit_log.audited(context, "edit.interaction")
         created.update(await writes.add_interaction(context.graph, node.id, event, context.user, audit=audit))
 
-    result = await _edit(context, customer_id, change)
+    result = await _edit(context, customer_id, change, classify=True)
     return (result, created) if isinstance(result, CustomerNode) else result
 
 
@@ -263,7 +275,7 @@ async def add_order(
         counted.append(fresh)
         return None
 
-    result = await _edit(context, customer_id, change)
+    result = await _edit(context, customer_id, change, classify=True)
     return (result, created, counted[0]) if isinstance(result, CustomerNode) else result
 
 
@@ -278,14 +290,27 @@ async def add_tags(context: Context, customer_id: str, tags: list[dict[str, Any]
         parsed.append(valid)
     if not parsed:
         return ValidationError.single("tags", "give at least one tag")
+    library = classification_config.current().library
+    triples: dict[str, tuple[str, str, str]] = {}
+    for index, tag in enumerate(parsed):
+        try:  # the tag library's names: 高价值 is value:high, a value tier must be one of its tiers
+            dimension, name = library.person_tag(tag.dimension, tag.name)
+        except ValueError as exc:
+            return ValidationError.single(f"tags.{index}.name", str(exc))
+        triples[f"{dimension}:{name}"] = (f"{dimension}:{name}", name, dimension)
+    exclusive = [d for _, _, d in triples.values() if library.exclusive(d)]
+    if len(exclusive) != len(set(exclusive)):
+        return ValidationError.single("tags", "a customer has one tag per exclusive dimension (value, frequency ...)")
 
     async def change(node: CustomerNode) -> None:
-        triples = [(t.key, t.name, t.dimension) for t in parsed]
         await writes.add_tags(
-            context.graph, node.id, triples, context.user, audit=audit_log.audited(context, "tag.add")
+            context.graph, node.id, list(triples.values()), context.user, audit=audit_log.audited(context, "tag.add")
         )
+        for key, _, dimension in triples.values():
+            if library.exclusive(dimension):  # one value tier at a time: the person's replaces the others
+                await classification_repo.drop_dimension_peers(context.graph, node.id, dimension, [key])
 
-    return await _edit(context, customer_id, change)
+    return await _edit(context, customer_id, change, classify=True)
 
 
 async def remove_tags(context: Context, customer_id: str, keys: list[str]) -> CustomerNode | Refusal:
@@ -296,7 +321,7 @@ async def remove_tags(context: Context, customer_id: str, keys: list[str]) -> Cu
     async def change(node: CustomerNode) -> None:
         await writes.remove_tags(context.graph, node.id, wanted, audit=audit_log.audited(context, "tag.remove"))
 
-    return await _edit(context, customer_id, change)
+    return await _edit(context, customer_id, change, classify=True)
 
 
 async def assign_owners(
@@ -312,4 +337,4 @@ async def assign_owners(
         audit = audit_log.audited(context, "owner.assign")
         await writes.assign_owners(context.graph, node.id, valid.owners, context.user, replace=replace, audit=audit)
 
-    return await _edit(context, customer_id, change)
+    return await _edit(context, customer_id, change, classify=True)  # a person's owners replace the rules'
