@@ -135,9 +135,9 @@ async def test_unmatched_tab_corrects_and_rematches_a_record(seeded: Graph, serv
     await expect(row).to_be_visible()
     await row.click()
     form = page.locator("#record-edit")
-    await form.locator("input[name=__new_name]").fill("name")
-    await form.locator("input[name=__new_value]").fill("王芳")
+    await form.locator("input[name=name]").fill("王芳")
     await form.locator("input[name=city]").fill("杭州")
+    await screenshot(page, "review-unmatched")
     await form.get_by_role("button", name="Save and rematch").click()
     await expect(page.locator("#toast")).to_contain_text("crm|5: new")
     await expect(page.locator("#pool tr", has_text="crm|5")).to_have_count(0)
@@ -184,6 +184,7 @@ async def test_production_pages_ask_for_a_credential(seeded: Graph, browser: Bro
         try:
             await page.goto(prod.url + "/review")
             await expect(page.locator("#signin")).to_be_visible()  # the API answered 401: no data shown
+            await screenshot(page, "signin")
             await page.locator("#credential").fill("cgk_not-a-key")
             await page.keyboard.press("Enter")
             await expect(page.locator("#signin")).to_contain_text("refused")

@@ -311,6 +311,7 @@ function undo() {
 
 // --- the unmatched pool ------------------------------------------------------------------------
 
+const POOL_COLUMNS = ["name", "mobile", "email", "company"];
 const pool = { records: [], total: 0, cursor: null, more: false, index: 0, editing: false };
 
 async function loadPool(after) {
@@ -324,9 +325,8 @@ async function loadPool(after) {
 
 function editor(record) {
   const fields = { ...(record.fields || {}) };
-  const inputs = Object.keys(fields)
-    .sort()
-    .map((name) => el("label", {}, el("span", {}, name), el("input", { type: "text", name, value: show(fields[name]) })));
+  const names = [...POOL_COLUMNS, ...Object.keys(fields).filter((f) => !POOL_COLUMNS.includes(f)).sort()];
+  const inputs = names.map((name) => el("label", {}, el("span", {}, name), el("input", { type: "text", name, value: show(fields[name]) })));
   const extra = el("label", {}, el("span", {}, el("input", { type: "text", name: "__new_name", placeholder: "new field" })), el("input", { type: "text", name: "__new_value", placeholder: "value" }));
   const form = el("form", { class: "record-edit card", id: "record-edit" }, el("h2", {}, record.uid), inputs, extra, el("button", { type: "submit", class: "merge" }, "Save and rematch"), " ", el("button", { type: "button", onclick: () => ((pool.editing = false), renderPool()) }, "Cancel"));
   form.addEventListener("submit", (event) => {
@@ -355,14 +355,15 @@ function editor(record) {
 }
 
 function renderPool() {
-  const body = [el("h1", {}, "Unmatched pool"), tabs(), el("p", { class: "muted" }, pool.total + " records no customer took; e or Enter edits the selected one, then Save rematches it.")];
+  const count = pool.total === 1 ? "1 record" : pool.total + " records";
+  const body = [el("h1", {}, "Unmatched pool"), tabs(), el("p", { class: "muted" }, count + " no customer took; j/k select, e or Enter edits, Save matches it again.")];
   const record = pool.records[pool.index];
   if (pool.editing && record) body.push(editor(record));
   body.push(
     el(
       "table",
       { id: "pool" },
-      el("thead", {}, el("tr", {}, el("th", {}, "record"), el("th", {}, "name"), el("th", {}, "mobile"), el("th", {}, "email"), el("th", {}, "company"))),
+      el("thead", {}, el("tr", {}, el("th", {}, "record"), POOL_COLUMNS.map((f) => el("th", {}, f)), el("th", {}, "other fields"))),
       el(
         "tbody",
         {},
@@ -371,7 +372,8 @@ function renderPool() {
             "tr",
             { class: i === pool.index ? "current same" : null, onclick: () => ((pool.index = i), (pool.editing = true), renderPool()) },
             el("td", {}, r.uid),
-            ["name", "mobile", "email", "company"].map((f) => el("td", {}, show((r.fields || {})[f]))),
+            POOL_COLUMNS.map((f) => el("td", {}, show((r.fields || {})[f]))),
+            el("td", { class: "muted" }, Object.entries(r.fields || {}).filter(([f]) => !POOL_COLUMNS.includes(f)).map(([f, v]) => f + ": " + show(v)).join(" · ")),
           ),
         ),
       ),
@@ -379,7 +381,7 @@ function renderPool() {
     pool.more ? el("button", { type: "button", onclick: () => act(() => loadPool(pool.cursor)) }, "More") : null,
     help(),
   );
-  main.replaceChildren(...body);
+  main.replaceChildren(...body.filter(Boolean));
   const first = document.querySelector("#record-edit input");
   if (first) first.focus();
 }
