@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.embedded import free_port
@@ -28,6 +28,10 @@ from custgraph.matching.rules import load_rules
 from custgraph.pipeline.run import ImportOptions, run_import
 from custgraph.service.app import create_app
 from custgraph.service.settings import Settings
+
+# a decision merges customers and recomputes profiles on a shared 2-core machine: wait for the page
+# longer than Playwright's 5 s default (a wait, never an assertion on time)
+expect.set_options(timeout=30_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".ci-artifacts" / "screenshots"
