@@ -16,6 +16,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from custgraph.classification.assignment import AssignmentRules, RuleOwner, Subject, assign_owners
 from custgraph.classification.facts import CustomerFacts
@@ -26,6 +27,7 @@ from custgraph.matching.standardize.regions import find_province
 CHINA = {"中国", "中华人民共和国", "china", "cn", "chn", "prc", "中國"}
 
 
+@lru_cache(maxsize=1024)  # a recompute asks for the same few dates (one D, a few windows) per customer
 def months_before(day: date, months: int) -> date:
     """The same day ``months`` earlier (the month's last day when it is shorter: 08-31 -> 02-29)."""
     index = day.year * 12 + day.month - 1 - months
@@ -124,7 +126,12 @@ def applies(matcher: Matcher, facts: CustomerFacts, as_of: date) -> bool:
 
 def sales_area(facts: CustomerFacts) -> tuple[str | None, str | None]:
     """(sales area, province) from the region, else the city; 海外 handling is the library's."""
-    for value in (facts.region, facts.city):
+    return _sales_area(facts.region, facts.city, facts.country)
+
+
+@lru_cache(maxsize=8192)  # few distinct places, looked up for every customer
+def _sales_area(region: str | None, city: str | None, country: str | None) -> tuple[str | None, str | None]:
+    for value in (region, city):
         if not value:
             continue
         province = find_province(value)
@@ -133,7 +140,7 @@ def sales_area(facts: CustomerFacts) -> tuple[str | None, str | None]:
         in_city = city_region(value)
         if in_city is not None:
             return region_area(in_city), in_city
-    if facts.country and facts.country.strip().casefold() not in CHINA:
+    if country and country.strip().casefold() not in CHINA:
         return "海外", None
     return None, None
 

@@ -51,13 +51,17 @@ WHERE c.id > $after AND c.merged_into IS NULL
 RETURN c.id AS id ORDER BY id LIMIT $limit
 """
 
-# Tag nodes are shared by thousands of customers: the edge is CREATEd (the diff read just now that it
-# is missing), where MERGE would walk the tag's edges.
-ADD_TAGS = """
+# The few tags a batch uses are merged once; then each edge is CREATEd (the diff read just now that it
+# is missing), where MERGE would walk the edges of a tag shared by thousands of customers.
+MERGE_TAGS = """
 UNWIND $rows AS row
 MERGE (t:Tag {key: row.key})
 ON CREATE SET t.name = row.name, t.dimension = row.dimension
-WITH t, row
+RETURN count(t) AS n
+"""
+ADD_TAGS = """
+UNWIND $rows AS row
+MATCH (t:Tag {key: row.key})
 MATCH (c:Customer {id: row.id})
 CREATE (c)-[r:TAGGED]->(t)
 SET r.derived = false, r.computed = true, r.as_of = $as_of, r.at = $now
@@ -171,6 +175,8 @@ async def write_changes(graph: Graph, changes: Sequence[Change], *, as_of: str) 
     added = [{"id": c.id, "name": o.name, "role": o.role, "rule": o.rule} for c in changes for o in c.add_owners]
     updated = [{"id": c.id, "name": o.name, "role": o.role, "rule": o.rule} for c in changes for o in c.update_owners]
     await graph.write_batches(DROP_TAGS, drop, as_of=as_of)
+    tags = {row["key"]: {k: row[k] for k in ("key", "dimension", "name")} for row in add}
+    await graph.write_batches(MERGE_TAGS, list(tags.values()))
     await graph.write_batches(ADD_TAGS, add, as_of=as_of, now=stamp)
     await graph.write_batches(SET_LIFECYCLE, stages, as_of=as_of)
     await graph.write_batches(DROP_OWNERS, drop_owners)
