@@ -197,8 +197,8 @@ async def test_only_changed_customers_are_written(clean_graph: Graph) -> None:
     assert [r["id"] for r in rows] == ["W0"]  # frequency:high replaced frequency:medium on W0 alone
     rows = await g.read("MATCH (c:Customer) WHERE c.lifecycle_as_of <> 'untouched' RETURN c.id AS id")
     assert rows == []  # nobody's stage moved, so no customer node was written
-    # the run's ledger (create, one save per batch, the final save) plus W0's drop and add
-    assert writes_made == 1 + 2 + 1 + 2
+    # the run's ledger (create, one save per batch, the final save) plus W0's drop, its tag's merge and add
+    assert writes_made == 1 + 2 + 1 + 3
 
 
 async def test_a_stopped_recompute_resumes_after_the_last_batch(clean_graph: Graph) -> None:
