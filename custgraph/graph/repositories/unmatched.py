@@ -8,20 +8,18 @@ from typing import Any
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.models import SourceRecordNode
+from custgraph.graph.repositories.keyset import by_unique_key
 
 UNMATCHED = "unmatched"
 EXPORT_PAGE = 1000
 
 
-def _where(source: str | None, after: str | None) -> tuple[str, dict[str, Any]]:
+def _where(source: str | None) -> tuple[str, dict[str, Any]]:
     clauses, params = ["s.outcome = $outcome"], {"outcome": UNMATCHED}
     if source is not None:
         clauses.append("s.source = $source")
         params["source"] = source
-    if after is not None:
-        clauses.append("s.uid > $after_uid")
-        params["after_uid"] = after
-    return "WHERE " + " AND ".join(clauses), params
+    return "WHERE " + " AND ".join(clauses) + " ", params
 
 
 async def list_unmatched(
@@ -29,19 +27,16 @@ async def list_unmatched(
 ) -> tuple[list[SourceRecordNode], bool]:
     """Up to ``first`` records of the pool (of one source, when given) after the uid ``after``, and
     whether more follow. No SKIP: a deep page costs what the first does."""
-    where, params = _where(source, after)
-    rows = await graph.read(
-        f"MATCH (s:SourceRecord) {where} RETURN properties(s) AS props ORDER BY s.uid LIMIT $limit",
-        limit=first + 1,
-        **params,
-    )
+    where, params = _where(source)
+    query, params = by_unique_key("s", "uid", "MATCH (s:SourceRecord)", where, params, after, first)
+    rows = await graph.read(query, **params)
     nodes = [SourceRecordNode.model_validate(r["props"]) for r in rows]
     return nodes[:first], len(nodes) > first
 
 
 async def count_unmatched(graph: Graph, *, source: str | None = None) -> int:
-    where, params = _where(source, None)
-    rows = await graph.read(f"MATCH (s:SourceRecord) {where} RETURN count(s) AS n", **params)
+    where, params = _where(source)
+    rows = await graph.read(f"MATCH (s:SourceRecord) {where}RETURN count(s) AS n", **params)
     return int(rows[0]["n"]) if rows else 0
 
 
