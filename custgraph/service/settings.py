@@ -147,4 +147,6 @@ ENV_VARS = (
     "CUSTGRAPH_FRAME_ANCESTORS",
     "CUSTGRAPH_CUSTOMER_ID_FORMAT",  # read by custgraph/customer_ids.py, once per process
     "CUSTGRAPH_CUSTOMER_IDS",
+    "CUSTGRAPH_TAGS",  # read by custgraph/classification/config.py, once per process
+    "CUSTGRAPH_ASSIGNMENT",
 )
