@@ -12,6 +12,7 @@ from custgraph.graph.repositories.merges import MergeEventNode
 from custgraph.matching.rules import Rules
 from custgraph.pipeline.golden import PROFILE_FIELDS
 from custgraph.pipeline.profiles import refresh_profiles
+from custgraph.pipeline.recompute import classify_customers
 
 ChangeKind = Literal["merge", "unmerge", "split", "none"]
 
@@ -28,8 +29,10 @@ class Change:
 
 
 async def refresh(graph: Graph, customer_ids: Sequence[str], rules: Rules, *, shrunk: Sequence[str] = ()) -> None:
-    """Recompute golden profiles. Customers that lost records are cleared first: refresh_profiles
-    only sets the fields that have a value, so a field only the departed records had would stay."""
+    """Recompute golden profiles, then tags, stage and rule owners. Customers that lost records are
+    cleared first: refresh_profiles only sets the fields that have a value, so a field only the
+    departed records had would stay."""
     if shrunk:
         await merge_repo.clear_profiles(graph, sorted(set(shrunk)), PROFILE_FIELDS)
     await refresh_profiles(graph, sorted(set(customer_ids)), rules)
+    await classify_customers(graph, customer_ids)

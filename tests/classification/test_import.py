@@ -108,3 +108,24 @@ async def test_an_orders_file_classifies_the_customers_its_orders_resolved_to(
 
 def test_the_fallback_file_parses() -> None:
     assert yaml.safe_dump(FALLBACK)
+
+
+async def test_a_steward_merge_reclassifies_the_survivor(clean_graph: Graph, do_import: Import) -> None:
+    from custgraph.resolution.merge import merge_customers
+
+    await do_import(
+        "crm",
+        "customers",
+        [
+            {"编号": "1", "姓名": "赵敏", "手机": "13600000001"},
+            {"编号": "2", "姓名": "赵敏敏", "手机": "13600000002", "城市": "西安", "行业": "教育"},
+        ],
+    )
+    ids = [r["id"] for r in await clean_graph.read("MATCH (c:Customer) RETURN c.id AS id ORDER BY id")]
+    assert len(ids) == 2
+    change = await merge_customers(clean_graph, ids[0], ids[1], by="steward", rules=load_rules())
+    (survivor,) = change.customers
+    rows = await clean_graph.read(
+        "MATCH (c:Customer {id: $id})-[r:TAGGED]->(t:Tag) WHERE r.computed = true RETURN t.key AS k", id=survivor
+    )
+    assert {"region:西北", "industry:教育"} <= {r["k"] for r in rows}  # the absorbed record's profile counts
