@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from custgraph.classification import config as classification_config
 from custgraph.graph.models import CustomerNode
+from custgraph.graph.repositories import audit_log as audit_log_repo
 from custgraph.graph.repositories import classification as classification_repo
 from custgraph.graph.repositories import customer_writes as writes
 from custgraph.graph.repositories import customers as customers_repo
@@ -162,7 +163,10 @@ async def create_customer(context: Context, data: dict[str, Any]) -> Created | R
         and not isinstance(await _editable(context, customer_id), CustomerNode)
     ):
         # the details are those of a customer the rep does not own: no duplicate is made, and the rep
-        # is told so without being shown that customer (nor made its owner)
+        # is told so without being shown that customer (nor made its owner). Their record did join it,
+        # so the audit log says who brought what where.
+        after = {"outcome": "matched", "record": posted.uid, "refused": "the customer is not the caller's"}
+        await audit_log_repo.record(graph, [audit_log.event(context, "create", customer_id, after=after)])
         return PermissionDenied(message="a customer with these details exists and is not yours; ask a manager")
     await writes.link_created(
         graph,

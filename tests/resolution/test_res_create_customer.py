@@ -47,6 +47,14 @@ async def test_res_create_with_an_existing_customers_details_returns_it(
     assert mine["createCustomer"]["customer"]["id"] == "C000001"
     theirs = await gql(CREATE, input={"name": "张伟", "mobile": "13812345678"}, user="陈志强", role="rep")
     assert theirs["createCustomer"]["__typename"] == "PermissionDenied"
+    audit = await clean_graph.read(
+        "MATCH (e:AuditEvent {action: 'create'}) RETURN e.user AS user, e.target AS target ORDER BY e.at"
+    )
+    assert [(e["user"], e["target"]) for e in audit] == [
+        ("alice", "C000001"),
+        ("周晓明", "C000001"),
+        ("陈志强", "C000001"),
+    ]
     owners = await clean_graph.read("MATCH (:Customer {id: 'C000001'})-[:OWNED_BY]->(o) RETURN o.name AS name")
     assert owners == [{"name": "周晓明"}]
     assert await _customers(clean_graph) == ["C000001"]
