@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from custgraph.classification.files import read_yaml
 
 DEFAULT_ASSIGNMENT_RESOURCE = "assignment.default.yaml"
 
@@ -143,8 +143,4 @@ def assignment_from_dict(data: Mapping[str, Any]) -> AssignmentRules:
 
 def load_assignment(path: str | Path | None = None) -> AssignmentRules:
     """Assignment rules from a YAML file, or the shipped ones (which assign nobody) when path is None."""
-    if path is None:
-        text = (resources.files("custgraph") / "data" / DEFAULT_ASSIGNMENT_RESOURCE).read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    return assignment_from_dict(yaml.safe_load(text) or {})
+    return assignment_from_dict(read_yaml(path, DEFAULT_ASSIGNMENT_RESOURCE))

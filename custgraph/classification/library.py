@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from custgraph.classification.files import read_yaml
 from custgraph.matching.standardize.vocab import fold
 from custgraph.vocabulary import INTERACTION_TYPES
 
@@ -192,8 +191,4 @@ def library_from_dict(data: Mapping[str, Any]) -> TagLibrary:
 
 def load_library(path: str | Path | None = None) -> TagLibrary:
     """The tag library from a YAML file, or the shipped one when path is None."""
-    if path is None:
-        text = (resources.files("custgraph") / "data" / DEFAULT_TAGS_RESOURCE).read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    return library_from_dict(yaml.safe_load(text) or {})
+    return library_from_dict(read_yaml(path, DEFAULT_TAGS_RESOURCE))

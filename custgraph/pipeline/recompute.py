@@ -71,6 +71,9 @@ async def _classify_batch(graph: Graph, ids: Sequence[str], as_of: date, classif
     return changed
 
 
+COUNTS = ("customers", "changed", "tags_added", "tags_removed", "lifecycle_changed", "owners_set", "owners_removed")
+
+
 @dataclass
 class RecomputeSummary:
     run_id: str
@@ -151,14 +154,7 @@ async def recompute_all(
     forget_tag_degrees()
     return RecomputeSummary(
         run_id=run.id,
-        as_of=run.as_of,
-        customers=run.customers,
-        changed=run.changed,
-        tags_added=run.tags_added,
-        tags_removed=run.tags_removed,
-        lifecycle_changed=run.lifecycle_changed,
-        owners_set=run.owners_set,
-        owners_removed=run.owners_removed,
+        **run.model_dump(include=set(COUNTS) | {"as_of"}),
         resumed=found is not None,
         seconds=round(time.perf_counter() - started, 3),
     )

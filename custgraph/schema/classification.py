@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from custgraph.pipeline.recompute import RecomputeSummary
+from custgraph.pipeline.recompute import COUNTS, RecomputeSummary
 from custgraph.resolvers import recompute as resolve
 from custgraph.resolvers.context import Info
 from custgraph.schema.errors import PermissionDenied, ValidationError
@@ -27,18 +27,7 @@ class RecomputeRun:
 
     @classmethod
     def from_summary(cls, s: RecomputeSummary) -> RecomputeRun:
-        return cls(
-            run_id=s.run_id,
-            as_of=s.as_of,
-            customers=s.customers,
-            changed=s.changed,
-            tags_added=s.tags_added,
-            tags_removed=s.tags_removed,
-            lifecycle_changed=s.lifecycle_changed,
-            owners_set=s.owners_set,
-            owners_removed=s.owners_removed,
-            resumed=s.resumed,
-        )
+        return cls(run_id=s.run_id, as_of=s.as_of, resumed=s.resumed, **{name: getattr(s, name) for name in COUNTS})
 
 
 RecomputeResult = Annotated[RecomputeRun | ValidationError | PermissionDenied, strawberry.union("RecomputeResult")]
