@@ -32,6 +32,7 @@ CRM = [
     {"编号": "4", "姓名": "Jon Smith"},  # queued against 3
     {"编号": "5", "城市": "杭州市", "备注": "展会名片"},  # nothing to match on: the unmatched pool
 ]
+WEB_FORM = [{"编号": "6", "姓名": "Zhang Wei", "城市": "上海市"}]  # 张伟 in pinyin, a later import: queued too
 ORDERS = [
     {
         "订单号": "SO1001",
@@ -71,6 +72,7 @@ async def seeded(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Grap
     await import_rows(graph, folder, "crm", "customers", CRM)
     await import_rows(graph, folder, "shop", "orders", ORDERS)
     await import_rows(graph, folder, "service", "interactions", INTERACTIONS)
+    await import_rows(graph, folder, "web", "customers", WEB_FORM)
     return graph
 
 
@@ -78,11 +80,13 @@ async def open_pair(page: Page, key: str) -> None:
     """Walk the queue with j until the pair ``key`` is on screen."""
     pair = page.locator("#pair")
     await expect(pair).to_be_visible()
+    seen = []
     for _ in range(10):
-        if await pair.get_attribute("data-key") == key:
+        seen.append(await pair.get_attribute("data-key"))
+        if seen[-1] == key:
             return
         await page.keyboard.press("j")
-    raise AssertionError(f"pair {key} not in the queue")
+    raise AssertionError(f"pair {key} not in the queue: {seen}")
 
 
 async def test_review_decide_by_key_then_undo(seeded: Graph, server: Server, page: Page) -> None:
@@ -113,6 +117,25 @@ async def test_review_decide_by_key_then_undo(seeded: Graph, server: Server, pag
     undone = await placement(seeded, *ZHANG)
     assert undone == before  # the absorbed customer is back, with its record
     await screenshot(page, "review-after-undo")
+
+
+async def test_undo_takes_out_only_the_last_merge(seeded: Graph, server: Server, page: Page) -> None:
+    """Two merges into one customer: undoing the second moves only its record out again."""
+    await page.goto(server.url + "/review")
+    count = page.locator("#session-count")
+    await open_pair(page, "crm|1||web|6")
+    await page.keyboard.press("m")
+    await expect(count).to_have_text("1 decided here")
+    await open_pair(page, "crm|2||web|6")  # 张玮 again, whom the undo above brought back
+    await page.keyboard.press("m")
+    await expect(count).to_have_text("2 decided here")
+    merged = await placement(seeded, "crm|1", "crm|2", "web|6")
+    assert len(set(merged.values())) == 1
+    await page.keyboard.press("u")
+    await expect(count).to_have_text("1 decided here")
+    after = await placement(seeded, "crm|1", "crm|2", "web|6")
+    assert after["crm|1"] == after["web|6"] == merged["crm|1"]  # the first merge stands
+    assert after["crm|2"] not in (None, merged["crm|1"])
 
 
 async def test_review_separate_with_button(seeded: Graph, server: Server, page: Page) -> None:
