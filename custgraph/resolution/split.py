@@ -64,7 +64,7 @@ async def move_out(
 
     SEPARATE decisions are written between the moved records and ``separate_from``.
     """
-    new_id = (await allocate_customer_ids(graph, 1))[0]
+    new_id = (await allocate_customer_ids(graph, 1, [await merge_repo.industry_of(graph, customer_id)]))[0]
     at = merge_repo.now()
     event = MergeEventNode(
         id=await merge_repo.new_event_id(graph),

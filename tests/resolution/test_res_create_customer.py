@@ -10,6 +10,7 @@ import pytest
 
 from custgraph import customer_ids
 from custgraph.graph.connection import Graph
+from custgraph.resolution.split import split_records
 
 CREATE = """
 mutation Create($input: CreateCustomerInput!) {
@@ -78,7 +79,7 @@ async def test_res_create_a_new_customer(clean_graph: Graph, importer: Any, gql:
 
 
 async def test_res_ids_in_the_industry_year_format(
-    clean_graph: Graph, importer: Any, gql: Any, monkeypatch: pytest.MonkeyPatch
+    clean_graph: Graph, importer: Any, gql: Any, rules: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CUSTGRAPH_CUSTOMER_ID_FORMAT", "{industry}{year}{seq:03}")
     customer_ids.configured.cache_clear()  # read once per process: this test starts another "process"
@@ -92,6 +93,10 @@ async def test_res_ids_in_the_industry_year_format(
         assert made["createCustomer"]["customer"]["id"] == f"ED{year}002"
         unknown = (await gql(CREATE, input={"name": "赵敏", "mobile": "13612345678"}))["createCustomer"]
         assert unknown["customer"]["id"] == f"OT{year}001"
+        # a split's new customer takes the industry of the customer it came from
+        await importer([{**ZHANG, "编号": "3", "行业": "教育", "邮箱": "zw@example.com"}])
+        change = await split_records(clean_graph, f"ED{year}001", ["crm|3"], by="steward", rules=rules)
+        assert change.customers == [f"ED{year}001", f"ED{year}003"]
     finally:
         monkeypatch.undo()
         customer_ids.configured.cache_clear()

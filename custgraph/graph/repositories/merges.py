@@ -169,6 +169,15 @@ RETURN DISTINCT e.id AS id
 """
 
 
+INDUSTRY = "MATCH (c:Customer {id: $id}) RETURN c.industry AS industry"
+
+
+async def industry_of(graph: Graph, customer_id: str) -> str | None:
+    """The customer's industry (a split's new customer takes it for its id, in a format that spells it)."""
+    rows = await graph.read(INDUSTRY, id=customer_id)
+    return rows[0]["industry"] if rows else None
+
+
 async def placement(graph: Graph, uids: Sequence[str]) -> dict[str, Placement]:
     rows = await graph.read(PLACEMENT, uids=list(uids))
     placed = [Placement(uid=r["uid"], customer_id=r["customer_id"], seq=int(r["seq"] or 0)) for r in rows]
