@@ -1,9 +1,9 @@
 """Import-and-resolve: the one use case that joins ingest/, matching/ and graph/.
 
 Every way records enter the graph goes through here, alike: ``custgraph import`` (the CLI and the
-demo loader), the ``ingestRecords`` mutation and the benchmarks call ``run.run_import`` or
-``run.ingest_posted``; steward actions and ``createCustomer`` refresh golden profiles and search
-keys through ``profiles``.
+demo loader), the ``ingestRecords`` and ``createCustomer`` mutations and the benchmarks call
+``run.run_import`` or ``run.ingest_posted``; steward actions refresh golden profiles and search keys
+through ``profiles``.
 
 - ``run``: one import run, streamed in batches: read (ingest/), store, resolve, report;
 - ``training``: the matching model, estimated from a bounded sample of the records already read;
