@@ -102,7 +102,7 @@ async def test_review_decide_by_key_then_undo(seeded: Graph, server: Server, pag
     await page.keyboard.press("?")
     await expect(page.locator("#help")).to_be_visible()
     await page.keyboard.press("Escape")
-    await screenshot(page, "review", readme=True)
+    await screenshot(page, "review-test-pair")
 
     await page.keyboard.press("m")
     await expect(page.locator("#toast")).to_contain_text("MERGE")
@@ -184,7 +184,7 @@ async def test_customer_page_shows_profile_timeline_and_why(seeded: Graph, serve
     await expect(records).to_contain_text("crm|1")
     await expect(records).to_contain_text("shop|SO1001")
     await expect(records.locator("tr", has_text="shop|SO1001")).to_contain_text("matched")
-    await screenshot(page, "customer", readme=True)
+    await screenshot(page, "customer-test")
     await page.keyboard.press("/")  # the header's customer box, on every page
     await page.keyboard.type("crm-nobody")
     await page.keyboard.press("Enter")
