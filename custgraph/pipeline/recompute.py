@@ -131,9 +131,10 @@ async def recompute_all(
         await repo.save_run(graph, run, new=True)
     elif progress is not None and run.customers:
         progress(run.customers)
+    remaining = [cid for cid in await repo.live_ids(graph) if cid > run.after]
     batches = 0
     while stop_after is None or batches < stop_after:
-        ids = await repo.live_ids_after(graph, run.after, batch_size)
+        ids, remaining = remaining[:batch_size], remaining[batch_size:]
         if not ids:
             run.status, run.finished_at = "completed", repo.now()
             break
