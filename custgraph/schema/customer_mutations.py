@@ -77,7 +77,10 @@ class UpdateCustomerInput(CustomerProfileFields):
 
 @strawberry.input
 class InteractionInput:
-    interaction_type: str = strawberry.field(description="拜访, 电话回访, 投诉, 活动 ...")
+    interaction_type: str = strawberry.field(
+        description="visit, call, email, complaint, satisfaction, event or other, or a Chinese word for one "
+        "(拜访, 电话回访, 投诉, 满意度回访, 展会 ...); stored as the type."
+    )
     date: str | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD; default today.")
     content: str | None = strawberry.UNSET
     satisfaction: float | None = strawberry.field(default=strawberry.UNSET, description="1-5.")

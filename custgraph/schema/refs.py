@@ -63,7 +63,9 @@ class Channel:
 @strawberry.type(description="A visit, call, complaint or event attendance.")
 class Interaction:
     uid: str
-    interaction_type: str | None = strawberry.field(description="拜访, 电话回访, 投诉, 活动 ...")
+    interaction_type: str | None = strawberry.field(
+        description="visit, call, email, complaint, satisfaction, event or other (older records may hold free text)."
+    )
     date: str | None = strawberry.field(description="YYYY-MM-DD.")
     content: str | None
     satisfaction: float | None = strawberry.field(description="1-5, when the interaction was rated.")
