@@ -92,12 +92,16 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
+    """A fresh tab; the test fails if a script on it threw an uncaught error."""
     context = await browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
     opened = await context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
     try:
         yield opened
     finally:
         await context.close()
+    assert not errors, errors
 
 
 async def screenshot(page: Page, name: str, *, readme: bool = False) -> Path:
