@@ -245,6 +245,7 @@ function refused(result) {
 async function act(work) {
   if (state.busy) return;
   state.busy = true;
+  toast("saving…"); // keys pressed meanwhile are ignored: one decision at a time
   try {
     await work();
   } catch (error) {
