@@ -64,8 +64,14 @@ COMPANY = {
 async def test_res_contact_people_of_a_company(clean_graph: Graph, importer: Any, gql: Any) -> None:
     await importer([COMPANY])
     # a later export of the same company names a second contact
-    await importer([{**COMPANY, "客户编号": "K2", "联系人": "刘洋", "联系人职位": "IT 主管", "联系人电话": "13912345678",
-                     "联系人邮箱": ""}], source="erp")  # fmt: skip
+    second = {
+        "客户编号": "K2",
+        "联系人": "刘洋",
+        "联系人职位": "IT 主管",
+        "联系人电话": "13912345678",
+        "联系人邮箱": "",
+    }
+    await importer([{**COMPANY, **second}], source="erp")
     company = (await gql(VIEW, id="C000001"))["customer"]
     assert company["customerType"] == "company" and company["name"] == "永泰软件股份有限公司"
     people = sorted(company["contactPeople"], key=lambda p: p["mobile"])
