@@ -1,5 +1,8 @@
 """The pages in headless Chromium against the real app and graph: decide a pair, undo it, read a
-customer, read the quality report, sign in in production mode."""
+customer, read the quality report, sign in in production mode.
+
+The tests share one imported data set (module fixture) and run in file order, as a steward's session
+would: each one starts from the decisions the ones before it took."""
 
 from __future__ import annotations
 
@@ -117,6 +120,17 @@ async def test_review_decide_by_key_then_undo(seeded: Graph, server: Server, pag
     undone = await placement(seeded, *ZHANG)
     assert undone == before  # the absorbed customer is back, with its record
     await screenshot(page, "review-after-undo")
+
+
+async def test_a_refused_credential_mid_session_brings_back_the_sign_in(
+    seeded: Graph, server: Server, page: Page
+) -> None:
+    await page.goto(server.url + "/review")
+    await expect(page.locator("#pair")).to_be_visible()
+    await page.evaluate("sessionStorage.setItem('custgraph.credential', 'cgk_revoked-meanwhile')")
+    await page.keyboard.press("m")  # the decision is refused (401): nothing decided, sign in again
+    await expect(page.locator("#signin")).to_contain_text("Sign in again")
+    assert await page.evaluate("sessionStorage.getItem('custgraph.credential')") is None
 
 
 async def test_undo_takes_out_only_the_last_merge(seeded: Graph, server: Server, page: Page) -> None:

@@ -249,8 +249,8 @@ async function act(work) {
   try {
     await work();
   } catch (error) {
-    if (error instanceof SignInNeeded) throw error;
-    toast(error.message);
+    if (error instanceof SignInNeeded) signInAgain();
+    else toast(error.message);
   } finally {
     state.busy = false;
   }
@@ -276,6 +276,12 @@ function decide(decision) {
 // a MERGE is split again (the absorbed customer revived when it was the only one merged in, else
 // its records moved out); a SEPARATE that moved a record out is merged back. The pair then keeps
 // the decision the undo implies (a split records SEPARATE); decide it again with m or s.
+function refuse(result) {
+  const problem = refused(result);
+  if (problem) throw new Error("not undone: " + problem);
+  return result;
+}
+
 async function reverse(done) {
   const { change, key } = done;
   const note = "undo of the review decision on " + key;
@@ -288,11 +294,11 @@ async function reverse(done) {
     const result = onlyThis
       ? (await gql(SPLIT_CUSTOMER, { id: survivor, note })).splitCustomer
       : (await gql(SPLIT_RECORDS, { id: survivor, uids: event.recordUids, note })).splitRecords;
-    return refused(result) || "undone: " + result.message;
+    return "undone: " + refuse(result).message;
   }
   if (change.kind === "split" && event) {
     const result = (await gql(DECIDE, { key, decision: "MERGE", note })).decideReview;
-    return refused(result) || "undone: " + result.change.message;
+    return "undone: " + refuse(result).change.message;
   }
   return "undone: the decision had moved nothing";
 }
@@ -425,8 +431,14 @@ document.addEventListener("keydown", (event) => {
   const run = keys[event.key];
   if (!run) return;
   event.preventDefault();
-  Promise.resolve(run()).catch((error) => guarded(main, () => Promise.reject(error)));
+  Promise.resolve(run()).catch((error) => (error instanceof SignInNeeded ? signInAgain() : toast(error.message)));
 });
+
+// A credential that stops working mid-session (expired, revoked): sign in again, then back to the tab.
+function signInAgain() {
+  sessionStorage.removeItem(CREDENTIAL_KEY);
+  showSignIn(main, () => switchTab(state.tab), "Your credential was refused (expired or revoked?). Sign in again.");
+}
 
 showHeader("/review");
 guarded(main, loadQueue);
