@@ -9,6 +9,7 @@ parts A and B, fine for customers of a few dozen records, which is what duplicat
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import combinations
@@ -66,6 +67,9 @@ async def move_out(
     """
     new_id = (await allocate_customer_ids(graph, 1, [await merge_repo.industry_of(graph, customer_id)]))[0]
     at = merge_repo.now()
+    moving = set(uids)
+    prior = {r.uid: r.moved_path for r in await merge_repo.attached(graph, customer_id) if r.uid in moving}
+    prior_paths = {uid: path for uid, path in prior.items() if path}
     event = MergeEventNode(
         id=await merge_repo.new_event_id(graph),
         kind="split",
@@ -78,6 +82,7 @@ async def move_out(
         created=[new_id],
         record_uids=sorted(uids),
         review_key=review_key,
+        prior_paths_json=json.dumps(prior_paths, ensure_ascii=False) if prior_paths else None,
     )
     await merge_repo.create_customer(graph, new_id, at=at, by=by, split_from=customer_id)
     await merge_repo.save_event(graph, event)

@@ -68,12 +68,14 @@ def steward_events(
     review_key: str | None = None,
     decision: str | None = None,
     note: str | None = None,
+    review_action: str = "review.decide",
 ) -> list[AuditEvent]:
-    """A review decision and the merge or split it made, or a split asked for directly."""
+    """A review decision (or its undo, ``review.undo``) and the merge or split it made, or a split
+    asked for directly."""
     found: list[AuditEvent] = []
     if review_key is not None:
         details = {"decision": decision, "note": note, "change": change.kind, "customers": change.customers}
-        found.append(repo.event("review.decide", user=user, ip=ip, target=review_key, after=details))
+        found.append(repo.event(review_action, user=user, ip=ip, target=review_key, after=details))
     made = change.event
     if made is not None and change.kind == "merge":
         before = {"customers": [made.survivor, *made.absorbed]}

@@ -16,7 +16,7 @@ from custgraph.graph.models import CustomerNode
 from custgraph.graph.repositories import audit_log as audit_log_repo
 from custgraph.graph.repositories import customers as customer_repo
 from custgraph.matching.rules import Rules, load_rules
-from custgraph.resolution import decide, explain, quality, queue, split
+from custgraph.resolution import decide, explain, quality, queue, split, undo
 from custgraph.resolution.changes import Change
 from custgraph.resolution.errors import NotFound, ResolutionError
 from custgraph.resolvers import audit_log, errors
@@ -106,6 +106,28 @@ async def decide_review(info: Info, key: str, decision: str, note: str | None) -
         )
         await audit_log_repo.record(ctx.graph, events)
     return decided
+
+
+async def undo_review_decision(info: Info, key: str, note: str | None) -> decide.Decided | Refusal:
+    ctx = info.context
+    undone = await _mutate(
+        ctx,
+        lambda: undo.undo_review_decision(ctx.graph, key, by=ctx.user, rules=rules_of(info), note=note, ip=ctx.ip),
+        key=key,
+    )
+    if isinstance(undone, decide.Decided):
+        last = undone.item.history[-1]  # the decision just undone
+        events = audit_log.steward_events(
+            ctx.user,
+            ctx.ip,
+            undone.change,
+            review_key=key,
+            decision=last.get("decision"),
+            note=note,
+            review_action="review.undo",
+        )
+        await audit_log_repo.record(ctx.graph, events)
+    return undone
 
 
 async def _audited_split(context: Context, result: Change | Refusal) -> Change | Refusal:

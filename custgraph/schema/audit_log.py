@@ -23,8 +23,8 @@ class AuditEvent:
     ip: str | None = strawberry.field(description="The client's IP address, when it came over HTTP.")
     action: str = strawberry.field(
         description="view, search, search.list, search.saved, export, create, edit, edit.interaction, edit.order, "
-        "tag.add, tag.remove, owner.assign, merge, split, review.decide, import, rematch, recompute, segment.save "
-        "or login.refused."
+        "tag.add, tag.remove, owner.assign, merge, split, review.decide, review.undo, import, rematch, recompute, "
+        "segment.save or login.refused."
     )
     target: str | None = strawberry.field(
         description="What it acted on: a customer id, a search-log id (RX...), an import run, a review item."

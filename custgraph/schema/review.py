@@ -249,9 +249,16 @@ class DecideReviewPayload:
     item: ReviewItem
     change: CustomerChange
 
+    @classmethod
+    async def build(cls, info: Info, decided: Decided) -> DecideReviewPayload:
+        view = await resolve.review_item(info, decided.item.key)
+        assert view is not None  # it was just written
+        return cls(item=ReviewItem.from_record(view), change=await CustomerChange.build(info, decided.change))
+
 
 Refusals = ValidationError | NotFoundError | PermissionDenied
 DecideReviewResult = Annotated[DecideReviewPayload | Refusals, strawberry.union("DecideReviewResult")]
+UndoReviewDecisionResult = Annotated[DecideReviewPayload | Refusals, strawberry.union("UndoReviewDecisionResult")]
 SplitCustomerResult = Annotated[CustomerChange | Refusals, strawberry.union("SplitCustomerResult")]
 SplitRecordsResult = Annotated[CustomerChange | Refusals, strawberry.union("SplitRecordsResult")]
 
@@ -289,10 +296,21 @@ class ReviewMutation:
         decided = await resolve.decide_review(info, str(key), decision.value, note)
         if not isinstance(decided, Decided):
             return decided
-        view = await resolve.review_item(info, decided.item.key)
-        assert view is not None  # it was just written
-        change = await CustomerChange.build(info, decided.change)
-        return DecideReviewPayload(item=ReviewItem.from_record(view), change=change)
+        return await DecideReviewPayload.build(info, decided)
+
+    @strawberry.mutation(
+        description="Take back the decision on a review pair: the customers are as before it (a merge's "
+        "absorbed customer restored with its records, orders and interactions, the SEPARATE decisions it "
+        "lifted back; a record a SEPARATE moved out back in its customer), the decision is forgotten and the "
+        "pair is open in the queue again. Refused when a later decision, merge or split built on it.",
+    )
+    async def undo_review_decision(
+        self, info: Info, key: strawberry.ID, note: str | None = None
+    ) -> UndoReviewDecisionResult:
+        undone = await resolve.undo_review_decision(info, str(key), note)
+        if not isinstance(undone, Decided):
+            return undone
+        return await DecideReviewPayload.build(info, undone)
 
     @strawberry.mutation(
         description="Undo the merges into this customer: the customers merged into it come back, with their "

@@ -66,6 +66,7 @@ ACTIONS: tuple[str, ...] = (
     "merge",
     "split",
     "review.decide",
+    "review.undo",  # undoReviewDecision: a review decision taken back, the pair open again
     "import",
     "rematch",  # rematchRecord: a record of the unmatched pool corrected and matched again
     "recompute",  # tags, lifecycle and rule owners recomputed (custgraph recompute, the recompute mutation)

@@ -39,6 +39,9 @@ class MergeEventNode(BaseModel):
     created: list[str] = Field(default_factory=list)  # split: the new customers
     record_uids: list[str] = Field(default_factory=list)  # the records moved
     review_key: str | None = None
+    # split: the moved records' merge history (uid -> moved_path) before the split, JSON, so undoing
+    # the review decision that made the split can put it back
+    prior_paths_json: str | None = None
     undone_at: str | None = None
     undone_by: str | None = None
     undone_event: str | None = None
@@ -156,6 +159,8 @@ SET e.undone_at = $at, e.undone_by = $by, e.undone_event = $event
 RETURN count(e) AS n
 """
 
+EVENT = "MATCH (e:MergeEvent {id: $id}) RETURN properties(e) AS props"
+
 EVENTS_OF = """
 MATCH (e:MergeEvent)-[:INVOLVES]->(:Customer {id: $id})
 RETURN properties(e) AS props ORDER BY e.id
@@ -243,6 +248,11 @@ async def open_merge_events(graph: Graph, survivor: str, absorbed: Sequence[str]
 async def mark_undone(graph: Graph, event_ids: Sequence[str], *, at: str, by: str, undone_by_event: str) -> None:
     if event_ids:
         await graph.write(MARK_UNDONE, ids=list(event_ids), at=at, by=by, event=undone_by_event)
+
+
+async def get_event(graph: Graph, event_id: str) -> MergeEventNode | None:
+    rows = await graph.read(EVENT, id=event_id)
+    return MergeEventNode.model_validate(rows[0]["props"]) if rows else None
 
 
 async def events_of(graph: Graph, customer_id: str) -> list[MergeEventNode]:

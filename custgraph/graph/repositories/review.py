@@ -144,18 +144,25 @@ RETURN count(r) AS n
 """
 
 
+def _state(item: ReviewItemNode) -> dict[str, Any]:
+    """An item's decision as a history entry (event_id and ip too: undoing can put it back as it was)."""
+    return {
+        "status": item.status,
+        "decision": item.decision,
+        "by": item.decided_by,
+        "at": item.decided_at,
+        "note": item.note,
+        "event_id": item.event_id,
+        "ip": item.decided_ip,
+    }
+
+
 def _history(old: ReviewItemNode | None) -> str:
     history = old.history if old else []
-    if old is not None and (old.decision or old.status != "open"):
-        history.append(
-            {
-                "status": old.status,
-                "decision": old.decision,
-                "by": old.decided_by,
-                "at": old.decided_at,
-                "note": old.note,
-            }
-        )
+    # an open state is worth keeping once there is history (it was reopened by an undo): undoing the
+    # next decision goes back to exactly the state before it
+    if old is not None and (old.decision or old.status != "open" or history):
+        history.append(_state(old))
     return json.dumps(history, ensure_ascii=False)
 
 
@@ -202,3 +209,58 @@ async def separated_keys(graph: Graph, keys: Sequence[str]) -> list[tuple[str, s
         keys=list(keys),
     )
     return [(r["a"], r["b"]) for r in rows]
+
+
+RESTORE = """
+UNWIND $rows AS row
+MATCH (r:ReviewItem {key: row.key})
+SET r.status = row.status, r.decision = row.decision, r.decided_by = row.by, r.decided_at = row.at,
+    r.decided_ip = row.ip, r.note = row.note, r.event_id = row.event_id, r.history_json = row.history_json,
+    r.updated_at = $at
+RETURN count(r) AS n
+"""
+
+
+def _restore_row(key: str, state: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "key": key,
+        "status": state.get("status") or "open",
+        "decision": state.get("decision"),
+        "by": state.get("by"),
+        "at": state.get("at"),
+        "ip": state.get("ip"),
+        "note": state.get("note"),
+        "event_id": state.get("event_id"),
+        "history_json": json.dumps(history, ensure_ascii=False),
+    }
+
+
+def _pop_prior(history: list[dict[str, Any]]) -> dict[str, Any]:
+    """Take out the state the current one replaced: _history pushes it with each decision or lift,
+    rewind adds entries of undone decisions (``undone_by``) that are not states to go back to. None
+    left: the item was open (an open item's state is only pushed once it has history)."""
+    for i in range(len(history) - 1, -1, -1):
+        if "undone_by" not in history[i]:
+            return history.pop(i)
+    return {"status": "open"}
+
+
+async def rewind(graph: Graph, item: ReviewItemNode, *, by: str, at: str, note: str | None, ip: str | None) -> None:
+    """Undo ``item``'s decision: back to the state before it (open, for a first decision), the undone
+    decision kept in the history with who undid it and when."""
+    history = item.history
+    before = _pop_prior(history)
+    history.append({**_state(item), "undone_by": by, "undone_at": at, "undone_note": note, "undone_ip": ip})
+    await graph.write(RESTORE, rows=[_restore_row(item.key, before, history)], at=at)
+
+
+async def restore_lifted(graph: Graph, keys: Sequence[str], *, event_id: str, at: str) -> int:
+    """Among ``keys``, the items merge ``event_id`` lifted get back the decision they had before it."""
+    rows = []
+    for item in (await get_items(graph, keys)).values():
+        history = item.history
+        if item.status == "lifted" and item.event_id == event_id:
+            rows.append(_restore_row(item.key, _pop_prior(history), history))
+    if rows:
+        await graph.write_batches(RESTORE, rows, at=at)
+    return len(rows)
