@@ -21,12 +21,10 @@ const DECIDE = `mutation Decide($key: ID!, $decision: ReviewDecision!, $note: St
   }
 }`;
 
-const ABSORBED = `query Absorbed($id: ID!) { explainCustomer(id: $id) { customerId absorbed { id } } }`;
-const SPLIT_CUSTOMER = `mutation Split($id: ID!, $note: String) {
-  splitCustomer(id: $id, note: $note) { __typename ... on CustomerChange { ${CHANGE} } ${REFUSALS} }
-}`;
-const SPLIT_RECORDS = `mutation SplitRecords($id: ID!, $uids: [String!]!, $note: String) {
-  splitRecords(customerId: $id, uids: $uids, note: $note) { __typename ... on CustomerChange { ${CHANGE} } ${REFUSALS} }
+const UNDO = `mutation Undo($key: ID!, $note: String) {
+  undoReviewDecision(key: $key, note: $note) {
+    __typename ... on DecideReviewPayload { item { ${ITEM} } change { ${CHANGE} } } ${REFUSALS}
+  }
 }`;
 
 const UNMATCHED = `query Unmatched($source: String, $after: String) {
@@ -272,47 +270,27 @@ function decide(decision) {
   });
 }
 
-// Undo puts the customers back as they were before the decision, with the API's own mutations:
-// a MERGE is split again (the absorbed customer revived when it was the only one merged in, else
-// its records moved out); a SEPARATE that moved a record out is merged back. The pair then keeps
-// the decision the undo implies (a split records SEPARATE); decide it again with m or s.
-function refuse(result) {
-  const problem = refused(result);
-  if (problem) throw new Error("not undone: " + problem);
-  return result;
-}
-
-async function reverse(done) {
-  const { change, key } = done;
-  const note = "undo of the review decision on " + key;
-  const event = change.event;
-  if (change.kind === "merge" && event) {
-    const survivor = event.survivor;
-    const explained = (await gql(ABSORBED, { id: survivor })).explainCustomer;
-    const absorbed = explained ? explained.absorbed.map((a) => a.id) : [];
-    const onlyThis = absorbed.length === 1 && absorbed[0] === event.absorbed[0];
-    const result = onlyThis
-      ? (await gql(SPLIT_CUSTOMER, { id: survivor, note })).splitCustomer
-      : (await gql(SPLIT_RECORDS, { id: survivor, uids: event.recordUids, note })).splitRecords;
-    return "undone: " + refuse(result).message;
-  }
-  if (change.kind === "split" && event) {
-    const result = (await gql(DECIDE, { key, decision: "MERGE", note })).decideReview;
-    return "undone: " + refuse(result).change.message;
-  }
-  return "undone: the decision had moved nothing";
-}
-
+// Undo takes the decision back on the server (undoReviewDecision): the customers are as before it,
+// the decision is forgotten and the pair is open again, here and in the queue. A refused undo (a later
+// decision or merge built on it) stays on the stack, with the server's reason shown.
 function undo() {
   const done = state.undo[state.undo.length - 1];
   if (!done) return toast("nothing to undo");
   return act(async () => {
-    const message = await reverse(done);
+    const result = (await gql(UNDO, { key: done.key, note: null })).undoReviewDecision;
+    const problem = refused(result);
+    if (problem) return toast("not undone: " + problem);
     state.undo.pop();
-    const item = (await gql(ONE, { key: done.key })).reviewItem;
-    if (item) state.items[done.index] = item;
-    go(done.index);
-    toast(message);
+    let index = state.items.findIndex((it) => it.key === done.key);
+    if (index < 0) {
+      index = Math.min(done.index, state.items.length);
+      state.items.splice(index, 0, result.item);
+    }
+    const wasOpen = state.items[index].status === "open";
+    state.items[index] = result.item;
+    if (result.item.status === "open" && !wasOpen) state.total += 1;
+    go(index);
+    toast("undone: " + result.change.message);
   });
 }
 
