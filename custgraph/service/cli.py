@@ -51,7 +51,10 @@ def serve(
     """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz)."""
     import uvicorn
 
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # a setting that makes no sense (an unknown role ...): one line, no traceback
+        raise fail(str(exc), 2) from None
     try:  # each worker loads the keys again (create_app); a missing key file is said once, here
         crypto.load(settings.data_key_file, data_dir=settings.data_dir, production=settings.production)
     except crypto.KeyFileError as exc:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from custgraph.graph.connection import GraphConfig
+from custgraph.vocabulary import ROLES
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -45,6 +46,21 @@ def _frame_ancestors(value: str | None) -> str:
     if bad:
         raise ValueError(f"CUSTGRAPH_FRAME_ANCESTORS: not a CSP source: {bad[0]!r} (space-separated sources only)")
     return " ".join(s for s in sources if s)
+
+
+def _roles(value: str | None) -> tuple[str, ...]:
+    """CUSTGRAPH_FULL_VALUE_ROLES: comma-separated role names; unset or empty keeps the default (admin).
+
+    A misspelt role would silently leave values masked (or, worse, meant for a role that does not
+    exist): refused at start-up instead."""
+    roles = _split(value)
+    if not roles:
+        return Settings.full_value_roles
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        known = ", ".join(ROLES)
+        raise ValueError(f"CUSTGRAPH_FULL_VALUE_ROLES: unknown role {unknown[0]!r} (roles are {known})")
+    return tuple(dict.fromkeys(roles))
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,7 @@ class Settings:
             graphiql=_flag(env.get("CUSTGRAPH_GRAPHIQL"), not production),
             introspection=_flag(env.get("CUSTGRAPH_INTROSPECTION"), not production),
             auth_cache_seconds=float(env.get("CUSTGRAPH_AUTH_CACHE_SECONDS") or 5.0),
+            full_value_roles=_roles(env.get("CUSTGRAPH_FULL_VALUE_ROLES")),
             max_body_bytes=int(env.get("CUSTGRAPH_MAX_BODY_BYTES") or cls.max_body_bytes),
             max_list_items=int(env.get("CUSTGRAPH_MAX_LIST_ITEMS") or cls.max_list_items),
             max_entities=int(env.get("CUSTGRAPH_MAX_ENTITIES") or cls.max_entities),
@@ -138,6 +155,7 @@ ENV_VARS = (
     "CUSTGRAPH_GRAPHIQL",
     "CUSTGRAPH_INTROSPECTION",
     "CUSTGRAPH_AUTH_CACHE_SECONDS",
+    "CUSTGRAPH_FULL_VALUE_ROLES",
     "CUSTGRAPH_MAX_BODY_BYTES",
     "CUSTGRAPH_MAX_LIST_ITEMS",
     "CUSTGRAPH_MAX_ENTITIES",
