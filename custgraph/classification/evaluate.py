@@ -7,7 +7,9 @@ recompute ``--as-of`` a past date reproducible.
 
 Who owns a tag decides what recompute may touch: rules only add and remove their own tags. A tag a
 person set (or the customer's records named) in an exclusive dimension holds that dimension: the
-rules add no other tag there.
+rules add no other tag there. ``settle`` is the one place that decides which tag an exclusive
+dimension shows (a person's > the source records' > the rules'), and that a tag a person removed
+stays away.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from custgraph.classification.assignment import AssignmentRules, RuleOwner, Subject, assign_owners
-from custgraph.classification.facts import CustomerFacts
+from custgraph.classification.facts import CustomerFacts, EdgeKind, TagFact
 from custgraph.classification.library import Condition, Dimension, Matcher, TagLibrary
 from custgraph.matching.standardize import city_region, region_area
 from custgraph.matching.standardize.regions import find_province
@@ -185,12 +187,51 @@ class Classification:
     tags: frozenset[str]  # the rule tags the customer should carry
     lifecycle: str
     owners: tuple[RuleOwner, ...]  # the rule-assigned owners it should have
+    # tags of people or source records that must go: removed by a person, or outranked in their
+    # exclusive dimension (``settle``)
+    dropped: frozenset[str] = frozenset()
+
+
+# Within an exclusive dimension a customer shows one tag: a person's beats one its source records
+# name (an imported 高价值 beside a person's value:low), which beats the rules'.
+PRECEDENCE: dict[EdgeKind, int] = {"manual": 0, "source": 1, "rule": 2}
+
+
+def _dimension(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
+def settle(library: TagLibrary, facts: CustomerFacts) -> tuple[set[str], set[str]]:
+    """The tags of people and source records that stay, and those that go.
+
+    A tag a person removed goes (a source record naming it again does not bring it back). In an
+    exclusive dimension the first by ``PRECEDENCE`` stays; among equals the one added last, then the
+    smallest key, so the answer never depends on the order edges are read in.
+    """
+    edges: list[TagFact] = sorted((t for t in facts.tags if t.kind != "rule"), key=lambda t: t.key)
+    edges.sort(key=lambda t: t.at or "", reverse=True)  # stable sorts: latest first within a kind
+    edges.sort(key=lambda t: PRECEDENCE[t.kind])
+    kept: set[str] = set()
+    dropped: set[str] = set()
+    holder: dict[str, str] = {}
+    for tag in edges:
+        dimension = _dimension(tag.key)
+        if tag.key in facts.removed or (library.exclusive(dimension) and holder.get(dimension, tag.key) != tag.key):
+            dropped.add(tag.key)
+            continue
+        holder.setdefault(dimension, tag.key)
+        kept.add(tag.key)
+    return kept, dropped - kept
 
 
 def classify(library: TagLibrary, rules: AssignmentRules, facts: CustomerFacts, as_of: date) -> Classification:
-    kept = {t.key for t in facts.tags if t.kind != "rule"}
-    held = {key.split(":", 1)[0] for key in kept if library.exclusive(key.split(":", 1)[0])}
-    tags = {k for k in computed_tags(library, facts, as_of) if k.split(":", 1)[0] not in held}
+    kept, dropped = settle(library, facts)
+    held = {_dimension(key) for key in kept if library.exclusive(_dimension(key))}
+    tags = {
+        k
+        for k in computed_tags(library, facts, as_of)
+        if _dimension(k) not in held and k not in facts.removed  # a person's removal holds until they add it
+    }
     area, province = sales_area(facts)
     region = library.by_name.get("region")
     subject = Subject(
@@ -201,7 +242,7 @@ def classify(library: TagLibrary, rules: AssignmentRules, facts: CustomerFacts, 
     )
     people = [o.name for o in facts.owners if o.kind != "rule"]
     owners = tuple(assign_owners(rules, subject, kept=people))
-    return Classification(frozenset(tags), lifecycle(library, facts, as_of), owners)
+    return Classification(frozenset(tags), lifecycle(library, facts, as_of), owners, frozenset(dropped))
 
 
 @dataclass
@@ -210,7 +251,8 @@ class Change:
 
     id: str
     add_tags: list[str] = field(default_factory=list)
-    drop_tags: list[str] = field(default_factory=list)
+    drop_tags: list[str] = field(default_factory=list)  # rule tags
+    drop_other_tags: list[str] = field(default_factory=list)  # people's or source records' tags (settle)
     lifecycle: str | None = None  # the new stage, when it changed
     add_owners: list[RuleOwner] = field(default_factory=list)
     update_owners: list[RuleOwner] = field(default_factory=list)  # rule owners whose roles or rules changed
@@ -219,7 +261,7 @@ class Change:
     @property
     def empty(self) -> bool:
         owners = self.add_owners or self.update_owners or self.drop_owners
-        return not (self.add_tags or self.drop_tags or self.lifecycle or owners)
+        return not (self.add_tags or self.drop_tags or self.drop_other_tags or self.lifecycle or owners)
 
 
 def diff(facts: CustomerFacts, wanted: Classification) -> Change:
@@ -229,6 +271,7 @@ def diff(facts: CustomerFacts, wanted: Classification) -> Change:
     change = Change(facts.id)
     change.add_tags = sorted(wanted.tags - present)
     change.drop_tags = sorted(ruled - wanted.tags)
+    change.drop_other_tags = sorted(wanted.dropped & (present - ruled))
     if wanted.lifecycle != facts.lifecycle:
         change.lifecycle = wanted.lifecycle
     existing = {o.name: o for o in facts.owners}

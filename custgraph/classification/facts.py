@@ -42,7 +42,7 @@ class InteractionFact:
 class TagFact:
     key: str  # dimension:name
     kind: EdgeKind
-    at: str | None = None  # when a person added it
+    at: str | None = None  # when it was added (ISO timestamp; source edges may have none)
 
 
 @dataclass(frozen=True)
@@ -67,4 +67,7 @@ class CustomerFacts:
     orders: list[OrderFact] = field(default_factory=list)
     interactions: list[InteractionFact] = field(default_factory=list)
     tags: list[TagFact] = field(default_factory=list)
+    # keys of the tags a person removed (an ``UNTAGGED`` edge with who and when): absent until a
+    # person adds them again, whatever the rules or the source records say
+    removed: frozenset[str] = frozenset()
     owners: list[OwnerFact] = field(default_factory=list)

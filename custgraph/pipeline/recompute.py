@@ -143,7 +143,7 @@ async def recompute_all(
         run.customers += len(ids)
         run.changed += len(changed)
         run.tags_added += sum(len(c.add_tags) for c in changed)
-        run.tags_removed += sum(len(c.drop_tags) for c in changed)
+        run.tags_removed += sum(len(c.drop_tags) + len(c.drop_other_tags) for c in changed)
         run.lifecycle_changed += sum(1 for c in changed if c.lifecycle)
         run.owners_set += sum(len(c.add_owners) + len(c.update_owners) for c in changed)
         run.owners_removed += sum(len(c.drop_owners) for c in changed)

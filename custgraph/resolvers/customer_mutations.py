@@ -323,7 +323,8 @@ async def remove_tags(context: Context, customer_id: str, keys: list[str]) -> Cu
         return ValidationError.single("keys", "give at least one tag key")
 
     async def change(node: CustomerNode) -> None:
-        await writes.remove_tags(context.graph, node.id, wanted, audit=audit_log.audited(context, "tag.remove"))
+        audit = audit_log.audited(context, "tag.remove")
+        await writes.remove_tags(context.graph, node.id, wanted, context.user, audit=audit)
 
     return await _edit(context, customer_id, change, classify=True)
 

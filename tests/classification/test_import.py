@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 import yaml
@@ -15,10 +13,9 @@ from custgraph.classification.library import load_library
 from custgraph.graph.connection import Graph
 from custgraph.matching.rules import load_rules
 from custgraph.pipeline.recompute import today
-from custgraph.pipeline.run import ImportOptions, ImportSummary, run_import
+from tests.classification.conftest import Import
 
 FALLBACK = {"rules": [{"name": "fallback", "priority": 0, "when": {}, "assign": {"owner": "公共池", "role": "sales"}}]}
-Import = Callable[[str, str, list[dict[str, str]]], Awaitable[ImportSummary]]
 
 
 @pytest.fixture
@@ -28,22 +25,6 @@ async def with_fallback() -> AsyncIterator[None]:
         yield
     finally:
         config.install(config.load())
-
-
-@pytest.fixture
-def do_import(clean_graph: Graph, tmp_path: Path) -> Import:
-    rules = load_rules()
-
-    async def run(source: str, kind: str, rows: list[dict[str, str]]) -> ImportSummary:
-        path = tmp_path / f"{source}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(dict.fromkeys(h for row in rows for h in row)))
-            writer.writeheader()
-            writer.writerows(rows)
-        options = ImportOptions(source=source, kind=kind)
-        return await run_import(clean_graph, [path], options, rules, reports_dir=tmp_path / "reports")
-
-    return run
 
 
 async def tags_of(graph: Graph) -> dict[str, list[tuple[str, bool, bool | None]]]:

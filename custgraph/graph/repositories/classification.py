@@ -2,7 +2,10 @@
 
 Rule-made edges carry ``computed = true`` (and ``derived = false``, so re-resolution, which rebuilds
 ``derived = true`` edges, leaves them alone); a person's edges have neither flag; the customer's
-records' edges have ``derived = true``. Recompute adds and removes ``computed`` edges only.
+records' edges have ``derived = true``. Recompute adds and removes ``computed`` edges, and removes
+the others only where ``evaluate.settle`` says so: a tag a person removed (an ``UNTAGGED`` edge, with
+``by`` and ``at``, that customer_writes.py leaves in place of the ``TAGGED`` one) that the source records
+named again, or a tag outranked in its exclusive dimension.
 
 A recompute over every customer is logged on a ``RecomputeRun`` node: the last customer id done,
 so a run that was stopped continues after it (custgraph/classification/recompute.py).
@@ -42,7 +45,8 @@ RETURN c.id AS id, c.industry AS industry, c.region AS region, c.city AS city, c
        [(c)-[:HAD]->(i:Interaction) | {on: i.interaction_date, type: i.interaction_type}] AS interactions,
        [(c)-[r:TAGGED]->(t:Tag) | {key: t.key, derived: r.derived, computed: r.computed, at: r.at}] AS tags,
        [(c)-[r:OWNED_BY]->(o:Owner) | {name: o.name, derived: r.derived, computed: r.computed,
-                                       role: r.role, rule: r.rule}] AS owners
+                                       role: r.role, rule: r.rule}] AS owners,
+       [(c)-[:UNTAGGED]->(t:Tag) | t.key] AS removed
 """
 
 # One row holding every id: paging with ``c.id > $after ORDER BY c.id LIMIT n`` sorted the rest of the
@@ -68,7 +72,8 @@ RETURN count(r) AS n
 DROP_TAGS = """
 UNWIND $rows AS row
 MATCH (c:Customer {id: row.id})-[r:TAGGED]->(t:Tag)
-WHERE t.key IN row.keys AND r.computed = true
+WHERE (t.key IN row.keys AND r.computed = true)
+   OR (t.key IN row.others AND (r.computed IS NULL OR r.computed = false))
 DELETE r
 RETURN count(*) AS n
 """
@@ -139,6 +144,7 @@ def _facts(row: dict[str, Any]) -> CustomerFacts:
         interactions=[InteractionFact(parse_date(i["on"]), interaction_type(i["type"])) for i in row["interactions"]],
         tags=[TagFact(t["key"], _kind(t["derived"], t["computed"]), t["at"]) for t in row["tags"]],
         owners=[OwnerFact(o["name"], _kind(o["derived"], o["computed"]), o["role"], o["rule"]) for o in row["owners"]],
+        removed=frozenset(row.get("removed") or ()),
     )
 
 
@@ -168,7 +174,11 @@ async def write_changes(graph: Graph, changes: Sequence[Change], *, as_of: str) 
         for c in changes
         for key in c.add_tags
     ]
-    drop = [{"id": c.id, "keys": c.drop_tags} for c in changes if c.drop_tags]
+    drop = [
+        {"id": c.id, "keys": c.drop_tags, "others": c.drop_other_tags}
+        for c in changes
+        if c.drop_tags or c.drop_other_tags
+    ]
     stages = [{"id": c.id, "stage": c.lifecycle} for c in changes if c.lifecycle]
     drop_owners = [{"id": c.id, "names": c.drop_owners} for c in changes if c.drop_owners]
     added = [{"id": c.id, "name": o.name, "role": o.role, "rule": o.rule} for c in changes for o in c.add_owners]

@@ -61,10 +61,34 @@ def _link_manual(label: str, key: str, rel: str) -> str:
     )
 
 
-LINK_TAGS = _link_manual("Tag", "key", "TAGGED")
 LINK_OWNERS = _link_manual("Owner", "name", "OWNED_BY")
 LINK_CHANNELS = _link_manual("Channel", "name", "CAME_FROM")
-UNTAG = "MATCH (:Customer {id: $id})-[r:TAGGED]->(t:Tag) WHERE t.key IN $keys DELETE r RETURN count(*) AS n"
+# A person adding a tag also takes back an earlier removal of it (the UNTAGGED edge below).
+LINK_TAGS = """
+UNWIND $rows AS row
+MERGE (x:Tag {key: row.key}) ON CREATE SET x += row.props
+WITH x, row
+MATCH (c:Customer {id: $id})
+MERGE (c)-[r:TAGGED]->(x)
+SET r.derived = false, r.computed = null, r.by = $by, r.at = $now
+WITH c, x, r
+OPTIONAL MATCH (c)-[u:UNTAGGED]->(x)
+DELETE u
+RETURN count(DISTINCT r) AS n
+"""
+# Removing a tag is a fact with who and when: the TAGGED edge (whoever made it) gives way to an
+# UNTAGGED edge {by, at}. Every reader of tags sees TAGGED only, so the tag is absent everywhere;
+# recompute reads UNTAGGED and does not put the tag back, and a source record naming it again is
+# outranked (classification/evaluate.py, settle) until a person adds it.
+UNTAG = """
+MATCH (c:Customer {id: $id})-[r:TAGGED]->(t:Tag)
+WHERE t.key IN $keys
+DELETE r
+WITH c, t
+MERGE (c)-[u:UNTAGGED]->(t)
+SET u.by = $by, u.at = $now
+RETURN count(u) AS n
+"""
 DROP_OTHER_OWNERS = """
 MATCH (:Customer {id: $id})-[r:OWNED_BY]->(o:Owner)
 WHERE NOT o.name IN $keep
@@ -239,8 +263,12 @@ async def add_tags(
         await _audited(graph, customer_id, audit, LINK_TAGS, rows=rows, by=by, now=now())
 
 
-async def remove_tags(graph: Graph, customer_id: str, keys: Sequence[str], *, audit: Audited | None = None) -> int:
-    rows = await _audited(graph, customer_id, audit, UNTAG, keys=list(keys))
+async def remove_tags(
+    graph: Graph, customer_id: str, keys: Sequence[str], by: str, *, audit: Audited | None = None
+) -> int:
+    """Remove the customer's tags of these keys (whoever added them), recording who and when; the
+    number removed. A key the customer does not have is not recorded."""
+    rows = await _audited(graph, customer_id, audit, UNTAG, keys=list(keys), by=by, now=now())
     return int(rows[0]["n"]) if rows else 0
 
 
