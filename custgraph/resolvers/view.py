@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from custgraph.graph.models import CustomerNode
+from custgraph.graph.models import ContactNode, CustomerNode
 from custgraph.ingest.synonyms import default_synonyms
 from custgraph.matching.standardize.names import has_compound_surname
 from custgraph.search.keys import national_digits
@@ -193,6 +193,14 @@ class View:
         if self.full:
             return node
         update = {"name": self.name(node), "mobile": mask_phone(node.mobile), "phone": mask_phone(node.phone)}
+        update["email"] = mask_email(node.email)
+        return node.model_copy(update=update)
+
+    def contact_person(self, node: ContactNode) -> ContactNode:
+        """A company's contact person (联系人) as this caller sees them: the name masked like a person's."""
+        if self.full:
+            return node
+        update = {"name": mask_value("contact_name", node.name), "mobile": mask_phone(node.mobile)}
         update["email"] = mask_email(node.email)
         return node.model_copy(update=update)
 

@@ -123,9 +123,5 @@ class ContactPerson:
 
     @classmethod
     def from_record(cls, node: ContactNode, view: View) -> ContactPerson:
-        return cls(
-            name=view.value("contact_name", node.name),
-            title=node.title,
-            mobile=view.mobile(node.mobile),
-            email=view.email(node.email),
-        )
+        shown = view.contact_person(node)
+        return cls(name=shown.name, title=shown.title, mobile=shown.mobile, email=shown.email)

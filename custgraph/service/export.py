@@ -22,7 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from custgraph.graph.models import CustomerNode
+from custgraph.graph.models import ContactNode, CustomerNode
 from custgraph.graph.repositories import customer_edges, customer_list
 from custgraph.graph.repositories.customer_filter import CustomerFilter, CustomerOrder, SortField
 from custgraph.resolvers import audit
@@ -54,6 +54,8 @@ COLUMNS: list[tuple[str, Callable[[CustomerNode], Any]]] = [
     ("订单数", lambda c: c.order_count),
 ]
 EDGE_COLUMNS = ("负责人", "标签")
+# appended after the edge columns, so the columns before them keep their places for existing readers
+LATER_COLUMNS = ("特殊需求", "联系人")
 CHUNK = 64 * 1024
 
 
@@ -91,17 +93,26 @@ async def _rows(context: Context, clause: Any, order: CustomerOrder) -> AsyncIte
         ids = [c.id for c in page]
         owners = await customer_edges.owners(context.graph, ids, scope=context.scope)
         tags = await customer_edges.tags(context.graph, ids, scope=context.scope)
+        people = await customer_edges.people(context.graph, ids, scope=context.scope)
         for node in page:
             shown = context.view.customer(node)  # personal values as the role sees them (resolvers/view.py)
             yield [
                 *(get(shown) for _, get in COLUMNS),
                 "、".join(o.name for o in owners.get(node.id, [])),
                 "、".join(t.key for t in tags.get(node.id, [])),
+                node.special_needs,
+                "; ".join(_person(context.view.contact_person(p)) for p in people.get(node.id, [])),
             ]
 
 
+def _person(person: ContactNode) -> str:
+    """One contact person in a cell: 王芳(采购经理) 139****0000 w***@x.com, the parts it has."""
+    name = (person.name or "") + (f"({person.title})" if person.title else "")
+    return " ".join(part for part in (name, person.mobile, person.email) if part)
+
+
 def _header() -> list[str]:
-    return [name for name, _ in COLUMNS] + list(EDGE_COLUMNS)
+    return [name for name, _ in COLUMNS] + list(EDGE_COLUMNS) + list(LATER_COLUMNS)
 
 
 async def _csv(rows: AsyncIterator[list[Any]]) -> AsyncIterator[bytes]:

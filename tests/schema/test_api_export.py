@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
 from custgraph.graph.connection import Graph
+from custgraph.graph.models import ContactNode
+from custgraph.graph.repositories.nodes import link, upsert_nodes
 from tests.credentials import SEED_TEAM, as_user
 
 CHURN = {"industry": ["制造业"], "tags": {"all": ["value:high", "custom:流失风险"]}}
@@ -105,3 +107,31 @@ def test_exports_are_logged(api_world: Graph, client: TestClient) -> None:
     body = client.post("/graphql", json={"query": query}, headers=headers(client, "admin")).json()
     entry = body["data"]["searchLog"]["edges"][0]["node"]
     assert entry == {"id": log_id, "filter": CHURN, "resultCount": 2, "purpose": "流失预警报告"}
+
+
+OLD_HEADER = [
+    "客户编号", "客户姓名", "客户类型", "客户状态", "手机号", "邮箱", "公司名称", "所属行业", "地区", "城市",
+    "首次接触时间", "最近互动时间", "交易总额", "订单数", "负责人", "标签",
+]  # fmt: skip
+
+
+async def test_special_needs_and_contact_people_come_last_masked_like_the_api(
+    fresh_world: Graph, client: TestClient
+) -> None:
+    person = ContactNode(id="yt-1", name="王芳", title="采购经理", mobile="+8613900001111", email="wang.fang@yt.cn")
+    await upsert_nodes(fresh_world, [person])
+    await link(fresh_world, "Customer", "HAS_CONTACT", "Contact", [("C000004", "yt-1", {})])
+    await fresh_world.write("MATCH (c:Customer {id: 'C000004'}) SET c.special_needs = '发票须加盖公章' RETURN c.id")
+    shown = {}
+    for role in ("manager", "admin"):
+        response = client.post(
+            "/export/customers", json={"filter": {"region": ["浙江省"]}}, headers=headers(client, role)
+        )
+        assert response.status_code == 200, response.text
+        header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert header == [*OLD_HEADER, "特殊需求", "联系人"]  # appended: the old columns keep their places
+        shown[role] = {r["客户编号"]: r for r in rows_of(response)}
+    assert shown["manager"]["C000004"]["特殊需求"] == "发票须加盖公章"
+    assert shown["manager"]["C000004"]["联系人"] == "王*(采购经理) 139****1111 w***@yt.cn"
+    assert shown["admin"]["C000004"]["联系人"] == "王芳(采购经理) +8613900001111 wang.fang@yt.cn"
+    assert shown["manager"]["C000003"]["联系人"] == "" and shown["manager"]["C000003"]["特殊需求"] == ""

@@ -117,9 +117,16 @@ async def test_review_decide_by_key_then_undo(seeded: Graph, server: Server, pag
     await page.keyboard.press("u")
     await expect(page.locator("#toast")).to_contain_text("undone")
     await expect(pair).to_have_attribute("data-key", ZHANG_KEY)  # back on the pair, to decide again
+    await expect(page.locator("#status")).to_have_text("open")
     undone = await placement(seeded, *ZHANG)
     assert undone == before  # the absorbed customer is back, with its record
+    # the decision is forgotten, not replaced by a SEPARATE: the pair is in the queue again
+    status = await seeded.read("MATCH (r:ReviewItem {key: $key}) RETURN r.status AS s, r.decision AS d", key=ZHANG_KEY)
+    assert status == [{"s": "open", "d": None}]
     await screenshot(page, "review-after-undo")
+    await page.reload()
+    await open_pair(page, ZHANG_KEY)
+    await expect(page.locator("#status")).to_have_text("open")
 
 
 async def test_a_refused_credential_mid_session_brings_back_the_sign_in(
@@ -312,3 +319,40 @@ async def test_a_rep_sees_their_customer_masked_and_no_review_queue(seeded: Grap
             await expect(page.locator("[role=alert]")).to_contain_text("only managers and admins")
         finally:
             await context.close()
+
+
+ERP = [
+    {
+        "编号": "1",
+        "客户名称": "杭州永泰软件股份有限公司",  # beside a name column, 联系人 is the company's contact
+        "客户类型": "企业",
+        "公司名称": "杭州永泰软件股份有限公司",
+        "城市": "杭州市",
+        "联系人": "王芳",
+        "联系人职位": "采购经理",
+        "联系人手机": "13900001111",
+        "联系人邮箱": "wang.fang@yongtai-soft.cn",
+        "特殊需求": "发票须加盖公章",
+    }
+]
+
+
+async def test_customer_page_shows_contact_people_and_special_needs(
+    seeded: Graph, server: Server, page: Page, tmp_path: Path
+) -> None:
+    """Last in the file: the company it imports changes no pair or count the tests above look at."""
+    await import_rows(seeded, tmp_path, "erp", "customers", ERP)
+    cid = (await placement(seeded, "erp|1"))["erp|1"]
+    assert cid
+    await page.goto(f"{server.url}/customer/{cid}")
+    await expect(page.locator("#customer-name")).to_have_text("杭州永泰软件股份有限公司")
+    person = page.locator("#contact-people tr")
+    await expect(person).to_have_count(1)
+    await expect(person.locator("td")).to_have_text(["王芳", "采购经理", "+8613900001111", "wang.fang@yongtai-soft.cn"])
+    await expect(page.locator("#profile")).to_contain_text("发票须加盖公章")
+    await screenshot(page, "customer-company-test")
+    # a person has no contact people: the page shows no empty table for them
+    zhang = (await placement(seeded, "crm|1"))["crm|1"]
+    await page.goto(f"{server.url}/customer/{zhang}")
+    await expect(page.locator("#customer-name")).to_have_text("张伟")
+    await expect(page.locator("#contact-people")).to_have_count(0)

@@ -4,8 +4,9 @@
 const CUSTOMER = `query Customer($id: ID!) {
   customer(id: $id) {
     id name customerType lifecycle gender title mobile phone email companyName industry region city address
-    country notes consentMarketing consentSource firstContact lastContact totalAmount orderCount createdAt updatedAt
+    country notes specialNeeds consentMarketing consentSource firstContact lastContact totalAmount orderCount createdAt updatedAt
     contacts { kind value primary sources }
+    contactPeople { name title mobile email }
     tags { key name dimension }
     owners { name role }
     channels { name }
@@ -38,6 +39,7 @@ const PROFILE = [
   ["totalAmount", "total amount (¥)"],
   ["consentMarketing", "marketing consent"],
   ["notes", "notes"],
+  ["specialNeeds", "special needs"],
 ];
 
 const main = document.getElementById("main");
@@ -52,14 +54,29 @@ function text(value) {
 
 function profile(c) {
   const rows = PROFILE.filter(([key]) => text(c[key]) !== null).flatMap(([key, label]) => [el("dt", {}, label), el("dd", {}, text(c[key]))]);
-  return el("section", { class: "card" }, el("h2", {}, "Profile"), el("dl", { class: "profile" }, rows));
+  return el("section", { class: "card" }, el("h2", {}, "Profile"), el("dl", { class: "profile", id: "profile" }, rows));
 }
 
 function contacts(c) {
   const rows = c.contacts.map((p) =>
     el("tr", {}, el("td", {}, p.kind), el("td", {}, p.value, p.primary ? el("span", { class: "chip" }, "golden") : null), el("td", { class: "muted" }, p.sources.join(", "))),
   );
-  return el("section", { class: "card" }, el("h2", {}, "Contacts"), rows.length ? el("table", { id: "contacts" }, el("tbody", {}, rows)) : el("p", { class: "muted" }, "none"));
+  return el(
+    "section",
+    { class: "card" },
+    el("h2", {}, "Contacts"),
+    rows.length ? el("table", { id: "contacts" }, el("tbody", {}, rows)) : el("p", { class: "muted" }, "none"),
+    people(c),
+  );
+}
+
+// A company's contact people (联系人), masked as the API gives them; nothing shown when there are none.
+function people(c) {
+  if (!c.contactPeople.length) return null;
+  const rows = c.contactPeople.map((p) =>
+    el("tr", {}, el("td", {}, p.name || "–"), el("td", { class: "muted" }, p.title || ""), el("td", {}, p.mobile || ""), el("td", {}, p.email || "")),
+  );
+  return [el("h2", {}, "Contact people"), el("table", { id: "contact-people" }, el("tbody", {}, rows))];
 }
 
 function tagsAndOwners(c) {
