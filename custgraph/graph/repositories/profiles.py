@@ -25,7 +25,16 @@ WHERE r.derived = true
 DELETE r
 """
 
-SET_PROPS = "UNWIND $rows AS row MATCH (c:Customer {id: row.id}) SET c += row.props RETURN count(c) AS n"
+# Once recompute has classified a customer (lifecycle_as_of set), the lifecycle is the classifier's: a
+# profile rebuilt from the records keeps it rather than the source's stage (or none), until it runs again.
+SET_PROPS = """
+UNWIND $rows AS row
+MATCH (c:Customer {id: row.id})
+WITH c, row, c.lifecycle AS computed
+SET c += row.props
+SET c.lifecycle = CASE WHEN c.lifecycle_as_of IS NULL THEN c.lifecycle ELSE computed END
+RETURN count(c) AS n
+"""
 
 LINK_COMPANY = """
 UNWIND $rows AS row
