@@ -182,17 +182,22 @@ async def test_add_and_remove_tags(fresh_world: Graph, api: Any) -> None:
     added = api.data(
         ADD_TAGS, {"id": "C000002", "tags": [{"name": "重点跟进"}, {"dimension": "value", "name": "high"}]}
     )
-    # (the rules' tags of other dimensions come too: docs/tags-and-segments.md)
+    # (the rules' tags of other dimensions come too: docs/tags-and-segments.md); the person's tier
+    # outranks the value:low its record named: one value tier at a time
     assert [t["key"] for t in added["addTags"]["customer"]["tags"] if t["key"].startswith(("custom:", "value:"))] == [
         "custom:重点跟进",
         "value:high",
-        "value:low",
     ]
     flags = await edge_flags(fresh_world, "C000002", "TAGGED")
-    assert flags["custom:重点跟进"] == (False, "admin") and flags["value:low"] == (True, None)
-    removed = api.data(REMOVE_TAGS, {"id": "C000002", "keys": ["value:low", "custom:重点跟进"]})
+    assert flags["custom:重点跟进"] == (False, "admin") and "value:low" not in flags
+    removed = api.data(REMOVE_TAGS, {"id": "C000002", "keys": ["value:high", "custom:重点跟进"]})
     kept = [t["key"] for t in removed["removeTags"]["customer"]["tags"] if t["key"].startswith(("custom:", "value:"))]
-    assert kept == ["value:high"]
+    assert "value:high" not in kept and "custom:重点跟进" not in kept  # the rules do not put a removed tier back
+    # the removal is a fact with who (and when) on an UNTAGGED edge
+    assert await edge_flags(fresh_world, "C000002", "UNTAGGED") == {
+        "value:high": (None, "admin"),
+        "custom:重点跟进": (None, "admin"),
+    }
     bad = api.data(ADD_TAGS, {"id": "C000002", "tags": [{"dimension": "a:b", "name": "x"}]})["addTags"]
     assert bad["__typename"] == "ValidationError" and bad["fields"][0]["field"] == "tags.0.dimension"
 
