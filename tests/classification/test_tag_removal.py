@@ -112,3 +112,26 @@ async def notes(graph: Graph, cid: str) -> str | None:
 
 def test_the_library_makes_value_exclusive() -> None:
     assert load_library().exclusive("value")  # the tests above rely on it
+
+
+def test_settle_keeps_one_tag_per_exclusive_dimension_by_precedence() -> None:
+    from custgraph.classification.evaluate import settle
+    from custgraph.classification.facts import CustomerFacts, TagFact
+
+    library = load_library()
+    facts = CustomerFacts(
+        id="S1",
+        tags=[
+            TagFact("value:high", "source"),
+            TagFact("value:low", "manual", "2024-06-01T00:00:00+00:00"),
+            TagFact("frequency:high", "source", "2024-01-01T00:00:00+00:00"),
+            TagFact("frequency:low", "source", "2024-02-01T00:00:00+00:00"),  # the later of two records' tags
+            TagFact("risk:churn", "source"),  # not exclusive
+            TagFact("event:regular", "source"),
+            TagFact("custom:重点", "manual"),
+        ],
+        removed=frozenset({"event:regular"}),
+    )
+    kept, dropped = settle(library, facts)
+    assert kept == {"value:low", "frequency:low", "risk:churn", "custom:重点"}
+    assert dropped == {"value:high", "frequency:high", "event:regular"}
