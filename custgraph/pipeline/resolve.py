@@ -7,7 +7,6 @@ answer back (new customers, RESOLVED_TO edges, merges, review items and golden p
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
@@ -103,12 +102,15 @@ class CandidateCache:
                 self.state.forget(rec.uid)
 
 
+_PLAIN = (str, bool, int)  # values JSON gives back as they were (floats: NaN would not compare equal)
+
+
 def _reads_back_equal(rec: MatchRecord) -> bool:
-    """The record's fields survive the graph's storage (JSON, sensitive values sealed as text)."""
+    """The record's fields survive the graph's storage: JSON, and sensitive values sealed as text."""
     fields = rec.fields
-    if any(not isinstance(fields[name], str) for name in SENSITIVE_FIELDS if fields.get(name) not in (None, "")):
+    if type(fields) is not dict or not all(isinstance(value, _PLAIN) or value is None for value in fields.values()):
         return False
-    return bool(json.loads(json.dumps(fields, ensure_ascii=False, default=str)) == fields)
+    return all(isinstance(fields[name], str) for name in SENSITIVE_FIELDS if fields.get(name) not in (None, ""))
 
 
 @dataclass
