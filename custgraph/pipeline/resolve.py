@@ -84,7 +84,7 @@ class CandidateCache:
         for uid, (customer, digest) in refs.items():
             rec = kept.get(uid)
             if rec is None:
-                rec = fresh[uid]
+                rec = fresh[uid].with_customer(None)  # kept without a customer: the graph's wins
                 state.remember(rec, digest)
             out.append(rec.with_customer(customer))
         return out
