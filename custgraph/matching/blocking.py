@@ -128,6 +128,33 @@ class BlockIndex:
         return out
 
 
+NO_KEY = -1
+
+
+class KeyCoder:
+    """Blocking keys as integers: per rule, each distinct key value gets a code once, so records
+    keyed at different times (an import run's batches) compare by code."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.names = [rule.name for rule in rules.blocking]
+        self._codes: dict[str, dict[str, int]] = {name: {} for name in self.names}
+
+    def codes(self, records: Sequence[MatchRecord]) -> np.ndarray:
+        """(rules x records) key codes, ``NO_KEY`` where a record has no key for a rule."""
+        out = np.full((len(self.names), len(records)), NO_KEY, dtype=np.int64)
+        row_of = {name: i for i, name in enumerate(self.names)}
+        tables, rules = self._codes, self.rules
+        for column, rec in enumerate(records):
+            for name, key in blocking_keys(rec, rules).items():
+                table = tables[name]
+                code = table.get(key)
+                if code is None:
+                    code = table[key] = len(table)
+                out[row_of[name], column] = code
+        return out
+
+
 class CandidateIndex:
     """Blocking as an equi-join on key codes, for records whose order is known in advance.
 
@@ -138,23 +165,28 @@ class CandidateIndex:
     """
 
     def __init__(self, records: Sequence[MatchRecord], rules: Rules) -> None:
-        self.cap = rules.clustering.max_block_size
-        n = len(records)
         uid_codes: dict[str, int] = {}
-        self.uids = np.fromiter((uid_codes.setdefault(r.uid, len(uid_codes)) for r in records), np.int64, n)
-        positions: dict[str, list[int]] = {rule.name: [] for rule in rules.blocking}
-        keys: dict[str, list[str]] = {rule.name: [] for rule in rules.blocking}
-        for i, rec in enumerate(records):
-            for name, key in blocking_keys(rec, rules).items():
-                positions[name].append(i)
-                keys[name].append(key)
+        uids = np.fromiter((uid_codes.setdefault(r.uid, len(uid_codes)) for r in records), np.int64, len(records))
+        coder = KeyCoder(rules)
+        self._build(uids, coder.codes(records), rules.clustering.max_block_size)
+
+    @classmethod
+    def from_codes(cls, uids: np.ndarray, codes: np.ndarray, cap: int) -> CandidateIndex:
+        """The index of records given as codes: per position its uid's code, and per blocking rule
+        (row of ``codes``) its key's code (``NO_KEY``: none), as a ``KeyCoder`` gives them."""
+        index = cls.__new__(cls)
+        index._build(uids, codes, cap)
+        return index
+
+    def _build(self, uids: np.ndarray, codes: np.ndarray, cap: int) -> None:
+        self.cap = cap
+        self.uids = uids
         self._rules = []  # per rule with keys: (positions, sorted positions, block start per sorted, rank)
-        for name in positions:
-            if not positions[name]:
+        for rule_codes in codes:
+            pos = np.flatnonzero(rule_codes != NO_KEY)
+            if not len(pos):
                 continue
-            pos = np.array(positions[name], dtype=np.int64)
-            codes: dict[str, int] = {}
-            key_codes = np.fromiter((codes.setdefault(k, len(codes)) for k in keys[name]), np.int64, len(pos))
+            key_codes = rule_codes[pos]
             order = np.argsort(key_codes, kind="stable")  # by key, then by position
             sorted_codes = key_codes[order]
             new_block = np.ones(len(order), dtype=bool)

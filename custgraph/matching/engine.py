@@ -35,7 +35,8 @@ from custgraph.matching.params import ModelParams
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.matching.scoring import FS_RULE, MERGE_RULE, Decision, FieldEvidence, PairScore, PairScorer
-from custgraph.matching.vectors import Table, plan_for
+from custgraph.matching.state import EngineState
+from custgraph.matching.vectors import Table
 from custgraph.vocabulary import IDENTIFIER_FIELDS, Outcome
 
 __all__ = ["Merge", "Resolution", "ResolutionResult", "ReviewPair", "identifiable", "resolve", "train"]
@@ -142,8 +143,10 @@ class _Option:
 @dataclass
 class _Chunk:
     """The pairs of a chunk of new records with their candidates, column-wise (pair k: ``rows_b[k]``
-    is the candidate's row, ``keys[k]`` the key of its comparison vector in ``_Resolver.patterns``)."""
+    is the candidate's position in ``_Resolver.order``, ``keys[k]`` the key of its comparison vector
+    in ``_Resolver.patterns``)."""
 
+    lo: int  # position of the chunk's first identifiable record
     starts: list[int]  # per identifiable record of the chunk: its first pair; one more at the end
     candidates: list[list[MatchRecord]]  # per identifiable record: the records behind its pairs
     rows_b: np.ndarray
@@ -170,8 +173,10 @@ class _Resolver:
         params: ModelParams,
         decisions: Mapping[frozenset[str], Decision],
         identifier_counts: Mapping[tuple[str, str], int] | None,
+        state: EngineState,
     ) -> None:
         self.rules = rules
+        self.state = state
         self.clusters = Clusters()
         # counts given by the graph already include the existing records; otherwise count them here
         self.count_existing = identifier_counts is None
@@ -189,14 +194,17 @@ class _Resolver:
         self.resolutions: dict[str, Resolution] = {}
         self.review_pairs: list[ReviewPair] = []
         self.merges: list[Merge] = []
-        self.plan = plan_for(rules)
-        self.table = Table(self.plan)  # row = position in ``order``
+        self.plan = state.plan
+        self.table: Table = state.table  # the state's (see ``index_new``)
         self.patterns: dict[int, tuple[int, ...]] = {}  # pattern key -> comparison vector
         # Blocking order: the existing records placed, then the identifiable new ones as they come.
+        # A record is known by its position in it; ``rows`` maps positions to table rows.
         self.order: list[MatchRecord] = []
+        self.rows = np.empty(0, dtype=np.int64)
+        self._positions: dict[str, int] | None = None
         self.candidates: CandidateIndex | None = None
         self.next_position = 0  # of the next new record to prepare
-        # per table row, the cluster the record was placed in (as an int; ``clusters.find`` gives
+        # per position, the cluster the record was placed in (as an int; ``clusters.find`` gives
         # the customer it belongs to now): groups a record's many candidates by customer quickly
         self.row_cluster = np.empty(0, dtype=np.int64)
         self._held_key = ("#held", rules.compiled.token)
@@ -225,20 +233,33 @@ class _Resolver:
         before any is resolved."""
         self.next_position = len(self.order)
         self.order.extend(rec for rec in ordered if identifiable(rec, self.rules))
-        self.candidates = CandidateIndex(self.order, self.rules)
-        self.table.add(self.order)
+        # rows and key codes of records an earlier batch met are the state's already
+        self.rows = self.state.rows(self.order)
+        self.table = self.state.table
+        uid_codes: dict[str, int] = {}
+        uids = np.fromiter((uid_codes.setdefault(r.uid, len(uid_codes)) for r in self.order), np.int64, len(self.order))
+        cap = self.rules.clustering.max_block_size
+        self.candidates = CandidateIndex.from_codes(uids, self.state.codes[:, self.rows], cap)
         self._order = np.empty(len(self.order), dtype=object)
         self._order[:] = self.order
         self.row_cluster = np.full(len(self.order), -1, dtype=np.int64)
         for row, rec in enumerate(self.order[: self.next_position]):
             self._placed_in(row, self.clusters.customer_of(rec.uid))
 
-    def _placed_in(self, row: int, cluster: str) -> None:
+    def _placed_in(self, position: int, cluster: str) -> None:
         code = self.cluster_code.get(cluster)
         if code is None:
             code = self.cluster_code[cluster] = len(self.cluster_name)
             self.cluster_name.append(cluster)
-        self.row_cluster[row] = code
+        self.row_cluster[position] = code
+
+    def _position(self, uid: str) -> int:
+        """The first position holding this uid (looked up rarely: built on first use)."""
+        if self._positions is None:
+            self._positions = {}
+            for position, rec in enumerate(self.order):
+                self._positions.setdefault(rec.uid, position)
+        return self._positions[uid]
 
     def _held(self, rec: MatchRecord) -> dict[str, str]:
         """The identifier values a cluster remembers: the cannot-link ones, and those a merge checks."""
@@ -297,11 +318,10 @@ class _Resolver:
             lists.append(candidates)
             self.placed[rec.uid] = rec
         if partners:  # the pairs again, partners after each record's blocked candidates
-            rows = self.table.rows
             rows_a = np.array([lo + i for i, cands in enumerate(lists) for _ in cands], dtype=np.int64)
-            rows_b = np.array([rows[c.uid] for cands in lists for c in cands], dtype=np.int64)
+            rows_b = np.array([self._position(c.uid) for cands in lists for c in cands], dtype=np.int64)
             owners = rows_a - lo
-        levels, hub_bits = self.plan.gamma(self.table, rows_a, rows_b)
+        levels, hub_bits = self.plan.gamma(self.table, self.rows[rows_a], self.rows[rows_b])
         keys = self.plan.pattern_keys(levels)
         weights, totals = self.scorer.many_weights(levels, owners, ready)
         surely_new = self.scorer.surely_new(levels, keys, totals) & (hub_bits == 0)
@@ -312,7 +332,7 @@ class _Resolver:
                 patterns[key] = tuple(levels[row].tolist())
         starts = np.concatenate([[0], np.cumsum([len(c) for c in lists], dtype=np.int64)]).tolist()
         sure, bits = surely_new.tolist(), hub_bits.tolist()
-        batch = _Chunk(starts, lists, rows_b, keys.tolist(), bits, surely_new, sure, weights, totals.tolist())
+        batch = _Chunk(lo, starts, lists, rows_b, keys.tolist(), bits, surely_new, sure, weights, totals.tolist())
         out: list[_Planned | None] = []
         i = 0
         for rec in chunk:
@@ -344,12 +364,12 @@ class _Resolver:
         if best is not None and best.score.band == "matched":
             customer, outcome = best.customer, "matched"
             self.clusters.add(rec.uid, customer, identifiers)
-            self._placed_in(self.table.rows[rec.uid], customer)
+            self._placed_in(chunk.lo + i, customer)
             others = self._merge_others(rec, ranked[1:])
         else:
             customer, outcome = self.clusters.new_cluster(), ("review" if best is not None else "new")
             self.clusters.add(rec.uid, customer, identifiers)
-            self._placed_in(self.table.rows[rec.uid], customer)
+            self._placed_in(chunk.lo + i, customer)
             others = ranked
         self._queue_reviews(rec, others)
         self.resolutions[rec.uid] = self._resolution(rec, outcome, customer, best, bool(candidates))
@@ -513,6 +533,7 @@ def resolve(
     params: ModelParams | Mapping[str, Any] | None = None,
     decisions: Mapping[frozenset[str], Decision] | None = None,
     identifier_counts: Mapping[tuple[str, str], int] | None = None,
+    state: EngineState | None = None,
 ) -> ResolutionResult:
     """Resolve ``new`` records against ``existing`` ones (already placed, ``customer_id`` set).
 
@@ -520,6 +541,9 @@ def resolve(
     detection; None counts over ``existing`` — enough when ``existing`` holds every record sharing
     an identifier key with a new record, since hub thresholds are far below the block size.
     Resolutions come back in ``new``'s order.
+
+    ``state``: an import run's records met so far, prepared (see matching/state.py); the same
+    result as without it, faster when the same existing records come back batch after batch.
     """
     if isinstance(params, Mapping):  # params as stored in the graph (ModelParams.to_dict())
         params = ModelParams.from_dict(params)
@@ -527,7 +551,11 @@ def resolve(
     new_uids = {r.uid for r in new}
     # a re-imported record replaces its stored copy rather than matching itself
     existing = [r for r in existing if r.uid not in new_uids]
-    resolver = _Resolver(rules, params, decisions or {}, identifier_counts)
+    if state is None:
+        state = EngineState(rules)
+    elif state.rules.compiled.token != rules.compiled.token:
+        raise ValueError("the engine state was made for other rules")
+    resolver = _Resolver(rules, params, decisions or {}, identifier_counts, state)
     for rec in sorted(existing, key=lambda r: (r.seq, r.uid)):
         resolver.place_existing(rec)
     ordered = sorted(new, key=lambda r: (r.seq, r.uid))

@@ -82,6 +82,20 @@ class HubSettings(BaseModel):
             found = memo[key] = any(p.fullmatch(value) for p in patterns)
         return found
 
+    @cached_property
+    def _held_key(self) -> tuple[str, object]:
+        return ("#hub values", object())  # these settings' cache slot on a record: never another's
+
+    def held_values(self, rec: MatchRecord) -> tuple[tuple[str, str], ...]:
+        """The record's valid (field, value) pairs of the hub fields, computed once per record."""
+        key = self._held_key
+        held = rec._keys.get(key)
+        if held is None:
+            held = rec._keys[key] = tuple(
+                (field, value) for field in self.fields if (value := self.valid_identifier(rec, field)) is not None
+            )
+        return held
+
     def valid_identifier(self, rec: MatchRecord, field: str) -> str | None:
         """The record's value for an identifier field, or None when missing or a placeholder."""
         value = rec.key(field)
@@ -115,12 +129,11 @@ class HubDetector:
 
     def add(self, rec: MatchRecord, *, count: bool = True) -> None:
         """Register rec as a holder of its identifier values (and count it unless counted already)."""
-        for field in self.settings.fields:
-            value = self.settings.valid_identifier(rec, field)
-            if value is not None:
-                if count:
-                    self.counts[(field, value)] += 1
-                self.holders.setdefault((field, value), []).append(rec.uid)
+        counts, holders = self.counts, self.holders
+        for key in self.settings.held_values(rec):
+            if count:
+                counts[key] += 1
+            holders.setdefault(key, []).append(rec.uid)
 
     def is_hub(self, field: str, value: str) -> bool:
         settings = self.settings

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -45,11 +45,15 @@ class FieldEvidence:
     uid_b: str | None = None  # the customer's record this value was compared with
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand: ``dataclasses.asdict`` copies recursively, and an import writes one per pair field
+        return {name: getattr(self, name) for name in _EVIDENCE_FIELDS}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FieldEvidence:
         return cls(**data)
+
+
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(FieldEvidence))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ answer back (new customers, RESOLVED_TO edges, merges, review items and golden p
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
@@ -22,10 +22,9 @@ from custgraph.matching.blocking import blocking_keys
 from custgraph.matching.engine import ResolutionResult, resolve
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
+from custgraph.matching.state import EngineState
 from custgraph.pipeline.profiles import create_profiles, refresh_profiles, to_match_record
 from custgraph.vocabulary import IDENTIFIER_FIELDS, SENSITIVE_FIELDS
-
-CANDIDATE_CACHE_SIZE = 50_000  # records (a few kB each with their keys): the oldest members of the busy blocks
 
 
 def sensitive_blocking(rules: Rules) -> frozenset[str]:
@@ -54,43 +53,64 @@ async def resolve_pending(graph: Graph, uids: Sequence[str], rules: Rules, *, pa
 
 
 class CandidateCache:
-    """Candidates an import run has read, as match records with their derived keys, by uid.
+    """Candidates an import run has read, as match records with their derived keys, kept in the
+    run's ``EngineState`` (which also keeps each one's table row and blocking key codes).
 
     Batch after batch meets the same existing records again (a block's oldest members are every later
     namesake's candidates), and reading, decrypting and keying a record again costs far more than
     asking whether it is still the same. So candidates are first read as (uid, customer, content
-    hash) only; only records not cached, or whose content hash changed, are read whole. Bounded:
-    the least recently met are dropped first. Lives for one run (one process, the only writer of
-    its records' content).
+    hash) only; only records not kept, or whose content hash changed, are read whole. The records a
+    batch resolves are kept too (``keep_resolved``): the next batches meet them without a read. The
+    customers always come from the graph's answer, never from memory (ids change between batches:
+    new ids, merges). Bounded by the state's size; lives for one run (one process, the only writer
+    of its records' content).
     """
 
-    def __init__(self, size: int = CANDIDATE_CACHE_SIZE) -> None:
-        self.size = size
-        self._records: OrderedDict[str, tuple[str, MatchRecord]] = OrderedDict()  # uid -> (hash, record)
+    def __init__(self, state: EngineState) -> None:
+        self.state = state
         self.hits = self.reads = 0
 
     async def candidates(
         self, graph: Graph, keys: Mapping[str, Iterable[str]], *, exclude: Collection[str], per_key: int
     ) -> list[MatchRecord]:
         refs = await repo.candidate_refs(graph, keys, exclude, per_key=per_key)
-        cached = self._records
-        stale = [uid for uid, (_, digest) in refs.items() if digest is None or cached.get(uid, ("",))[0] != digest]
+        state = self.state
+        kept = {uid: rec for uid, (_, digest) in refs.items() if (rec := state.record(uid, digest)) is not None}
+        stale = [uid for uid in refs if uid not in kept]
         fresh = {row["uid"]: to_match_record(row) for row in await repo.records_by_uid(graph, stale)} if stale else {}
         self.reads += len(fresh)
-        self.hits += len(refs) - len(stale)
+        self.hits += len(kept)
         out = []
         for uid, (customer, digest) in refs.items():
-            rec = fresh.get(uid)
+            rec = kept.get(uid)
             if rec is None:
-                rec = cached[uid][1]
-                cached.move_to_end(uid)
-            elif digest is not None:
-                cached[uid] = (digest, rec)
-                cached.move_to_end(uid)
+                rec = fresh[uid].with_customer(None)  # kept without a customer: the graph's wins
+                state.remember(rec, digest)
             out.append(rec.with_customer(customer))
-        while len(cached) > self.size:
-            cached.popitem(last=False)
         return out
+
+    def keep_resolved(self, batch: Batch, result: ResolutionResult) -> None:
+        """Keep the batch's records as the graph now holds them (their content hash is set), so the
+        next batches need not read them back; a record whose fields would not read back equal (a
+        value JSON turns into another) is dropped instead and read when met."""
+        placed = {res.uid for res in result.resolutions if res.customer_id is not None}
+        for rec in batch.pending:
+            digest = batch.hashes.get(rec.uid)
+            if rec.uid in placed and digest is not None and _reads_back_equal(rec):
+                self.state.remember(rec.with_customer(None), digest)
+            else:
+                self.state.forget(rec.uid)
+
+
+_PLAIN = (str, bool, int)  # values JSON gives back as they were (floats: NaN would not compare equal)
+
+
+def _reads_back_equal(rec: MatchRecord) -> bool:
+    """The record's fields survive the graph's storage: JSON, and sensitive values sealed as text."""
+    fields = rec.fields
+    if type(fields) is not dict or not all(isinstance(value, _PLAIN) or value is None for value in fields.values()):
+        return False
+    return all(isinstance(fields[name], str) for name in SENSITIVE_FIELDS if fields.get(name) not in (None, ""))
 
 
 @dataclass
@@ -109,6 +129,7 @@ class Batch:
     decisions: dict[frozenset[str], str]
     params: Any = None
     hashes: Mapping[str, str] = field(default_factory=dict)  # of the records just stored: set once resolved
+    state: EngineState | None = None  # the run's engine state, when it keeps one (see ``CandidateCache``)
 
     @property
     def uids(self) -> set[str]:
@@ -175,6 +196,7 @@ async def prepare(
         decisions=await repo.decisions_for(graph, asked),
         params=params,
         hashes=hashes or {},
+        state=cache.state if cache is not None else None,
     )
 
 
@@ -187,6 +209,7 @@ def decide(batch: Batch, rules: Rules) -> ResolutionResult:
         params=batch.params,
         decisions=batch.decisions,
         identifier_counts=batch.identifier_counts,
+        state=batch.state,
     )
 
 

@@ -34,6 +34,7 @@ from custgraph.matching.blocking import blocking_keys
 from custgraph.matching.engine import ResolutionResult
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
+from custgraph.matching.state import STATE_SIZE, EngineState
 from custgraph.pipeline.recompute import classify_records
 from custgraph.pipeline.resolve import (
     Batch,
@@ -61,6 +62,9 @@ class ImportOptions:
     sheet: str | None = None
     batch_rows: int = BATCH_ROWS
     train: bool = True  # re-estimate the matching model on this file and the graph before resolving
+    # records the run's engine state keeps across batches (matching/state.py); None: a fresh engine
+    # and a full read of the candidates per batch (the reference the kept state must equal)
+    engine_state: int | None = STATE_SIZE
 
 
 @dataclass
@@ -272,7 +276,8 @@ async def run_import(
             progress(rows)
 
     try:
-        await Importer(graph, rules, run, summary, report, model, after_batch).run_all(batches)
+        importer = Importer(graph, rules, run, summary, report, model, after_batch, engine_state=options.engine_state)
+        await importer.run_all(batches)
     except Exception as exc:
         run.status, run.error, run.finished_at = "failed", str(exc), run_repo.now()
         await run_repo.save_run(graph, run)
@@ -348,6 +353,8 @@ class Importer:
         report: ImportReport,
         model: Model,
         after: Callable[[int], Awaitable[None]] | None = None,
+        *,
+        engine_state: int | None = STATE_SIZE,
     ) -> None:
         self.graph, self.rules, self.run, self.summary, self.report, self.model = (
             graph,
@@ -359,7 +366,8 @@ class Importer:
         )
         self.blocking_names = [rule.name for rule in rules.blocking]
         self.sensitive_blocking = sensitive_blocking(rules)
-        self.candidates = CandidateCache()  # the run's batches meet the same existing records again
+        # the run's batches meet the same existing records again: read, keyed and indexed once
+        self.candidates = CandidateCache(EngineState(rules, engine_state)) if engine_state is not None else None
         self.ledger = Ledger(graph, run)
         self.after = after
 
@@ -432,6 +440,8 @@ class Importer:
                 before_create=self.ledger,
                 merged_keys=self.ledger.merged_keys,
             )
+            if self.candidates is not None:
+                self.candidates.keep_resolved(job.batch, result)
             await classify_records(self.graph, sorted(job.batch.uids))  # tags, stage, rule owners (issue 13)
         self.ledger.settled()
         summary, staged, stored = self.summary, job.staged, job.stored

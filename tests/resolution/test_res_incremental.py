@@ -147,12 +147,14 @@ async def test_res_candidates_per_key_are_the_oldest_of_the_block(clean_graph: G
 
 
 async def test_res_candidate_cache_reads_a_record_whole_once_until_it_changes(clean_graph: Graph, importer) -> None:
+    from custgraph.matching.rules import load_rules
+    from custgraph.matching.state import EngineState
     from custgraph.pipeline.resolve import CandidateCache
 
     await importer(CROWD)
     rows = await clean_graph.read("MATCH (s:SourceRecord {uid: 'crm|W0'}) RETURN s.bk_family_city AS key")
     keys = {"family_city": [rows[0]["key"]]}
-    cache = CandidateCache()
+    cache = CandidateCache(EngineState(load_rules()))
     first = await cache.candidates(clean_graph, keys, exclude=set(), per_key=100)
     assert (cache.reads, cache.hits) == (len(CROWD) - 1, 0)  # W19 has no city
     again = await cache.candidates(clean_graph, keys, exclude=set(), per_key=100)
