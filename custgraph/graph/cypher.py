@@ -18,6 +18,7 @@ RELATIONSHIPS = frozenset(
         "OWNED_BY",
         "CAME_FROM",
         "TAGGED",
+        "UNTAGGED",
         "HAD",
         "PLACED",
         "MERGED_INTO",
