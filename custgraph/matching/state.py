@@ -43,7 +43,6 @@ class EngineState:
         self.coder = KeyCoder(rules)  # lives as long as the state: codes stay comparable
         # uid -> (version, record), least recently used first; version: the caller's content hash
         self._known: OrderedDict[str, tuple[str, MatchRecord]] = OrderedDict()
-        self.hits = self.misses = 0
         self._new_table()
 
     def _new_table(self) -> None:
@@ -59,10 +58,8 @@ class EngineState:
         """The record remembered under this uid, if it is still this version (else None)."""
         found = self._known.get(uid) if version is not None else None
         if found is None or found[0] != version:
-            self.misses += 1
             return None
         self._known.move_to_end(uid)
-        self.hits += 1
         return found[1]
 
     def remember(self, rec: MatchRecord, version: str | None) -> None:
