@@ -17,6 +17,7 @@ from custgraph.graph import embedded
 from custgraph.graph.connection import Graph, GraphConfig
 from custgraph.graph.schema import ensure_schema
 from tests import credentials
+from tests.wipe import wipe
 
 
 @pytest.fixture(scope="session")
@@ -63,5 +64,5 @@ async def graph(graph_config: GraphConfig) -> AsyncIterator[Graph]:
 @pytest.fixture
 async def clean_graph(graph: Graph) -> Graph:
     """The session graph, emptied of every node (the schema stays)."""
-    await graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(graph)
     return graph

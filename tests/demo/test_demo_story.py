@@ -19,6 +19,7 @@ from custgraph.schema import schema
 from custgraph.service.cli import app
 from custgraph.service.cli_data import DEMO_DIR, DEMO_FILES
 from custgraph.service.settings import Settings
+from tests.wipe import wipe
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 QUICK_START = re.compile(r"<!-- demo-queries:start -->(.*?)<!-- demo-queries:end -->", re.DOTALL)
@@ -38,7 +39,7 @@ async def gql(graph: Graph, query: str, **variables: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 async def demo(graph: Graph) -> Graph:
     """The session graph, emptied, with the demo loaded by the real command (twice: it is idempotent)."""
-    await graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(graph)
     for _ in range(2):
         result = await asyncio.to_thread(CliRunner().invoke, app, ["demo", "load"])
         assert result.exit_code == 0, (result.output, result.exception)

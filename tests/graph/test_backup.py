@@ -9,6 +9,7 @@ import pytest
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import backup
+from tests.wipe import wipe
 
 SEED = """
 UNWIND range(1, 40) AS i
@@ -44,7 +45,7 @@ async def test_round_trip_in_small_fetches_and_batches(clean_graph: Graph, monke
     memo = next(json.loads(line) for line in lines if line.startswith('{"node":["Memo"]'))
     assert memo["ref"]  # Memo has no unique key: its edges name it by the server's id
 
-    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(clean_graph)
     restored = await backup.restore(clean_graph, io.BytesIO(out.getvalue()))
     assert (restored.nodes, restored.edges) == (80, 40)
     assert await dump(clean_graph) == before  # the temporary reference property is gone too
@@ -57,6 +58,6 @@ async def test_an_edge_whose_end_is_missing_is_reported(clean_graph: Graph) -> N
     lines = [line for line in out.getvalue().decode("utf-8").splitlines() if '"Owner"' not in line or "edge" in line]
     trailer = json.loads(lines[-1])
     lines[-1] = json.dumps({**trailer, "nodes": trailer["nodes"] - 1})
-    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(clean_graph)
     with pytest.raises(backup.BackupError, match="wrote 1 of the 2"):
         await backup.restore(clean_graph, io.BytesIO("\n".join(lines).encode("utf-8")))

@@ -18,6 +18,7 @@ from custgraph.ingest.mapping import load_mapping
 from custgraph.matching import state as engine_state
 from custgraph.matching.rules import Rules, rules_from_dict
 from custgraph.pipeline.run import ImportOptions, run_import
+from tests.wipe import wipe
 
 
 def small_block_rules(cap: int) -> Rules:
@@ -90,7 +91,7 @@ async def test_kept_engine_state_places_every_record_as_a_fresh_engine_per_batch
     reference_lines = await import_all(clean_graph, data, manifest, rules, tmp_path, None)
     reference = await outcome(clean_graph)
 
-    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(clean_graph)
     monkeypatch.setattr(engine_state, "MIN_COMPACT", 50)  # compact the table often
     kept_lines = await import_all(clean_graph, data, manifest, rules, tmp_path, 120)  # fewer than the records
     kept = await outcome(clean_graph)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from custgraph.graph.connection import Graph
+from tests.wipe import wipe
 
 ROWS = [
     {"编号": "1", "姓名": "张伟", "手机": "13812345678", "城市": "深圳"},
@@ -26,7 +27,7 @@ ROWS = [
 async def test_res_incremental_equals_batch(clean_graph: Graph, importer, partition) -> None:
     await importer(ROWS)
     batch = await partition()
-    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(clean_graph)
     for row in ROWS:
         await importer([row])
     one_by_one = await partition()
@@ -45,7 +46,7 @@ async def test_res_incremental_equals_batch_around_a_hub(clean_graph: Graph, imp
     rows += [{"编号": "H25", "姓名": "王伟", "手机": "13912345678", "城市": "深圳"}]
     await importer(rows)
     batch = await partition()
-    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(clean_graph)
     for row in rows:
         await importer([row])
     assert await partition() == batch
@@ -73,7 +74,7 @@ async def test_res_batches_of_any_size_give_the_same_customers(clean_graph: Grap
     await import_in_batches(clean_graph, tmp_path, ROWS, 100)
     whole = await partition()
     for size in (1, 2, 5):
-        await clean_graph.write("MATCH (n) DETACH DELETE n")
+        await wipe(clean_graph)
         await import_in_batches(clean_graph, tmp_path, ROWS, size)
         assert await partition() == whole, f"batches of {size}"
 
@@ -127,7 +128,7 @@ async def test_res_oversized_blocks_give_the_same_customers_one_row_at_a_time(
     rules = small_block_rules(3)
     await importer(CROWD, rule_set=rules)
     whole = await partition()
-    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(clean_graph)
     for row in CROWD:
         await importer([row], rule_set=rules)
     assert await partition() == whole

@@ -14,6 +14,7 @@ from custgraph.graph.connection import Graph
 from custgraph.graph.models import CompanyNode, CustomerNode, InteractionNode, OwnerNode, TagNode
 from custgraph.graph.repositories.customer_list import forget_tag_degrees
 from custgraph.graph.repositories.nodes import link, upsert_nodes
+from tests.wipe import wipe
 
 PAGE = """
 query Page($first: Int!) {
@@ -39,7 +40,7 @@ query Deep($first: Int!) {
 
 
 async def seed(graph: Graph, count: int) -> None:
-    await graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(graph)
     ids = [f"C{n:06d}" for n in range(1, count + 1)]
     await upsert_nodes(graph, [CustomerNode(id=cid, name=f"客户{cid}", customer_type="person") for cid in ids])
     await upsert_nodes(

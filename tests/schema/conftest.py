@@ -30,6 +30,7 @@ from custgraph.graph.repositories.search_index import index_customers
 from custgraph.service.app import create_app
 from custgraph.service.settings import Settings
 from tests.credentials import SEED_TEAM, as_user, register
+from tests.wipe import wipe
 
 REP = "周晓明"  # owns C000001, C000003, C000004 (and the merged-away C000006)
 OTHER_REP = "陈志强"  # owns C000002, C000005
@@ -173,7 +174,7 @@ OWNED = [
 
 async def seed_world(graph: Graph) -> None:
     """The shared test world; every write goes through the graph repositories."""
-    await graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(graph)
     await upsert_nodes(graph, CUSTOMERS)
     await upsert_nodes(graph, TAGS)
     await upsert_nodes(graph, [OwnerNode(name=REP, role="sales"), OwnerNode(name=OTHER_REP, role="sales")])

@@ -31,6 +31,7 @@ from custgraph.graph.repositories.scope import Scope
 from custgraph.graph.repositories.search_index import index_customers
 from custgraph.resolvers.context import Context
 from custgraph.service.settings import Settings
+from tests.wipe import wipe
 
 # users: name -> (role, teams)
 REP_A, REP_B, REP_C = "周晓明", "陈志强", "孙晓燕"
@@ -252,7 +253,7 @@ def review_visible(user: str) -> set[str]:
 
 
 async def seed(graph: Graph) -> None:
-    await graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(graph)
     for name, (role, teams) in USERS.items():
         await users.add_user(graph, users.UserIn(name=name, role=role, teams=list(teams)))  # type: ignore[arg-type]
     customers = [

@@ -32,7 +32,7 @@ REP = "周晓明"
 OTHER_REP = "陈志强"
 MANAGER = "王经理"
 GONE = "离职员工"
-OWN_QUERY = '{ customers(first: 10) { totalCount edges { node { id } } } }'
+OWN_QUERY = "{ customers(first: 10) { totalCount edges { node { id } } } }"
 
 
 def rsa_pair() -> tuple[Any, str]:
@@ -177,9 +177,7 @@ def test_x_role_and_x_user_grant_nothing_without_a_gateway_key(client: TestClien
 
 
 def test_x_role_admin_is_refused_in_production(production: TestClient) -> None:
-    response = production.post(
-        "/graphql", json={"query": OWN_QUERY}, headers={"X-Role": "admin", "X-User": "admin"}
-    )
+    response = production.post("/graphql", json={"query": OWN_QUERY}, headers={"X-Role": "admin", "X-User": "admin"})
     assert response.status_code == 401 and "data" not in response.json()
 
 
@@ -422,9 +420,7 @@ def test_the_cache_keeps_a_look_up_for_its_seconds_only() -> None:
     assert off.get("k") is None
 
 
-async def test_a_revoked_key_is_refused_once_its_cached_look_up_expires(
-    people: dict[str, str], graph: Graph
-) -> None:
+async def test_a_revoked_key_is_refused_once_its_cached_look_up_expires(people: dict[str, str], graph: Graph) -> None:
     now = [0.0]
     settings = dataclasses.replace(Settings.from_env(), auth_cache_seconds=5)
     authenticator = auth.Authenticator(settings, clock=lambda: now[0])

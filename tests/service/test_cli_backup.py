@@ -15,6 +15,7 @@ import pytest
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import api_keys, audit_log, users
 from custgraph.graph.repositories.backup import FORMAT, BackupError, restore
+from tests.wipe import wipe
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [
@@ -74,7 +75,7 @@ async def test_restore_gives_the_same_graph_and_exports(clean_graph: Graph, run_
 
     refused = await run_cli("restore", str(backup), code=2)
     assert "not empty" in refused
-    await clean_graph.write("MATCH (n) DETACH DELETE n")  # a fresh, empty graph
+    await wipe(clean_graph)  # a fresh, empty graph
     assert await shape(clean_graph) == ([], [])
     await run_cli("restore", str(backup))
 
@@ -105,7 +106,7 @@ async def test_a_truncated_or_foreign_file_is_refused(clean_graph: Graph, run_cl
     truncated = tmp_path / "truncated.jsonl.gz"
     with gzip.open(truncated, "wt", encoding="utf-8") as handle:
         handle.write("\n".join(lines[:-1]) + "\n")
-    await clean_graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(clean_graph)
     assert "truncated" in await run_cli("restore", str(truncated), code=2)
     plain = tmp_path / "plain.txt"
     plain.write_text("hello\n", encoding="utf-8")

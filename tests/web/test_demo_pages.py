@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from custgraph.graph.connection import Graph
 from custgraph.service.cli import app
 from tests.web.conftest import Server, screenshot
+from tests.wipe import wipe
 
 PAIR = "crm_export|KH1002||webform|wf-0003"  # the demo's one pair waiting for review
 
@@ -19,7 +20,7 @@ PAIR = "crm_export|KH1002||webform|wf-0003"  # the demo's one pair waiting for r
 @pytest.fixture(scope="module")
 async def demo(graph: Graph) -> Graph:
     """The session graph, emptied, with the demo loaded by the real command."""
-    await graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(graph)
     result = await asyncio.to_thread(CliRunner().invoke, app, ["demo", "load"])
     assert result.exit_code == 0, (result.output, result.exception)
     return graph

@@ -18,6 +18,7 @@ from playwright.async_api import Browser, Page, expect
 from custgraph.graph.connection import Graph
 from tests.credentials import register, token
 from tests.web.conftest import Server, import_rows, placement, screenshot, serving
+from tests.wipe import wipe
 
 CRM = [
     {
@@ -70,7 +71,7 @@ ZHANG_KEY = "crm|1||crm|2"
 
 @pytest.fixture(scope="module")
 async def seeded(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    await graph.write("MATCH (n) DETACH DELETE n")
+    await wipe(graph)
     folder: Path = tmp_path_factory.mktemp("web-imports")
     await import_rows(graph, folder, "crm", "customers", CRM)
     await import_rows(graph, folder, "shop", "orders", ORDERS)
