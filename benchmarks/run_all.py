@@ -23,6 +23,15 @@ Figures (names for ``--only``):
 - ``api``: benchmarks/api.py with 2 uvicorn workers on ``--api-customers`` customers (default ``--n``):
   360° view p99 and req/s, three-tag filter and keyword search p95.
 Times are wall-clock on a shared machine: noisy. Compare within one run.
+
+``--out`` is rewritten (atomically) after each figure, ``"complete": false`` and ``finished_at`` null
+until every figure has run. A 1M run outlasts a working session, whose end kills its processes:
+``--resume --work DIR`` (on the first run too) continues the run in ``--out`` if its ``n`` and
+parameters are this run's (it refuses otherwise), running only the figures missing or failed there;
+each repeat works in DIR/run-all-repeat-<k>, kept until all its figures are measured, where
+end_to_end reuses the generated files and the graph and imports only the files not recorded as done
+in its progress.json (a file killed mid-import is imported again; its seconds add the killed
+attempt's, approximated). ``segments`` in the JSON lists the sessions the run took.
 """
 
 from __future__ import annotations
@@ -74,6 +83,9 @@ class Context:
     work: Path
     cache: dict[str, Any] = field(default_factory=dict)
     cleanups: dict[str, Callable[[], None]] = field(default_factory=dict)
+    # --resume with --work: ``work`` is a stable path that a later run continues (not a fresh temp dir)
+    resumable: bool = False
+    checkpoint: Callable[[], None] = lambda: None  # rewrites --out (called after each imported file)
 
     def release(self, key: str) -> None:
         cleanup = self.cleanups.pop(key, None)
@@ -129,24 +141,172 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
-def import_files(manifest: dict, data: Path, data_dir: Path) -> list[dict[str, Any]]:
-    """`custgraph import` each generated file (its own process), in manifest order; one row per file."""
+# --- resuming a run killed with its session ------------------------------------------------------
+
+PROGRESS_FILE = "progress.json"
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write then rename: a run killed mid-write leaves the previous file whole, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(temp, path)
+
+
+def latest_mtime(paths: Sequence[Path]) -> float | None:
+    """The newest modification time of these files and of every file under these directories."""
+    times = []
+    for path in paths:
+        candidates = [path, *path.rglob("*")] if path.is_dir() else [path]
+        for candidate in candidates:
+            try:
+                times.append(candidate.stat().st_mtime)
+            except OSError:
+                continue
+    return max(times, default=None)
+
+
+def wipe_import_dir(work: Path) -> None:
+    """Remove an import_run directory, stopping the graph server an interrupted run may have left on it."""
+    if (work / "graph" / embedded.STATE_FILE).exists():
+        stop_graph(work / "graph")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass
+class ImportProgress:
+    """What a resumable import_run has done, in <its work dir>/progress.json, rewritten as each step ends
+    (generation, server start, each file's start and end), so that a run killed with its session
+    continues in the next one with the same generated files and the same graph."""
+
+    path: Path
+    params: dict[str, Any]  # the dataset's: another run's directory is not continued
+    generate_seconds: float | None = None
+    server_start_seconds: float | None = None  # the first start's
+    server_starts: int = 0
+    server_peak_rss_mb: float | None = None  # the largest reading, over the servers of every segment
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # file -> its import_files row
+    running: dict[str, Any] | None = None  # the file being imported: {"file", "started_at" (epoch s), "log"}
+    killed: dict[str, list[float]] = field(default_factory=dict)  # file -> seconds of its killed attempts
+
+    STORED = (
+        "generate_seconds",
+        "server_start_seconds",
+        "server_starts",
+        "server_peak_rss_mb",
+        "files",
+        "running",
+        "killed",
+    )
+
+    @classmethod
+    def load(cls, path: Path, params: dict[str, Any]) -> ImportProgress | None:
+        """The progress recorded at ``path`` for this dataset, or None (no file, unreadable, other params)."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(raw, dict) or raw.get("params") != params:
+            return None
+        return cls(path, params, **{k: raw[k] for k in cls.STORED if k in raw})
+
+    def save(self) -> None:
+        write_json_atomic(self.path, {"params": self.params, **{k: getattr(self, k) for k in self.STORED}})
+
+    def generated(self, seconds: float) -> None:
+        self.generate_seconds = seconds
+        self.save()
+
+    def server_started(self, seconds: float) -> float:
+        """Count a start; the seconds to report: the first start's."""
+        self.server_starts += 1
+        if self.server_start_seconds is None:
+            self.server_start_seconds = seconds
+        self.save()
+        return self.server_start_seconds
+
+    def done(self, file: str) -> dict[str, Any] | None:
+        return self.files.get(file)
+
+    def begin(self, file: str, log: Path) -> None:
+        self.running = {"file": file, "started_at": time.time(), "log": str(log)}
+        self.save()
+
+    def account_killed_attempt(self, data_dir: Path) -> None:
+        """A file whose import was running when the run was killed: approximate that attempt's seconds
+        and keep them, to add to the next attempt's (which re-imports the file: the importer is
+        idempotent, rows the killed attempt stored are skipped, so that attempt alone is too short).
+
+        The killed import leaves no end time. Its log is written at its start and end only, but the
+        graph server writes its files under ``data_dir``/arcadedb at each committed batch, so the
+        newest mtime there (or of the log) approximates the kill; call this before the server starts
+        again. A kill between the import's end and its row being recorded counts the whole import
+        once more, plus the quick re-import of unchanged rows."""
+        if self.running is None:
+            return
+        file, started, log = self.running["file"], float(self.running["started_at"]), Path(self.running["log"])
+        last = latest_mtime([log, data_dir / "arcadedb"])
+        attempts = self.killed.setdefault(file, [])
+        attempts.append(round(max(0.0, (last or started) - started), 3))
+        if log.exists():  # the next attempt writes this log anew: keep the killed one's beside it
+            log.rename(log.with_name(f"{log.stem}.killed-{len(attempts)}{log.suffix}"))
+        self.running = None
+        self.save()
+
+    def finish(self, row: dict[str, Any], server_rss_mb: float | None) -> dict[str, Any]:
+        """Record a file's row (its seconds summed with its killed attempts', if any) and return it."""
+        killed = self.killed.pop(row["file"], [])
+        if killed:  # peak_rss_mb stays the last attempt's: a killed process leaves no reading
+            last = row["seconds"]
+            seconds = round(last + sum(killed), 3)
+            row = {**row, "seconds": seconds, "rows_per_s": round(row["rows"] / seconds, 1)}
+            row.update(resumed=True, last_attempt_seconds=last, killed_attempt_seconds=killed)
+        self.files[row["file"]] = row
+        self.running = None
+        if server_rss_mb is not None:
+            self.server_peak_rss_mb = max(server_rss_mb, self.server_peak_rss_mb or 0.0)
+        self.save()
+        return row
+
+
+def import_files(
+    manifest: dict,
+    data: Path,
+    data_dir: Path,
+    progress: ImportProgress | None = None,
+    after_file: Callable[[], None] = lambda: None,
+) -> list[dict[str, Any]]:
+    """`custgraph import` each generated file (its own process), in manifest order; one row per file.
+
+    With ``progress`` (a resumable run), files it records as done are not imported again, and each
+    file is recorded there as it starts and as it finishes."""
     rows = []
     for number, spec in enumerate(manifest["files"], start=1):
+        done = progress.done(spec["path"]) if progress else None
+        if done is not None:
+            rows.append(done)
+            print(f"  {spec['path']}: imported in an earlier segment", file=sys.stderr, flush=True)
+            continue
         path, mapping = data / spec["path"], data / spec["mapping"]
         args = ["import", str(path), "--mapping", str(mapping), "--kind", spec["kind"]]
-        measured = cli(args, data_dir, log=data_dir.parent / f"import-{number:03d}.log")
-        rows.append(
-            {
-                "file": spec["path"],
-                "source": spec["source"],
-                "rows": spec["rows"],
-                "seconds": measured["seconds_wall"],
-                "rows_per_s": round(spec["rows"] / measured["seconds_wall"], 1),
-                "peak_rss_mb": measured["peak_rss_mb"],
-                "summary": next((ln for ln in measured["output"].splitlines() if ln.startswith("import ")), ""),
-            }
-        )
+        log = data_dir.parent / f"import-{number:03d}.log"
+        if progress:
+            progress.begin(spec["path"], log)
+        measured = cli(args, data_dir, log=log)
+        row = {
+            "file": spec["path"],
+            "source": spec["source"],
+            "rows": spec["rows"],
+            "seconds": measured["seconds_wall"],
+            "rows_per_s": round(spec["rows"] / measured["seconds_wall"], 1),
+            "peak_rss_mb": measured["peak_rss_mb"],
+            "summary": next((ln for ln in measured["output"].splitlines() if ln.startswith("import ")), ""),
+        }
+        if progress:
+            row = progress.finish(row, server_peak_rss_mb(data_dir))
+        rows.append(row)
+        after_file()
         print(f"  imported {spec['path']}: {rows[-1]['rows_per_s']} rows/s", file=sys.stderr, flush=True)
     return rows
 
@@ -164,26 +324,58 @@ def export_scores(data: Path, data_dir: Path) -> dict[str, Any]:
     return scores
 
 
-def import_run(ctx: Context, name: str, n: int, dup_rate: float, namesake_rate: float) -> dict[str, Any]:
-    """Generate, start a fresh embedded graph, import every file through the CLI, export links, score."""
-    work = ctx.work / name
-    work.mkdir(parents=True, exist_ok=True)
-    data, data_dir = work / "data", work / "graph"
+def generate_command(ctx: Context, n: int, dup_rate: float, namesake_rate: float, data: Path) -> list[str]:
     command = [sys.executable, str(HERE / "generate.py"), "--n", str(n), "--seed", str(ctx.args.seed)]
     command += ["--dup-rate", str(dup_rate), "--namesake-rate", str(namesake_rate), "--out", str(data)]
-    command += ["--max-rows-per-file", str(FILE_ROWS)]
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    generate_s = time.perf_counter() - started
+    return command + ["--max-rows-per-file", str(ctx.args.file_rows)]
+
+
+def import_run(
+    ctx: Context, name: str, n: int, dup_rate: float, namesake_rate: float, *, resumable: bool = False
+) -> dict[str, Any]:
+    """Generate, start a fresh embedded graph, import every file through the CLI, export links, score.
+
+    ``resumable`` (and a stable ``ctx.work``): continue what an earlier, killed run left in the same
+    directory (its generated files, its graph, the files it imported, see ImportProgress)."""
+    work = ctx.work / name
+    data, data_dir = work / "data", work / "graph"
+    params = {"n": n, "seed": ctx.args.seed, "dup_rate": dup_rate, "namesake_rate": namesake_rate}
+    params["file_rows"] = ctx.args.file_rows
+    progress = None
+    if ctx.resumable and resumable:
+        progress = ImportProgress.load(work / PROGRESS_FILE, params)
+        if progress is None:  # nothing to continue (or another run's): start clean
+            wipe_import_dir(work)
+            progress = ImportProgress(work / PROGRESS_FILE, params)
+    elif ctx.resumable:
+        wipe_import_dir(work)  # a stable work dir may hold a killed run's leftovers: this one starts fresh
+    work.mkdir(parents=True, exist_ok=True)
+    if progress is not None and progress.generate_seconds is not None and (data / "manifest.json").exists():
+        generate_s = progress.generate_seconds
+        print(f"  {name}: reusing the files generated in an earlier segment", file=sys.stderr, flush=True)
+    else:
+        shutil.rmtree(data, ignore_errors=True)
+        started = time.perf_counter()
+        subprocess.run(generate_command(ctx, n, dup_rate, namesake_rate, data), check=True, capture_output=True)
+        generate_s = time.perf_counter() - started
+        if progress is not None:
+            progress.generated(generate_s)
     manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    if progress is not None:
+        progress.account_killed_attempt(data_dir)  # before the server starts again and touches the graph files
     ctx.cleanups[name] = lambda: stop_graph(data_dir)
     started = time.perf_counter()
     cli(["db", "start"], data_dir)
     start_s = time.perf_counter() - started
-    files = import_files(manifest, data, data_dir)
+    if progress is not None:
+        start_s = progress.server_started(start_s)  # the first start's seconds (an uninterrupted run starts once)
+    files = import_files(manifest, data, data_dir, progress, ctx.checkpoint)
     import_s = sum(f["seconds"] for f in files)
     scores = export_scores(data, data_dir)
-    return {
+    server_rss = server_peak_rss_mb(data_dir)
+    if progress is not None:  # the server of an earlier segment is gone: the largest reading of any segment
+        server_rss = max((v for v in (server_rss, progress.server_peak_rss_mb) if v is not None), default=None)
+    run = {
         "n": n,
         "records": manifest["records"],
         "entities": manifest["entities"],
@@ -196,16 +388,20 @@ def import_run(ctx: Context, name: str, n: int, dup_rate: float, namesake_rate: 
         "import_records_per_s": round(manifest["records"] / import_s, 1) if import_s else None,
         "files": files,
         "scores": scores,
-        "server_peak_rss_mb": server_peak_rss_mb(data_dir),
+        "server_peak_rss_mb": server_rss,
         "data": str(data),
         "data_dir": str(data_dir),
     }
+    if progress is not None and progress.server_starts > 1:
+        run["resumed"] = True  # done over several segments: each restarted the graph server
+    return run
 
 
 def end_to_end_run(ctx: Context) -> dict[str, Any]:
     if "e2e" not in ctx.cache:
         try:
-            ctx.cache["e2e"] = import_run(ctx, "end_to_end", ctx.args.n, 0.3, ctx.args.namesake_rate)
+            n, namesakes = ctx.args.n, ctx.args.namesake_rate
+            ctx.cache["e2e"] = import_run(ctx, "end_to_end", n, 0.3, namesakes, resumable=True)
         except Exception as exc:
             ctx.cache["e2e"] = exc
     if isinstance(ctx.cache["e2e"], Exception):
@@ -227,6 +423,7 @@ def fig_end_to_end(ctx: Context) -> dict[str, Any]:
         "import_seconds": run["import_seconds"],
         "per_file_rows_per_s": [f["rows_per_s"] for f in run["files"]],
         "files": run["files"],
+        **({"resumed": True} if run.get("resumed") else {}),  # imported over several segments (see files)
     }
 
 
@@ -473,13 +670,94 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def run_figures(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
-    figures: dict[str, Any] = {name: {"runs": []} for name in names}
-    for repeat in range(args.repeats):
-        work = Path(tempfile.mkdtemp(prefix="custgraph-run-all-", dir=args.work))
-        ctx = Context(args=args, work=work)
+# The parameters a resumed run must share with the --out it continues (the figures' inputs).
+RESUME_PARAMS = (
+    "n",
+    "repeats",
+    "seed",
+    "namesake_rate",
+    "splink_n",
+    "false_merge_n",
+    "api_customers",
+    "api_requests",
+    "single_requests",
+    "file_rows",
+    "graph_heap",
+)
+PARAM_DEFAULTS = {"file_rows": FILE_ROWS}  # absent from a results.json written before the option existed
+
+
+def resume_refusal(previous: dict[str, Any], params: dict[str, Any]) -> str | None:
+    """Why an earlier --out cannot be continued with these parameters; None when it can."""
+    old = previous.get("params")
+    if not isinstance(old, dict) or not isinstance(previous.get("figures"), dict):
+        return "it is not a run_all.py results file"
+    differ = [
+        f"{key} was {old.get(key, PARAM_DEFAULTS.get(key))!r}, now {params[key]!r}"
+        for key in RESUME_PARAMS
+        if old.get(key, PARAM_DEFAULTS.get(key)) != params[key]
+    ]
+    return "; ".join(differ) or None
+
+
+def kept_run(figure: dict[str, Any], repeat: int) -> dict[str, Any] | None:
+    """The run of this repeat a resumed run keeps: one that exists and has no error."""
+    runs = figure.get("runs") or []
+    run = runs[repeat] if repeat < len(runs) else None
+    return run if isinstance(run, dict) and "error" not in run else None
+
+
+def pending(figures: dict[str, Any], names: Sequence[str], repeats: int) -> list[tuple[int, list[str]]]:
+    """(repeat, the figures it still has to run), for the repeats that have some, in order."""
+    out = []
+    for repeat in range(repeats):
+        todo = [name for name in names if kept_run(figures.get(name, {}), repeat) is None]
+        if todo:
+            out.append((repeat, todo))
+    return out
+
+
+def record_run(figure: dict[str, Any], repeat: int, result: dict[str, Any]) -> None:
+    """Put a run in its repeat's place (replacing an errored one) and recompute the summary and errors."""
+    runs = figure.setdefault("runs", [])
+    if repeat < len(runs):
+        runs[repeat] = result
+    else:
+        runs.append(result)
+    figure["summary"] = summarize(runs)
+    errors = [r["error"] for r in runs if "error" in r]
+    if errors:
+        figure["errors"] = errors
+    else:
+        figure.pop("errors", None)
+
+
+def is_complete(figures: dict[str, Any], repeats: int) -> bool:
+    """Every figure has a run (a result or an error) for every repeat."""
+    return all(len(figure.get("runs") or []) >= repeats for figure in figures.values())
+
+
+def run_figures(
+    args: argparse.Namespace,
+    names: list[str],
+    figures: dict[str, Any],
+    segment: dict[str, Any],
+    save: Callable[[], None],
+) -> None:
+    """Run what ``figures`` lacks (all of it in a new run), recording each run there and calling
+    ``save`` after each. With --resume and --work, each repeat works in a stable directory under
+    --work, kept until every figure of that repeat has a result, so that a killed run continues."""
+    stable = bool(args.resume and args.work)
+    for repeat, todo in pending(figures, names, args.repeats):
+        if stable:
+            work = args.work / f"run-all-repeat-{repeat + 1}"
+            work.mkdir(parents=True, exist_ok=True)
+        else:
+            work = Path(tempfile.mkdtemp(prefix="custgraph-run-all-", dir=args.work))
+        ctx = Context(args=args, work=work, resumable=stable, checkpoint=save)
+        finished = False
         try:
-            for name in names:
+            for position, name in enumerate(todo):
                 print(f"[{repeat + 1}/{args.repeats}] {name} ...", file=sys.stderr, flush=True)
                 started = time.perf_counter()
                 try:
@@ -488,20 +766,18 @@ def run_figures(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
                     result = {"error": f"{type(exc).__name__}: {exc}"[:4000]}
                     traceback.print_exc()
                 result["figure_seconds"] = round(time.perf_counter() - started, 1)
-                figures[name]["runs"].append(result)
-                if name in ON_END_TO_END and not any(n in ON_END_TO_END for n in names[names.index(name) + 1 :]):
+                record_run(figures[name], repeat, result)
+                segment["ran"].append({"figure": name, "repeat": repeat + 1, "error": "error" in result})
+                save()
+                if name in ON_END_TO_END and not any(n in ON_END_TO_END for n in todo[position + 1 :]):
                     ctx.release("end_to_end")  # nothing else reads that graph: stop its server
                 print(f"    {json.dumps(headline(name, result), ensure_ascii=False)}", file=sys.stderr, flush=True)
+            finished = True
         finally:
             ctx.close()
-            if not args.keep:
+            measured = finished and all(kept_run(figures[n], repeat) for n in names)
+            if not args.keep and (not stable or measured):
                 shutil.rmtree(work, ignore_errors=True)
-    for name in names:
-        figures[name]["summary"] = summarize(figures[name]["runs"])
-        errors = [r["error"] for r in figures[name]["runs"] if "error" in r]
-        if errors:
-            figures[name]["errors"] = errors
-    return figures
 
 
 # figure -> (issue's wording, the target, [(metric, label, unit)], check(summary medians) -> bool | None)
@@ -598,10 +874,23 @@ def render_table(results: dict[str, Any]) -> str:
     n = results["n"]
     label = "the 1M run" if n >= ONE_MILLION else f"a small run (n = {n:,} records), not the 1M run"
     load = results["machine"]["load_average_at_start"][0]
+    segments = results.get("segments") or []
+    commits = list(dict.fromkeys(s["commit"] for s in segments if s.get("commit"))) or [
+        results["versions"]["customer_graph"]
+    ]
+    when = results.get("finished_at") or f"NOT FINISHED (started {results['started_at']})"
     lines = [
         f"Latest `benchmarks/run_all.py` results: {label}; {results['repeats']} repeat(s), median [min–max];"
-        f" {results['finished_at']}, commit {results['versions']['customer_graph']},"
+        f" {when}, commit{'s' if len(commits) > 1 else ''} {', '.join(commits)},"
         f" {results['machine']['cpus']} CPUs, load average at start {load:.1f}.",
+    ]
+    if len(segments) > 1:
+        spans = [f"{s['started_at']} to {s.get('ended_at') or s.get('last_saved_at') or '?'}" for s in segments]
+        lines[0] += (
+            f" Done in {len(segments)} segments (a killed run continued with `--resume`): {'; '.join(spans)};"
+            " a figure's times come from the segment that measured it."
+        )
+    lines += [
         "",
         "| figure | measured | target | met |",
         "|---|---|---|---|",
@@ -667,6 +956,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=0, help="kill any one step after this many seconds (0: never)")
     parser.add_argument("--graph-heap", default="4g", help="Java heap of the embedded graph servers (-Xmx)")
     parser.add_argument("--render-only", action="store_true", help="rewrite the README table from --out")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run in --out (same n and parameters): run only its missing or failed figures;"
+        " with --work, an interrupted end_to_end continues from its last imported file",
+    )
+    parser.add_argument("--file-rows", type=int, default=FILE_ROWS, help="end_to_end: rows per generated file")
     args = parser.parse_args(argv)
     if args.render_only:
         update_readme(json.loads(args.out.read_text(encoding="utf-8")), args.readme)
@@ -676,28 +972,95 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown figures {', '.join(unknown)} (known: {', '.join(FIGURES)})")
     names = [n for n in FIGURES if n in wanted]
+    if args.file_rows < 1:
+        parser.error("--file-rows must be at least 1")
     TIMEOUT["seconds"] = args.timeout or None
     GRAPH_HEAP["heap"] = embedded.heap_size(args.graph_heap)
-    started_at = datetime.now(UTC)
-    results: dict[str, Any] = {
-        "n": args.n,
-        "n_counts": "records",
-        "run_label": f"n={args.n:,} records" + ("" if args.n >= ONE_MILLION else " (small run, not the 1M run)"),
-        "repeats": args.repeats,
-        "started_at": started_at.isoformat(timespec="seconds"),
-        "machine": machine(),
-        "versions": versions(),
-        "params": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    previous = load_previous(args.out) if args.resume else None
+    if previous is not None:
+        refusal = resume_refusal(previous, params)
+        if refusal:
+            parser.error(f"--resume: {args.out} holds another run ({refusal}); pass another --out or remove it")
+    if args.resume and args.work is None:
+        print(
+            "--resume without --work: the figures in --out are kept, but an interrupted end_to_end starts over",
+            file=sys.stderr,
+        )
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    segment: dict[str, Any] = {
+        "started_at": now,
+        "ended_at": None,  # set when the segment ends normally; a killed one keeps only last_saved_at
+        "last_saved_at": now,
+        "commit": vs_splink.git_version(),
+        "load_average_at_start": round(os.getloadavg()[0], 2),
+        "ran": [],
     }
-    results["figures"] = run_figures(args, names)
-    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}", file=sys.stderr)
+    if previous is None:
+        results: dict[str, Any] = {
+            "n": args.n,
+            "n_counts": "records",
+            "run_label": f"n={args.n:,} records" + ("" if args.n >= ONE_MILLION else " (small run, not the 1M run)"),
+            "repeats": args.repeats,
+            "started_at": now,
+            "machine": machine(),
+            "versions": versions(),
+            "params": params,
+            "figures": {},
+            "complete": False,
+            "finished_at": None,
+            "segments": [],
+        }
+    else:
+        results = previous
+        results["params"] = params
+        results.setdefault("segments", [legacy_segment(previous)])
+    earlier = results["figures"]
+    results["figures"] = {n: earlier.get(n) or {"runs": []} for n in FIGURES if n in names or n in earlier}
+
+    def save() -> None:
+        segment["last_saved_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        results["complete"] = is_complete(results["figures"], args.repeats)
+        results["finished_at"] = segment["last_saved_at"] if results["complete"] else None
+        write_json_atomic(args.out, results)
+
+    if pending(results["figures"], names, args.repeats):
+        results["segments"].append(segment)
+        save()
+        run_figures(args, names, results["figures"], segment, save)
+        segment["ended_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        save()
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(f"--resume: every figure asked for is already in {args.out}; nothing to run", file=sys.stderr)
     if not args.no_readme:
         update_readme(results, args.readme)
         print(f"updated the table in {args.readme}", file=sys.stderr)
     print(render_table(results))
     return 0
+
+
+def load_previous(path: Path) -> dict[str, Any] | None:
+    """The --out a resumed run continues; None when there is none yet (the run starts anew)."""
+    if not path.exists():
+        return None
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise SystemExit(f"--resume: {path} is not JSON ({exc}); pass another --out or remove it") from None
+    if not isinstance(previous, dict):
+        raise SystemExit(f"--resume: {path} is not a run_all.py results file")
+    return previous
+
+
+def legacy_segment(previous: dict[str, Any]) -> dict[str, Any]:
+    """The one segment of a results file written before segments were recorded."""
+    return {
+        "started_at": previous.get("started_at"),
+        "ended_at": previous.get("finished_at"),
+        "commit": (previous.get("versions") or {}).get("customer_graph"),
+        "ran": [],
+    }
 
 
 if __name__ == "__main__":
