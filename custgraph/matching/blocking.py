@@ -2,8 +2,12 @@
 
 Each blocking rule turns a record into one key (``last_name:soundex`` + ``postal_code`` ...); two
 records are candidates when they share the key of any rule. Several cheap passes give recall,
-each pass alone stays selective, and a block larger than ``max_block_size`` only offers its oldest
-members, so the number of candidate pairs grows near-linearly with the data — never all pairs.
+each pass alone stays selective, and a block offers candidates only until it is full: a record meets
+the earlier members of a block only while fewer than ``max_block_size`` came before it. Past that, a
+key (王 in 北京, one soundex of a common name) says almost nothing about who a record is, and the
+oldest members it could still offer are almost never the person; the strict passes (mobile, email,
+ID, whole name) still meet them. So candidates per record stay bounded by the blocks still filling,
+and the number of pairs grows near-linearly with the data — never all pairs.
 
 The same keys are what the graph stores on a SourceRecord (``bk_<rule name>``) to fetch existing
 candidates, so a record resolved alone against the graph meets the same candidates as in a batch.
@@ -12,7 +16,7 @@ candidates, so a record resolved alone against the graph meets the same candidat
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -121,7 +125,9 @@ class BlockIndex:
             block = self._blocks.get(item)
             if not block:
                 continue
-            for other in block[: self.max_block_size]:
+            if len(block) >= self.max_block_size:
+                continue  # full: see the module
+            for other in block:
                 if other.uid not in seen:
                     seen.add(other.uid)
                     out.append(other)
@@ -154,14 +160,27 @@ class KeyCoder:
                 out[row_of[name], column] = code
         return out
 
+    def known_codes(self, keys: Mapping[str, Iterable[str]]) -> list[np.ndarray]:
+        """Per rule (in ``names`` order), the sorted codes of those of ``keys[rule]`` coded so far."""
+        out = []
+        for name in self.names:
+            table = self._codes[name]
+            found = {table[key] for key in keys.get(name, ()) if key in table}
+            out.append(np.array(sorted(found), dtype=np.int64))
+        return out
+
 
 class CandidateIndex:
     """Blocking as an equi-join on key codes, for records whose order is known in advance.
 
     The same candidates as a ``BlockIndex`` filled in that order, each record asking for its
-    candidates before it is added: per rule, the first ``max_block_size`` records before it with
-    its key; over the rules in their order, each uid once, never its own. Computed with numpy
-    for many records at once (``pairs``), instead of a Python loop over every pair.
+    candidates before it is added: per rule, the records before it with its key while fewer than
+    ``max_block_size`` did (a full block offers nothing); over the rules in their order, each uid
+    once, never its own. Computed with numpy for many records at once (``pairs``), instead of a
+    Python loop over every pair.
+
+    ``full``: per rule (row of ``codes``), the codes of keys whose block is known to be full already
+    (the graph holds ``max_block_size`` older records with it, not all of them in hand).
     """
 
     def __init__(self, records: Sequence[MatchRecord], rules: Rules) -> None:
@@ -171,18 +190,20 @@ class CandidateIndex:
         self._build(uids, coder.codes(records), rules.clustering.max_block_size)
 
     @classmethod
-    def from_codes(cls, uids: np.ndarray, codes: np.ndarray, cap: int) -> CandidateIndex:
+    def from_codes(
+        cls, uids: np.ndarray, codes: np.ndarray, cap: int, full: Sequence[np.ndarray] | None = None
+    ) -> CandidateIndex:
         """The index of records given as codes: per position its uid's code, and per blocking rule
         (row of ``codes``) its key's code (``NO_KEY``: none), as a ``KeyCoder`` gives them."""
         index = cls.__new__(cls)
-        index._build(uids, codes, cap)
+        index._build(uids, codes, cap, full)
         return index
 
-    def _build(self, uids: np.ndarray, codes: np.ndarray, cap: int) -> None:
+    def _build(self, uids: np.ndarray, codes: np.ndarray, cap: int, full: Sequence[np.ndarray] | None = None) -> None:
         self.cap = cap
         self.uids = uids
         self._rules = []  # per rule with keys: (positions, sorted positions, block start per sorted, rank)
-        for rule_codes in codes:
+        for rule_id, rule_codes in enumerate(codes):
             pos = np.flatnonzero(rule_codes != NO_KEY)
             if not len(pos):
                 continue
@@ -195,6 +216,8 @@ class CandidateIndex:
             block_start = starts[np.cumsum(new_block) - 1]
             rank = np.empty(len(order), dtype=np.int64)  # per record (position order): rank in its block
             rank[order] = np.arange(len(order)) - block_start
+            if full is not None and len(full[rule_id]):
+                rank[np.isin(key_codes, full[rule_id])] += cap  # already full before any record in hand
             start_of = np.empty(len(order), dtype=np.int64)  # per record: where its block starts
             start_of[order] = block_start
             self._rules.append((pos, pos[order], start_of, rank))
@@ -205,7 +228,8 @@ class CandidateIndex:
         laters, rule_ids, ranks, earliers = [], [], [], []
         for rule_id, (pos, sorted_pos, start_of, rank) in enumerate(self._rules):
             i0, i1 = np.searchsorted(pos, [lo, hi])
-            count = np.minimum(rank[i0:i1], self.cap)
+            before = rank[i0:i1]
+            count = np.where(before < self.cap, before, 0)  # a full block offers nothing
             total = int(count.sum())
             if not total:
                 continue

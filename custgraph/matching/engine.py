@@ -20,7 +20,7 @@ grows after each one, resolving records one at a time gives the same partition a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -203,6 +203,7 @@ class _Resolver:
         self.rows = np.empty(0, dtype=np.int64)
         self._positions: dict[str, int] | None = None
         self.candidates: CandidateIndex | None = None
+        self.full_blocks: Mapping[str, Collection[str]] = {}  # see ``resolve``
         self.next_position = 0  # of the next new record to prepare
         # per position, the cluster the record was placed in (as an int; ``clusters.find`` gives
         # the customer it belongs to now): groups a record's many candidates by customer quickly
@@ -239,7 +240,8 @@ class _Resolver:
         uid_codes: dict[str, int] = {}
         uids = np.fromiter((uid_codes.setdefault(r.uid, len(uid_codes)) for r in self.order), np.int64, len(self.order))
         cap = self.rules.clustering.max_block_size
-        self.candidates = CandidateIndex.from_codes(uids, self.state.codes[:, self.rows], cap)
+        full = self.state.coder.known_codes(self.full_blocks) if self.full_blocks else None
+        self.candidates = CandidateIndex.from_codes(uids, self.state.codes[:, self.rows], cap, full)
         self._order = np.empty(len(self.order), dtype=object)
         self._order[:] = self.order
         self.row_cluster = np.full(len(self.order), -1, dtype=np.int64)
@@ -534,6 +536,7 @@ def resolve(
     decisions: Mapping[frozenset[str], Decision] | None = None,
     identifier_counts: Mapping[tuple[str, str], int] | None = None,
     state: EngineState | None = None,
+    full_blocks: Mapping[str, Collection[str]] | None = None,
 ) -> ResolutionResult:
     """Resolve ``new`` records against ``existing`` ones (already placed, ``customer_id`` set).
 
@@ -544,6 +547,10 @@ def resolve(
 
     ``state``: an import run's records met so far, prepared (see matching/state.py); the same
     result as without it, faster when the same existing records come back batch after batch.
+
+    ``full_blocks``: per blocking rule, keys whose block was full before any of ``new`` (the graph
+    holds ``max_block_size`` older records with it): they offer ``new`` nothing, so the caller need
+    not read their members (see matching/blocking.py).
     """
     if isinstance(params, Mapping):  # params as stored in the graph (ModelParams.to_dict())
         params = ModelParams.from_dict(params)
@@ -556,6 +563,7 @@ def resolve(
     elif state.rules.compiled.token != rules.compiled.token:
         raise ValueError("the engine state was made for other rules")
     resolver = _Resolver(rules, params, decisions or {}, identifier_counts, state)
+    resolver.full_blocks = full_blocks or {}
     for rec in sorted(existing, key=lambda r: (r.seq, r.uid)):
         resolver.place_existing(rec)
     ordered = sorted(new, key=lambda r: (r.seq, r.uid))

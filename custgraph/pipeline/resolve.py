@@ -130,6 +130,7 @@ class Batch:
     params: Any = None
     hashes: Mapping[str, str] = field(default_factory=dict)  # of the records just stored: set once resolved
     state: EngineState | None = None  # the run's engine state, when it keeps one (see ``CandidateCache``)
+    full_blocks: Mapping[str, set[str]] = field(default_factory=dict)  # per rule: keys filled before the batch
 
     @property
     def uids(self) -> set[str]:
@@ -160,19 +161,28 @@ async def prepare(
     ``cache`` the candidates a run has read already (an import's batches meet the same ones again).
     """
     pending = sorted(pending, key=lambda r: (r.seq, r.uid))
-    keys: dict[str, set[str]] = defaultdict(set)
+    # per rule, sealed key -> the oldest seq of a pending record holding it, and its plain key
+    oldest: dict[str, dict[str, int]] = defaultdict(dict)
+    plain: dict[tuple[str, str], str] = {}
     identifiers: dict[str, set[str]] = defaultdict(set)
     ring, sensitive = crypto.current(), sensitive_blocking(rules)
-    for rec in pending:
-        for rule, value in ring.seal_keys(blocking_keys(rec, rules), sensitive).items():
-            keys[rule].add(value)
+    for rec in pending:  # by seq: the first holder of a key is its oldest
+        keys_of = blocking_keys(rec, rules)
+        for rule, value in ring.seal_keys(keys_of, sensitive).items():
+            if value not in oldest[rule]:
+                oldest[rule][value] = rec.seq
+                plain[(rule, value)] = keys_of[rule]
         for name in IDENTIFIER_FIELDS:
             if rec.fields.get(name):
                 identifiers[name].add(str(rec.fields[name]))
     pending_uids = {r.uid for r in pending}
-    # the engine offers only a block's first max_block_size records; pending records stored before
-    # (changed rows, still resolved in the graph) may be among them and are dropped after the read
-    per_key = rules.clustering.max_block_size + len(pending_uids & set(previous))
+    cap = rules.clustering.max_block_size
+    # A block the graph has filled already offers the pending records nothing: its members are not read.
+    full = await repo.full_keys(graph, oldest, cap=cap)
+    keys = {rule: [k for k in held if k not in full.get(rule, ())] for rule, held in oldest.items()}
+    # the engine offers the members of a block still filling (under max_block_size); pending records
+    # stored before (changed rows, still resolved in the graph) may be among them, dropped after the read
+    per_key = cap + len(pending_uids & set(previous))
     if cache is None:
         found = await repo.candidates(graph, keys, exclude=pending_uids, per_key=per_key)
         existing = [to_match_record(r) for r in found]
@@ -197,6 +207,7 @@ async def prepare(
         params=params,
         hashes=hashes or {},
         state=cache.state if cache is not None else None,
+        full_blocks={rule: {plain[(rule, k)] for k in held} for rule, held in full.items()},
     )
 
 
@@ -210,6 +221,7 @@ def decide(batch: Batch, rules: Rules) -> ResolutionResult:
         decisions=batch.decisions,
         identifier_counts=batch.identifier_counts,
         state=batch.state,
+        full_blocks=batch.full_blocks,
     )
 
 

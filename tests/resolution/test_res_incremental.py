@@ -147,6 +147,25 @@ async def test_res_candidates_per_key_are_the_oldest_of_the_block(clean_graph: G
     assert sorted(r["seq"] for r in oldest) == sorted(r["seq"] for r in everyone)[:3]
 
 
+async def test_res_a_block_is_full_for_records_newer_than_its_first_cap_members(clean_graph: Graph, importer) -> None:
+    """``full_keys`` counts only resolved members older than the incoming record: the same key is full
+    for a record after the crowd and still filling for a changed record stored among its first members."""
+    from custgraph.graph.repositories.resolution import full_keys
+
+    await importer(CROWD[:16], rule_set=small_block_rules(3))
+    rows = await clean_graph.read(
+        "MATCH (s:SourceRecord) WHERE s.uid IN ['crm|W0', 'crm|W2', 'crm|W15'] "
+        "RETURN s.uid AS uid, s.bk_family_city AS key, s.seq AS seq"
+    )
+    seq = {r["uid"]: r["seq"] for r in rows}
+    key = rows[0]["key"]
+    assert {r["key"] for r in rows} == {key}
+    assert await full_keys(clean_graph, {"family_city": {key: seq["crm|W15"] + 1}}, cap=3) == {"family_city": {key}}
+    assert await full_keys(clean_graph, {"family_city": {key: seq["crm|W15"] + 1}}, cap=17) == {}
+    assert await full_keys(clean_graph, {"family_city": {key: seq["crm|W2"]}}, cap=3) == {}  # W0 and W1 only
+    assert await full_keys(clean_graph, {"family_city": {"no such key": 10**9}}, cap=3) == {}
+
+
 async def test_res_candidate_cache_reads_a_record_whole_once_until_it_changes(clean_graph: Graph, importer) -> None:
     from custgraph.matching.rules import load_rules
     from custgraph.matching.state import EngineState

@@ -58,6 +58,35 @@ def candidates_statement(rule: str, *, capped: bool, columns: str = CANDIDATE_CO
     return f"UNWIND $keys AS k CALL (k) {{ {match} RETURN s ORDER BY s.seq, s.uid LIMIT $cap }} RETURN {columns}"
 
 
+def full_keys_statement(rule: str) -> str:
+    """Of ``$keys`` ({k, before}), those held by at least ``$cap`` resolved records older than ``before``."""
+    prop = blocking_property(rule)
+    # LIMIT inside the subquery: the server stops at $cap members, however big the block has grown
+    return (
+        "UNWIND $keys AS key CALL (key) { MATCH (s:SourceRecord) "
+        f"WHERE s.`{prop}` = key.k AND s.customer_id IS NOT NULL AND s.seq < key.before "
+        "WITH s LIMIT $cap RETURN count(s) AS held } "
+        "WITH key, held WHERE held >= $cap RETURN key.k AS k"
+    )
+
+
+async def full_keys(graph: Graph, keys: Mapping[str, Mapping[str, int]], *, cap: int) -> dict[str, set[str]]:
+    """Per blocking rule, the key values (of ``keys``: value -> the oldest ``seq`` of an incoming record
+    holding it) whose block is full before every incoming record: ``cap`` resolved records hold it
+    already. Such a block offers the incoming records nothing (matching/blocking.py), so its members
+    need not be read."""
+    out: dict[str, set[str]] = {}
+    for rule, before in keys.items():
+        if not before:
+            continue
+        rows = await graph.read(
+            full_keys_statement(rule), keys=[{"k": k, "before": seq} for k, seq in sorted(before.items())], cap=cap
+        )
+        if rows:
+            out[rule] = {str(row["k"]) for row in rows}
+    return out
+
+
 async def candidates(
     graph: Graph, keys: Mapping[str, Iterable[str]], exclude: Iterable[str] = (), *, per_key: int | None = None
 ) -> list[dict[str, Any]]:
