@@ -144,6 +144,7 @@ def percentile(values: list[float], q: float) -> float:
 # --- resuming a run killed with its session ------------------------------------------------------
 
 PROGRESS_FILE = "progress.json"
+REPEAT_DIR = "run-all-repeat-"  # + the repeat's number: its stable work dir under --work (--resume)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -750,7 +751,7 @@ def run_figures(
     stable = bool(args.resume and args.work)
     for repeat, todo in pending(figures, names, args.repeats):
         if stable:
-            work = args.work / f"run-all-repeat-{repeat + 1}"
+            work = args.work / f"{REPEAT_DIR}{repeat + 1}"
             work.mkdir(parents=True, exist_ok=True)
         else:
             work = Path(tempfile.mkdtemp(prefix="custgraph-run-all-", dir=args.work))
@@ -996,6 +997,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load_average_at_start": round(os.getloadavg()[0], 2),
         "ran": [],
     }
+    if previous is None and args.resume and args.work is not None:
+        wipe_repeat_dirs(args.work)  # a new run: nothing of an earlier one's imports may leak into it
     if previous is None:
         results: dict[str, Any] = {
             "n": args.n,
@@ -1038,6 +1041,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"updated the table in {args.readme}", file=sys.stderr)
     print(render_table(results))
     return 0
+
+
+def wipe_repeat_dirs(work: Path) -> None:
+    """Remove the stable directories (see run_figures) an earlier resumable run left under --work."""
+    for repeat_dir in sorted(work.glob(f"{REPEAT_DIR}*")):
+        print(f"--resume: no results in --out yet: removing {repeat_dir}", file=sys.stderr)
+        for child in repeat_dir.iterdir():
+            if child.is_dir():
+                wipe_import_dir(child)
+        shutil.rmtree(repeat_dir, ignore_errors=True)
 
 
 def load_previous(path: Path) -> dict[str, Any] | None:
