@@ -142,3 +142,12 @@ def interaction_type(raw: str | None) -> InteractionType | None:
         if any(_interaction_text(s) in text for s in spellings):
             return kind
     return "other"
+
+
+def interaction_label(kind: str | None) -> str | None:
+    """The Chinese name of a vocabulary type (its first spelling: visit -> 拜访, event -> 活动); a free
+    text an older record holds is its own label."""
+    if kind is None:
+        return None
+    spellings = INTERACTION_SYNONYMS.get(kind)  # type: ignore[call-overload]
+    return spellings[0] if spellings else kind

@@ -64,3 +64,12 @@ def test_every_layer_uses_the_same_date_fields() -> None:
 )
 def test_han_detection_covers_the_extension_blocks(text: str, expected: bool) -> None:
     assert vocabulary.has_han(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [("visit", "拜访"), ("call", "电话"), ("satisfaction", "满意度回访"), ("event", "活动"), ("other", "其他"),
+     ("上门拜访", "上门拜访"), (None, None)],
+)  # fmt: skip
+def test_interaction_labels_are_the_vocabularys_first_spelling(kind: str | None, label: str | None) -> None:
+    assert vocabulary.interaction_label(kind) == label

@@ -16,6 +16,7 @@ from custgraph.graph.models import (
     TagNode,
 )
 from custgraph.resolvers.view import View
+from custgraph.vocabulary import interaction_label
 
 
 @strawberry.type(description="A company (organisation), keyed by its suffix-free matching key.")
@@ -70,6 +71,10 @@ class Interaction:
     content: str | None
     satisfaction: float | None = strawberry.field(description="1-5, when the interaction was rated.")
     source: str | None
+
+    @strawberry.field(description="The type's Chinese name to display: 拜访, 电话, 邮件, 投诉, 满意度回访, 活动, 其他.")
+    def interaction_label(self) -> str | None:
+        return interaction_label(self.interaction_type)
 
     @classmethod
     def from_record(cls, props: dict[str, Any]) -> Interaction:

@@ -20,7 +20,7 @@ mutation($id: ID!, $input: OrderInput!) { addOrder(customerId: $id, input: $inpu
 VISIT = """
 mutation($id: ID!, $input: InteractionInput!) {
   addInteraction(customerId: $id, input: $input) {
-    __typename ... on InteractionPayload { interaction { interactionType satisfaction } }
+    __typename ... on InteractionPayload { interaction { interactionType interactionLabel satisfaction } }
   }
 }
 """
@@ -67,7 +67,11 @@ def test_an_interaction_has_a_type_from_the_vocabulary_and_a_numeric_score(fresh
     added = api.data(
         VISIT, {"id": "C000005", "input": {"interactionType": "满意度回访", "satisfaction": 4, "date": today}}
     )
-    assert added["addInteraction"]["interaction"] == {"interactionType": "satisfaction", "satisfaction": 4.0}
+    assert added["addInteraction"]["interaction"] == {
+        "interactionType": "satisfaction",
+        "interactionLabel": "满意度回访",
+        "satisfaction": 4.0,
+    }
     assert "activity:active_30d" in view(api, "C000005")[1]
 
 

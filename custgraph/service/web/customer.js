@@ -11,7 +11,7 @@ const CUSTOMER = `query Customer($id: ID!) {
     owners { name role }
     channels { name }
     orders(first: 50) { totalCount nodes { uid orderId date amount product source } }
-    interactions(first: 50) { totalCount nodes { uid interactionType date content satisfaction source } }
+    interactions(first: 50) { totalCount nodes { uid interactionType interactionLabel date content satisfaction source } }
     sourceRecords {
       uid source sourceKey kind outcome fields
       resolution { score rule outcome matchedUid resolvedAt movedFrom }
@@ -107,7 +107,7 @@ function timeline(c) {
   const interactions = c.interactions.nodes.map((i) => ({
     date: i.date,
     kind: "interaction",
-    what: [i.interactionType, i.content, i.satisfaction != null ? "★" + i.satisfaction : null].filter(Boolean).join(" · "),
+    what: [i.interactionLabel || i.interactionType, i.content, i.satisfaction != null ? "★" + i.satisfaction : null].filter(Boolean).join(" · "),
     source: i.source,
   }));
   const entries = [...orders, ...interactions].sort((a, b) => (b.date || "").localeCompare(a.date || ""));
