@@ -47,7 +47,7 @@ class ClusteringSettings(BaseModel):
     # A record matching two customers merges them only when its link to the second one is at least
     # this probable: merging is harder to undo than linking, so it asks for more.
     merge_threshold: float = Field(0.99, gt=0, le=1)
-    max_block_size: int = Field(100, ge=2)
+    max_block_size: int = Field(30, ge=2)  # see rules.default.yaml
     max_review_pairs: int = Field(3, ge=0)  # review pairs queued per record
     # Identifiers one customer never holds two different values of (one person, one ID card; one
     # company, one credit code), each with the pattern of the values that qualify: only a value
