@@ -40,7 +40,8 @@ def grams(text: str, size: int, limit: int = MAX_GRAMS_PER_FIELD) -> list[str]:
     """Overlapping windows of ``size`` characters, in order, at most ``limit`` of them."""
     if len(text) < size:
         return []
-    return [text[i : i + size] for i in range(len(text) - size + 1)][:limit]
+    # only the first ``limit`` windows are made: a pasted essay in a name cell must not cost its length
+    return [text[i : i + size] for i in range(min(len(text) - size + 1, limit))]
 
 
 def national_digits(value: object) -> str | None:
