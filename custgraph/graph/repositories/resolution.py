@@ -7,9 +7,10 @@ review items.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,6 +59,23 @@ def candidates_statement(rule: str, *, capped: bool, columns: str = CANDIDATE_CO
     return f"UNWIND $keys AS k CALL (k) {{ {match} RETURN s ORDER BY s.seq, s.uid LIMIT $cap }} RETURN {columns}"
 
 
+# The per-rule lookups of a batch are independent reads: a few at a time keep both of the server's
+# cores busy (measured on the 1M run's graph at 245k records, a 5k batch's 14 rules with keys: 5.1 s
+# four at a time against 7.3-11.5 s one after another).
+READ_CONCURRENCY = 4
+
+
+async def per_rule(read: Callable[[str], Awaitable[list[dict[str, Any]]]], rules: Sequence[str]) -> list[list[dict]]:
+    """``read(rule)`` for every rule, at most ``READ_CONCURRENCY`` at once; the answers in ``rules``' order."""
+    slots = asyncio.Semaphore(READ_CONCURRENCY)
+
+    async def one(rule: str) -> list[dict[str, Any]]:
+        async with slots:
+            return await read(rule)
+
+    return list(await asyncio.gather(*(one(rule) for rule in rules)))
+
+
 def full_keys_statement(rule: str) -> str:
     """Of ``$keys`` ({k, before}), those held by at least ``$cap`` resolved records older than ``before``."""
     prop = blocking_property(rule)
@@ -75,16 +93,15 @@ async def full_keys(graph: Graph, keys: Mapping[str, Mapping[str, int]], *, cap:
     holding it) whose block is full before every incoming record: ``cap`` resolved records hold it
     already. Such a block offers the incoming records nothing (matching/blocking.py), so its members
     need not be read."""
-    out: dict[str, set[str]] = {}
-    for rule, before in keys.items():
-        if not before:
-            continue
-        rows = await graph.read(
-            full_keys_statement(rule), keys=[{"k": k, "before": seq} for k, seq in sorted(before.items())], cap=cap
-        )
-        if rows:
-            out[rule] = {str(row["k"]) for row in rows}
-    return out
+    asked = {rule: before for rule, before in keys.items() if before}
+
+    async def full_of(rule: str) -> list[dict[str, Any]]:
+        before = asked[rule]
+        rows = [{"k": k, "before": seq} for k, seq in sorted(before.items())]
+        return await graph.read(full_keys_statement(rule), keys=rows, cap=cap)
+
+    found = await per_rule(full_of, list(asked))
+    return {rule: {str(row["k"]) for row in rows} for rule, rows in zip(asked, found, strict=True) if rows}
 
 
 async def candidates(
@@ -120,12 +137,13 @@ async def _blocked_rows(
 ) -> AsyncIterator[list[dict[str, Any]]]:
     """Per blocking rule, the records holding one of its key values, ``exclude``d uids left out."""
     excluded = set(exclude)
-    for rule, values in keys.items():
-        vals = sorted(set(values))
-        if not vals:
-            continue
+    asked = {rule: vals for rule, values in keys.items() if (vals := sorted(set(values)))}
+
+    async def rows_of(rule: str) -> list[dict[str, Any]]:
         statement = candidates_statement(rule, capped=per_key is not None, columns=columns)
-        rows = await graph.read(statement, keys=vals, cap=per_key)
+        return await graph.read(statement, keys=asked[rule], cap=per_key)
+
+    for rows in await per_rule(rows_of, list(asked)):
         yield [row for row in rows if row["uid"] not in excluded]
 
 
