@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +82,19 @@ class ImportSummary:
     review_pairs: int = 0
     report_json: Path | None = None
     report_csv: Path | None = None
+    # where the run's time went (wall seconds per stage; ``decide`` overlaps the next batch's store, and
+    # the first ``prepare`` includes training)
+    # and how its candidates were had: read whole from the graph, or from the run's engine state
+    seconds: Counter[str] = field(default_factory=Counter)
+    candidates_read: int = 0
+    candidates_kept: int = 0
+
+    def stages_line(self) -> str:
+        stages = " ".join(f"{name}={self.seconds[name]:.1f}s" for name in STAGES)
+        return (
+            f"stages: {stages}; candidates: {self.candidates_read} read whole, "
+            f"{self.candidates_kept} from the run's memory"
+        )
 
     def line(self) -> str:
         outcome = " ".join(f"{name}={self.outcomes.get(name, 0)}" for name in OUTCOMES)
@@ -90,6 +104,22 @@ class ImportSummary:
             f"unchanged={self.stored.get('unchanged', 0)} incomplete={self.incomplete} "
             f"follow_up={self.follow_up} issues={self.issues}"
         )
+
+
+STAGES = ("store", "prepare", "decide", "persist", "classify")
+
+
+class _Timed:
+    """Adds the wall seconds of a ``with`` block to one stage of a summary."""
+
+    def __init__(self, summary: ImportSummary, stage: str) -> None:
+        self.summary, self.stage = summary, stage
+
+    def __enter__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.summary.seconds[self.stage] += time.perf_counter() - self.started
 
 
 def new_run_id() -> str:
@@ -376,7 +406,7 @@ class Importer:
         for batch in batches:
             staged = self.stage(batch)
             if waiting is not None and waiting.batch is not None and not waiting.uids & set(staged.latest):
-                decided = asyncio.ensure_future(asyncio.to_thread(decide, waiting.batch, self.rules))
+                decided = asyncio.ensure_future(asyncio.to_thread(self.decide, waiting.batch))
                 try:
                     stored = await self.store(staged)
                 except BaseException:
@@ -407,14 +437,26 @@ class Importer:
         ]
         return staged
 
+    def decide(self, batch: Batch) -> ResolutionResult:
+        with _Timed(self.summary, "decide"):
+            return decide(batch, self.rules)
+
     async def store(self, staged: Staged) -> record_repo.UpsertResult:
-        return await record_repo.upsert_records(self.graph, staged.writes, self.blocking_names)
+        with _Timed(self.summary, "store"):
+            return await record_repo.upsert_records(self.graph, staged.writes, self.blocking_names)
 
     async def prepare(self, staged: Staged, stored: record_repo.UpsertResult) -> Job:
         if not stored.pending:
             return Job(staged, stored, None)
+        with _Timed(self.summary, "prepare"):
+            batch = await self._prepare(staged, stored)
+        if self.candidates is not None:
+            self.summary.candidates_read, self.summary.candidates_kept = self.candidates.reads, self.candidates.hits
+        return Job(staged, stored, batch)
+
+    async def _prepare(self, staged: Staged, stored: record_repo.UpsertResult) -> Batch:
         latest = staged.latest
-        batch = await prepare(
+        return await prepare(
             self.graph,
             [latest[uid][1].with_seq(stored.seqs[uid]) for uid in stored.pending],
             self.rules,
@@ -426,23 +468,24 @@ class Importer:
             hashes=stored.hashes,
             cache=self.candidates,
         )
-        return Job(staged, stored, batch)
 
     async def finish(self, job: Job, result: ResolutionResult | None = None) -> None:
         resolved = ResolveSummary()
         if job.batch is not None:
-            result = result if result is not None else decide(job.batch, self.rules)
-            resolved = await persist(
-                self.graph,
-                job.batch,
-                result,
-                self.rules,
-                before_create=self.ledger,
-                merged_keys=self.ledger.merged_keys,
-            )
+            result = result if result is not None else self.decide(job.batch)
+            with _Timed(self.summary, "persist"):
+                resolved = await persist(
+                    self.graph,
+                    job.batch,
+                    result,
+                    self.rules,
+                    before_create=self.ledger,
+                    merged_keys=self.ledger.merged_keys,
+                )
             if self.candidates is not None:
                 self.candidates.keep_resolved(job.batch, result)
-            await classify_records(self.graph, sorted(job.batch.uids))  # tags, stage, rule owners (issue 13)
+            with _Timed(self.summary, "classify"):
+                await classify_records(self.graph, sorted(job.batch.uids))  # tags, stage, rule owners (issue 13)
         self.ledger.settled()
         summary, staged, stored = self.summary, job.staged, job.stored
         summary.rows += staged.rows

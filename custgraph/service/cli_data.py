@@ -140,6 +140,7 @@ def import_command(
     except Neo4jError as exc:
         raise _die(f"graph refused the import: {_one_line(exc)}") from exc
     typer.echo(summary.line())
+    typer.echo(summary.stages_line())
     typer.echo(f"report: {summary.report_json} {summary.report_csv}")
 
 

@@ -102,3 +102,22 @@ async def test_kept_engine_state_places_every_record_as_a_fresh_engine_per_batch
     outcomes = [r["outcome"] for r in reference["records"]]
     assert outcomes.count("matched") > 50 and outcomes.count("review") > 0 and reference["merged"]
     assert "updated=" in reference_lines[-1] and "updated=0 " not in reference_lines[-1]
+
+
+async def test_a_run_says_where_its_time_went_and_how_it_had_its_candidates(
+    clean_graph: Graph, generated: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    data, manifest = generated
+    first, second = manifest["files"][:2]
+    rules = small_block_rules(3)
+    summaries = []
+    for spec in (first, second):
+        profile = load_mapping(data / spec["mapping"])
+        options = ImportOptions(source=profile.source, mapping=profile, batch_rows=40)
+        summaries.append(await run_import(clean_graph, [data / spec["path"]], options, rules, reports_dir=tmp_path))
+    later = summaries[1]
+    assert all(later.seconds[stage] > 0 for stage in ("store", "prepare", "decide", "persist", "classify"))
+    # the second file's batches meet the first file's records: read whole once, then from memory
+    assert later.candidates_read > 0 and later.candidates_kept > 0
+    line = later.stages_line()
+    assert line.startswith("stages: store=") and f"{later.candidates_read} read whole" in line
