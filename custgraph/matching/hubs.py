@@ -57,30 +57,14 @@ class HubSettings(BaseModel):
         return {}  # values repeat across pairs; a dict lookup beats running the patterns again
 
     def is_placeholder(self, field: str, value: str) -> bool:
-        patterns = self._placeholder_res.get(field)
-        if patterns is None:
-            return False
-        memo = self._placeholder_memo
-        key = (field, value)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = any(p.fullmatch(value) for p in patterns)
-        return found
+        return _matches(self._placeholder_memo, self._placeholder_res, field, value)
 
     @cached_property
     def _shared_memo(self) -> dict[tuple[str, str], bool]:
         return {}
 
     def is_shared(self, field: str, value: str) -> bool:
-        patterns = self._shared_res.get(field)
-        if patterns is None:
-            return False
-        memo = self._shared_memo
-        key = (field, value)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = any(p.fullmatch(value) for p in patterns)
-        return found
+        return _matches(self._shared_memo, self._shared_res, field, value)
 
     @cached_property
     def _held_key(self) -> tuple[str, object]:
@@ -100,6 +84,25 @@ class HubSettings(BaseModel):
         """The record's value for an identifier field, or None when missing or a placeholder."""
         value = rec.key(field)
         return None if value is None or self.is_placeholder(field, value) else value
+
+
+MEMO_SIZE = 200_000  # values remembered per memo; a long import meets millions, so it starts over
+
+
+def _matches(
+    memo: dict[tuple[str, str], bool], compiled: Mapping[str, list[re.Pattern[str]]], field: str, value: str
+) -> bool:
+    """Whether ``value`` fully matches one of ``field``'s patterns, remembered in ``memo`` (bounded)."""
+    patterns = compiled.get(field)
+    if patterns is None:
+        return False
+    key = (field, value)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = any(p.fullmatch(value) for p in patterns)
+    return found
 
 
 def _compiled(patterns: Mapping[str, list[str]]) -> dict[str, list[re.Pattern[str]]]:

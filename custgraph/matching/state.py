@@ -40,12 +40,14 @@ class EngineState:
         self.rules = rules
         self.plan = plan_for(rules)
         self.size = size
-        self.coder = KeyCoder(rules)  # lives as long as the state: codes stay comparable
         # uid -> (version, record), least recently used first; version: the caller's content hash
         self._known: OrderedDict[str, tuple[str, MatchRecord]] = OrderedDict()
         self._new_table()
 
     def _new_table(self) -> None:
+        # A new table codes its rows' keys afresh: the coder holds every key value it ever coded, so
+        # one that lived as long as the state would grow with every record met (millions in a 1M run).
+        self.coder = KeyCoder(self.rules)
         self.table = Table(self.plan)
         self.codes = np.full((len(self.coder.names), 1024), NO_KEY, dtype=np.int64)  # rule x row
         # uid -> (the record's derived-keys dict, its row): a record object made from another
@@ -118,8 +120,8 @@ class EngineState:
 
     def _compact_if_sparse(self, wanted: int) -> None:
         """Start a new table with the remembered records once other rows (records dropped, replaced
-        or never remembered, still held by the table) outnumber them: the table's memory stays
-        within about twice what the state remembers."""
+        or never remembered, still held by the table) outnumber them: the table's memory, and the key
+        coder's, stay within about twice what the state remembers."""
         live = len(self._known)
         dead = self.table.n - live
         if dead <= max(live + wanted, MIN_COMPACT):

@@ -123,3 +123,28 @@ def test_state_forgets_the_least_recently_used(rules: Rules) -> None:
     assert state.record(b.uid, "v1") is None and state.record(a.uid, "v1") is a
     assert state.record(a.uid, "v2") is None  # another version: read again
     assert len(state) == 2
+
+
+def test_compacting_starts_the_key_coder_over(rules: Rules, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coder holds every key it coded; a new table codes only the records kept, so a long run's coder
+    stays about as big as what the state remembers, and codes still compare within a batch."""
+    monkeypatch.setattr(engine_state, "MIN_COMPACT", 100)
+    state = EngineState(rules, size=50)
+    records = people(1200, seed=11)
+    for start in range(0, len(records), 100):
+        batch = records[start : start + 100]
+        state.rows(batch)
+        for rec in batch:
+            state.remember(rec, "v1")
+    coded = sum(len(table) for table in state.coder._codes.values())
+    everyone = KeyCoder(rules)
+    everyone.codes(records)
+    assert coded < sum(len(table) for table in everyone._codes.values()) / 3
+    # the rows a batch asks for carry codes of the current coder: the same blocks as coding them afresh
+    last = records[-100:]
+    rows = state.rows(last)
+    fresh = KeyCoder(rules).codes(last)
+    ours = state.codes[:, rows]
+    for rule in range(len(fresh)):
+        same_key = fresh[rule][:, None] == fresh[rule][None, :]
+        assert (same_key == (ours[rule][:, None] == ours[rule][None, :])).all()

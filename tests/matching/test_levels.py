@@ -99,3 +99,16 @@ CASES = [
 def test_level(rules: Rules, comparison: str, a: dict[str, Any], b: dict[str, Any], expected: str) -> None:
     assert level(rules, comparison, a, b) == expected
     assert level(rules, comparison, b, a) == expected  # order never matters
+
+
+def test_hub_pattern_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from custgraph.matching import hubs
+
+    monkeypatch.setattr(hubs, "MEMO_SIZE", 3)
+    settings = load_rules().hubs
+    values = [f"+86138{2468135 + 1111 * i:08d}" for i in range(10)] + ["+8613800138000", "+8613777777777"]
+    answers = [settings.is_placeholder("mobile", v) for v in values]
+    assert answers == [False] * 10 + [True, True]
+    assert len(settings._placeholder_memo) <= 3
+    assert [settings.is_placeholder("mobile", v) for v in values] == answers  # the same after starting over
+    assert settings.is_shared("email", "info@acme.cn") and not settings.is_shared("email", "li.na@acme.cn")
