@@ -18,14 +18,15 @@ decision is torn apart silently.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from custgraph.graph.connection import Graph
 from custgraph.graph.repositories import added_events as added_repo
 from custgraph.graph.repositories import merges as merge_repo
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import review as review_repo
-from custgraph.graph.repositories.merges import MergeEventNode
+from custgraph.graph.repositories.merges import EventKind, MergeEventNode
 from custgraph.graph.repositories.resolution import pair_key
 from custgraph.matching.rules import Rules
 from custgraph.resolution.changes import Change, refresh
@@ -70,33 +71,11 @@ async def _undo_merge(
         gone = sorted(set(event.record_uids) - {r.uid for r in returning})
         raise InvalidRequest(f"records of the merge have moved since: {', '.join(gone)}", field="key")
     at = merge_repo.now()
-    undo = MergeEventNode(
-        id=await merge_repo.new_event_id(graph),
-        kind="unmerge",
-        at=at,
-        by=by,
-        ip=ip,
-        reason=UNDO,
-        note=note,
-        survivor=survivor,
-        absorbed=[absorbed],
-        record_uids=sorted(event.record_uids),
-        review_key=event.review_key,
+    undo = await _save_undo_event(
+        graph, event, "unmerge", survivor, absorbed, event.record_uids, at=at, by=by, ip=ip, note=note
     )
-    await merge_repo.save_event(graph, undo)
     await merge_repo.revive(graph, survivor=survivor, absorbed=[absorbed], at=at, by=by)
-    rows = []
-    for rec in returning:
-        path = rec.moved_path[:-1]
-        props = {
-            "moved_from": path[-1] if path else None,
-            "moved_path": path or None,
-            "split_from": None,
-            "at": at,
-            "by": by,
-            "event_id": undo.id,
-        }
-        rows.append({"uid": rec.uid, "from": survivor, "to": absorbed, "props": props})
+    rows = [_move(rec.uid, rec.moved_path[:-1], survivor, absorbed, undo) for rec in returning]
     await merge_repo.move_records(graph, rows)
     await added_repo.return_to_revived(graph, survivor, [absorbed])
     kept = [r.uid for r in records if r.uid not in event.record_uids]
@@ -107,6 +86,50 @@ async def _undo_merge(
     notes = [f"{restored} SEPARATE decision(s) the merge had lifted hold again"] if restored else []
     message = f"undid merge {event.id}: {absorbed} restored beside {survivor}"
     return Change("unmerge", [survivor, absorbed], undo, message=message, notes=notes)
+
+
+async def _save_undo_event(
+    graph: Graph,
+    event: MergeEventNode,
+    kind: EventKind,
+    survivor: str,
+    absorbed: str,
+    record_uids: Iterable[str],
+    *,
+    at: str,
+    by: str,
+    ip: str | None,
+    note: str | None,
+) -> MergeEventNode:
+    """The steward event that undoes ``event``, saved: the records it moves between two customers."""
+    undo = MergeEventNode(
+        id=await merge_repo.new_event_id(graph),
+        kind=kind,
+        at=at,
+        by=by,
+        ip=ip,
+        reason=UNDO,
+        note=note,
+        survivor=survivor,
+        absorbed=[absorbed],
+        record_uids=sorted(record_uids),
+        review_key=event.review_key,
+    )
+    await merge_repo.save_event(graph, undo)
+    return undo
+
+
+def _move(uid: str, path: list[str], source: str, target: str, undo: MergeEventNode) -> dict[str, Any]:
+    """A record moved back by ``undo``, its merge history set to ``path`` (a move row for ``move_records``)."""
+    props = {
+        "moved_from": path[-1] if path else None,
+        "moved_path": path or None,
+        "split_from": None,
+        "at": undo.at,
+        "by": undo.by,
+        "event_id": undo.id,
+    }
+    return {"uid": uid, "from": source, "to": target, "props": props}
 
 
 async def _undo_split(
@@ -124,36 +147,10 @@ async def _undo_split(
         raise InvalidRequest(message, field="key")
     prior: dict[str, list[str]] = json.loads(event.prior_paths_json or "{}")
     at = merge_repo.now()
-    undo = MergeEventNode(
-        id=await merge_repo.new_event_id(graph),
-        kind="merge",
-        at=at,
-        by=by,
-        ip=ip,
-        reason=UNDO,
-        note=note,
-        survivor=origin,
-        absorbed=[created],
-        record_uids=sorted(records),
-        review_key=event.review_key,
-    )
-    await merge_repo.save_event(graph, undo)
+    undo = await _save_undo_event(graph, event, "merge", origin, created, records, at=at, by=by, ip=ip, note=note)
     # the split's customer stays as a pointer to the one it came from: whoever noted its id finds it
-    await merge_repo.mark_merged(
-        graph, survivor=origin, absorbed=created, at=at, by=by, reason=UNDO, event_id=undo.id
-    )
-    rows = []
-    for uid in sorted(records):
-        path = prior.get(uid) or []
-        props = {
-            "moved_from": path[-1] if path else None,
-            "moved_path": path or None,
-            "split_from": None,
-            "at": at,
-            "by": by,
-            "event_id": undo.id,
-        }
-        rows.append({"uid": uid, "from": created, "to": origin, "props": props})
+    await merge_repo.mark_merged(graph, survivor=origin, absorbed=created, at=at, by=by, reason=UNDO, event_id=undo.id)
+    rows = [_move(uid, prior.get(uid) or [], created, origin, undo) for uid in sorted(records)]
     await merge_repo.move_records(graph, rows)
     await added_repo.move_to_survivors(graph, [(origin, created)])  # anything added to it since
     await profile_repo.drop_derived(graph, [created])
