@@ -483,7 +483,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         default=None,
         help="build the graph in this directory and keep it; a later run with the same --customers reuses it",
     )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="with --keep: build the graph (or find it built) and stop, measuring nothing",
+    )
     args = parser.parse_args(argv)
+    if args.build_only and args.keep is None:
+        parser.error("--build-only needs --keep (a built graph nobody keeps is of no use)")
 
     data_dir = args.keep or Path(tempfile.mkdtemp(prefix="custgraph-bench-api-"))
     built = data_dir / "bench-api.json"
@@ -502,10 +509,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 await graph.close()
 
         if reuse:
-            world, timings = world_of(list(people(args.customers))), {"reused": 1.0}
+            # The build's own timings travel with the graph, so a reused graph still reports them.
+            timings = {**json.loads(built.read_text()).get("setup_seconds", {}), "reused": 1.0}
+            world = world_of(list(people(args.customers)))
         else:
             world, timings = asyncio.run(setup())
-            built.write_text(json.dumps({"customers": args.customers}))
+            built.write_text(json.dumps({"customers": args.customers, "setup_seconds": timings}))
+        if args.build_only:
+            report = {
+                "benchmark": "graphql_api",
+                "customers": args.customers,
+                "built": str(data_dir),
+                "setup_seconds": timings,
+            }
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+            return report
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = start_service(data_dir, port, args.workers)

@@ -574,6 +574,8 @@ def fig_api(ctx: Context) -> dict[str, Any]:
     customers = ctx.args.api_customers or ctx.args.n
     command = [sys.executable, str(HERE / "api.py"), "--customers", str(customers), "--workers", "2"]
     command += ["--requests", str(ctx.args.api_requests), "--heap", GRAPH_HEAP["heap"]]
+    if ctx.args.api_keep is not None:  # a graph built beforehand (api.py --keep DIR --build-only)
+        command += ["--keep", str(ctx.args.api_keep)]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         stdout, stderr = proc.communicate(timeout=TIMEOUT["seconds"])
@@ -597,6 +599,7 @@ def fig_api(ctx: Context) -> dict[str, Any]:
         "three_tag_p95_ms": s["three_tag_filter"]["p95_ms"],
         "search_p95_ms": s["keyword_search"]["p95_ms"],
         "errors": sum(v.get("errors", 0) for v in s.values()),
+        "graph_reused": bool(report["setup_seconds"].get("reused")),  # built beforehand (--api-keep)
         "detail": report,
     }
 
@@ -947,6 +950,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--splink-n", type=int, default=0, help="records for matching_vs_splink (default --n)")
     parser.add_argument("--false-merge-n", type=int, default=0, help="records for false_merges (min(n, 100k))")
     parser.add_argument("--api-customers", type=int, default=0, help="customers for api (default --n)")
+    parser.add_argument(
+        "--api-keep",
+        type=Path,
+        default=None,
+        help="api: build its graph in this directory and keep it, or reuse the one built there",
+    )
     parser.add_argument("--api-requests", type=int, default=500)
     parser.add_argument("--single-requests", type=int, default=200)
     parser.add_argument("--out", type=Path, default=RESULTS)
