@@ -48,7 +48,7 @@ FIELD_MAX_LENGTH: dict[str, int] = {
     "order_count": 10,  # digits of a count: no 64-bit overflow in the graph
     "lifecycle": 40,
     "tags": 500,  # a list of tags in one cell
-    "notes": 2000,
+    "notes": 500,  # 备注: SPEC §3 (≤ 500 characters)
     "special_needs": 500,  # 特殊需求: SPEC §3 (≤ 500 characters)
     "contact_name": 100,  # a company customer's contact person
     "contact_title": 100,
