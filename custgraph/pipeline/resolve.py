@@ -23,6 +23,7 @@ from custgraph.matching.engine import ResolutionResult, resolve
 from custgraph.matching.record import MatchRecord
 from custgraph.matching.rules import Rules
 from custgraph.matching.state import EngineState
+from custgraph.pipeline import carry
 from custgraph.pipeline.profiles import create_profiles, refresh_profiles, to_match_record
 from custgraph.vocabulary import IDENTIFIER_FIELDS, SENSITIVE_FIELDS
 
@@ -354,6 +355,8 @@ async def _persist(
     merges = [(m.survivor, m.absorbed, "matched") for m in result.merges]
     merges += await _redirect_emptied(graph, rows, previous, touched | fresh)
     await repo.merge_customers(graph, merges)
+    # what people set by hand (orders, tags, removals, owners) follows: the survivor's 360° view keeps it
+    await carry.carry_to_survivors(graph, [(s, a) for s, a, _ in merges])
     absorbed = {a for _, a, _ in merges}
     await profile_repo.drop_derived(graph, sorted(absorbed))
     await index_customers(graph, sorted(absorbed))  # merged-away customers drop out of search

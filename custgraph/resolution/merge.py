@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from custgraph.graph.connection import Graph
-from custgraph.graph.repositories import added_events as added_repo
 from custgraph.graph.repositories import merges as merge_repo
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import review as review_repo
@@ -11,6 +10,7 @@ from custgraph.graph.repositories.merges import MergeEventNode
 from custgraph.graph.repositories.resolution import pair_key
 from custgraph.matching.clustering import age_key
 from custgraph.matching.rules import Rules
+from custgraph.pipeline import carry
 from custgraph.resolution.changes import Change, refresh
 from custgraph.resolution.errors import InvalidRequest, NotFound
 
@@ -97,7 +97,7 @@ async def merge_customers(
             for r in moving
         ],
     )
-    await added_repo.move_to_survivors(graph, [(survivor, absorbed)])
+    await carry.carry_to_survivors(graph, [(survivor, absorbed)])  # what people set by hand
     await profile_repo.drop_derived(graph, [absorbed])
     await refresh(graph, [survivor], rules)
     return Change("merge", [survivor], event, message=f"merged {absorbed} into {survivor}", lifted_pairs=len(separated))

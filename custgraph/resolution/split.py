@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from itertools import combinations
 
 from custgraph.graph.connection import Graph
-from custgraph.graph.repositories import added_events as added_repo
 from custgraph.graph.repositories import merges as merge_repo
 from custgraph.graph.repositories import review as review_repo
 from custgraph.graph.repositories.merges import Attached, MergeEventNode
 from custgraph.graph.repositories.resolution import allocate_customer_ids
 from custgraph.matching.rules import Rules
+from custgraph.pipeline import carry
 from custgraph.resolution.changes import Change, refresh
 from custgraph.resolution.errors import InvalidRequest
 from custgraph.resolution.merge import live
@@ -197,7 +197,7 @@ async def split_customer(
             }
             rows.append({"uid": rec.uid, "from": customer_id, "to": target, "props": props})
     await merge_repo.move_records(graph, rows)
-    await added_repo.return_to_revived(graph, customer_id, revived)
+    await carry.return_to_revived(graph, customer_id, revived)
     parts = {customer_id: stay, **{cid: [r.uid for r in recs] for cid, recs in back.items()}}
     separated = await _separate(graph, parts, event)
     undone = await merge_repo.open_merge_events(graph, customer_id, revived)

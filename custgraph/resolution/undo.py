@@ -22,13 +22,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from custgraph.graph.connection import Graph
-from custgraph.graph.repositories import added_events as added_repo
 from custgraph.graph.repositories import merges as merge_repo
 from custgraph.graph.repositories import profiles as profile_repo
 from custgraph.graph.repositories import review as review_repo
 from custgraph.graph.repositories.merges import EventKind, MergeEventNode
 from custgraph.graph.repositories.resolution import pair_key
 from custgraph.matching.rules import Rules
+from custgraph.pipeline import carry
 from custgraph.resolution.changes import Change, refresh
 from custgraph.resolution.decide import Decided
 from custgraph.resolution.errors import InvalidRequest, NotFound
@@ -77,7 +77,7 @@ async def _undo_merge(
     await merge_repo.revive(graph, survivor=survivor, absorbed=[absorbed], at=at, by=by)
     rows = [_move(rec.uid, rec.moved_path[:-1], survivor, absorbed, undo) for rec in returning]
     await merge_repo.move_records(graph, rows)
-    await added_repo.return_to_revived(graph, survivor, [absorbed])
+    await carry.return_to_revived(graph, survivor, [absorbed])
     kept = [r.uid for r in records if r.uid not in event.record_uids]
     keys = [pair_key(a, b) for a in kept for b in event.record_uids]
     restored = await review_repo.restore_lifted(graph, keys, event_id=event.id, at=at) if keys else 0
@@ -152,7 +152,7 @@ async def _undo_split(
     await merge_repo.mark_merged(graph, survivor=origin, absorbed=created, at=at, by=by, reason=UNDO, event_id=undo.id)
     rows = [_move(uid, prior.get(uid) or [], created, origin, undo) for uid in sorted(records)]
     await merge_repo.move_records(graph, rows)
-    await added_repo.move_to_survivors(graph, [(origin, created)])  # anything added to it since
+    await carry.carry_to_survivors(graph, [(origin, created)])  # anything people set on it since
     await profile_repo.drop_derived(graph, [created])
     await merge_repo.mark_undone(graph, [event.id], at=at, by=by, undone_by_event=undo.id)
     await refresh(graph, [origin], rules)

@@ -17,7 +17,6 @@ from typing import Any
 from custgraph import crypto, customer_ids
 from custgraph.customer_ids import CustomerIdFormat
 from custgraph.graph.connection import Graph
-from custgraph.graph.repositories.added_events import move_to_survivors
 from custgraph.graph.schema import blocking_property
 
 
@@ -387,8 +386,6 @@ async def merge_customers(graph: Graph, merges: Sequence[tuple[str, str, str]]) 
     now = _now()
     await graph.write_batches(MERGE_CUSTOMERS, rows, now=now)
     await graph.write_batches(MOVE_RECORDS, rows, now=now)
-    # what people added over the API follows the records: the survivor's totals keep it
-    await move_to_survivors(graph, [(s, a) for s, a, _ in merges])
 
 
 UPSERT_REVIEW = """
