@@ -42,6 +42,8 @@ LOG_FILE = "server.log"
 START_TIMEOUT_S = 120.0
 HEAP_ENV = "CUSTGRAPH_GRAPH_HEAP"  # the embedded server's Java heap (-Xmx): 1g holds a few 100k records
 DEFAULT_HEAP = "1g"
+# ArcadeDB's page cache lives inside that heap (arcadedb.maxPageRAM); unset, ArcadeDB takes a quarter of it
+PAGE_CACHE_ENV = "CUSTGRAPH_GRAPH_PAGE_CACHE"
 
 
 class EmbeddedServerError(RuntimeError):
@@ -155,10 +157,14 @@ def status(data_dir: Path) -> tuple[ServerInfo | None, bool]:
     return info, answers(info)
 
 
-def _command(pkg: Path, root: Path, password_file: Path, bolt_port: int, http_port: int, heap: str) -> list[str]:
+def _command(
+    pkg: Path, root: Path, password_file: Path, bolt_port: int, http_port: int, heap: str, page_cache: str | None
+) -> list[str]:
+    cache = [f"-Darcadedb.maxPageRAM={_megabytes(page_cache)}"] if page_cache else []
     return [
         str(pkg / "jre" / "bin" / "java"),
         f"-Xmx{heap}",
+        *cache,
         "--add-modules",
         "jdk.incubator.vector",
         f"-Darcadedb.server.rootPath={root}",
@@ -188,18 +194,40 @@ def _wait_until_answering(info: ServerInfo, proc: subprocess.Popen[bytes], log: 
     raise EmbeddedServerError(f"embedded graph server did not answer within {START_TIMEOUT_S:.0f}s; see {log}")
 
 
+def _java_size(text: str, name: str) -> str:
+    size = text.strip().lower()
+    if not size[:-1].isdigit() or size[-1] not in "kmg" or int(size[:-1]) == 0:
+        raise EmbeddedServerError(f"{name}={size!r} is not a size such as 512m or 4g")
+    return size
+
+
+def _megabytes(size: str) -> int:
+    return max(1, int(size[:-1]) * {"k": 1, "m": 1024, "g": 1024 * 1024}[size[-1]] // 1024)
+
+
 def heap_size(value: str | None = None) -> str:
     """The heap to start a server with: ``value``, else $CUSTGRAPH_GRAPH_HEAP, else 1g (Java's syntax)."""
-    heap = (value or os.environ.get(HEAP_ENV) or DEFAULT_HEAP).strip().lower()
-    if not heap[:-1].isdigit() or heap[-1] not in "kmg" or int(heap[:-1]) == 0:
-        raise EmbeddedServerError(f"{HEAP_ENV}={heap!r} is not a heap size such as 512m or 4g")
-    return heap
+    return _java_size(value or os.environ.get(HEAP_ENV) or DEFAULT_HEAP, HEAP_ENV)
+
+
+def page_cache_size(heap: str, value: str | None = None) -> str | None:
+    """ArcadeDB's page cache: ``value``, else $CUSTGRAPH_GRAPH_PAGE_CACHE, else None (ArcadeDB's own
+    default, a quarter of the heap). It lives inside the heap, so it must be smaller than the heap."""
+    text = value or os.environ.get(PAGE_CACHE_ENV)
+    if not text:
+        return None
+    size = _java_size(text, PAGE_CACHE_ENV)
+    if _megabytes(size) >= _megabytes(heap):
+        raise EmbeddedServerError(f"{PAGE_CACHE_ENV}={size} must be smaller than the heap ({heap})")
+    return size
 
 
 def ensure_running(data_dir: Path, *, heap: str | None = None) -> ServerInfo:
     """Reuse the server recorded in data_dir if it answers, otherwise start one and wait for it
-    (with ``heap``, default $CUSTGRAPH_GRAPH_HEAP or 1g; a running server keeps the heap it has)."""
+    (with ``heap``, default $CUSTGRAPH_GRAPH_HEAP or 1g, and $CUSTGRAPH_GRAPH_PAGE_CACHE; a running
+    server keeps the heap and page cache it has)."""
     heap = heap_size(heap)
+    page_cache = page_cache_size(heap)
     data_dir = data_dir.resolve()
     with _dir_lock(data_dir):
         info, alive = status(data_dir)
@@ -222,7 +250,7 @@ def ensure_running(data_dir: Path, *, heap: str | None = None) -> ServerInfo:
         with open_private(log, "ab") as log_handle:
             # A new session so that Ctrl-C in the shell that ran `custgraph import` leaves the server up.
             proc = subprocess.Popen(
-                _command(package_dir(), root, password_file, bolt_port, http_port, heap),
+                _command(package_dir(), root, password_file, bolt_port, http_port, heap, page_cache),
                 stdout=log_handle,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

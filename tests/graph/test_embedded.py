@@ -72,3 +72,18 @@ def test_heap_size_comes_from_the_argument_then_the_environment(monkeypatch: pyt
         monkeypatch.setenv(embedded.HEAP_ENV, bad)
         with pytest.raises(embedded.EmbeddedServerError, match="CUSTGRAPH_GRAPH_HEAP"):
             embedded.heap_size()
+
+
+def test_page_cache_comes_from_the_environment_and_must_fit_in_the_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(embedded.PAGE_CACHE_ENV, raising=False)
+    assert embedded.page_cache_size("4g") is None  # ArcadeDB's default: a quarter of the heap
+    monkeypatch.setenv(embedded.PAGE_CACHE_ENV, "3G")
+    assert embedded.page_cache_size("4g") == "3g"
+    command = embedded._command(Path("/pkg"), Path("/root"), Path("/pw"), 1, 2, "4g", "3g")
+    assert "-Darcadedb.maxPageRAM=3072" in command  # ArcadeDB reads the setting in megabytes
+    default = embedded._command(Path("/pkg"), Path("/root"), Path("/pw"), 1, 2, "4g", None)
+    assert not any("maxPageRAM" in arg for arg in default)
+    for bad, reason in (("4g", "smaller than the heap"), ("5000m", "smaller than the heap"), ("lots", "not a size")):
+        monkeypatch.setenv(embedded.PAGE_CACHE_ENV, bad)
+        with pytest.raises(embedded.EmbeddedServerError, match=reason):
+            embedded.page_cache_size("4g")
