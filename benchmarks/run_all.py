@@ -687,8 +687,10 @@ RESUME_PARAMS = (
     "single_requests",
     "file_rows",
     "graph_heap",
+    "graph_page_cache",
 )
-PARAM_DEFAULTS = {"file_rows": FILE_ROWS}  # absent from a results.json written before the option existed
+# absent from a results.json written before the option existed
+PARAM_DEFAULTS = {"file_rows": FILE_ROWS, "graph_page_cache": ""}
 
 
 def resume_refusal(previous: dict[str, Any], params: dict[str, Any]) -> str | None:
@@ -965,6 +967,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated files and graphs")
     parser.add_argument("--timeout", type=float, default=0, help="kill any one step after this many seconds (0: never)")
     parser.add_argument("--graph-heap", default="4g", help="Java heap of the embedded graph servers (-Xmx)")
+    parser.add_argument(
+        "--graph-page-cache",
+        default="",
+        help="ArcadeDB's page cache inside that heap (arcadedb.maxPageRAM, e.g. 3g; default: ArcadeDB's, a quarter)",
+    )
     parser.add_argument("--render-only", action="store_true", help="rewrite the README table from --out")
     parser.add_argument(
         "--resume",
@@ -986,6 +993,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--file-rows must be at least 1")
     TIMEOUT["seconds"] = args.timeout or None
     GRAPH_HEAP["heap"] = embedded.heap_size(args.graph_heap)
+    # Every server the run starts (the CLI's, api.py's) reads it from the environment; not an ambient one.
+    os.environ.pop(embedded.PAGE_CACHE_ENV, None)
+    if args.graph_page_cache:
+        try:
+            cache = embedded.page_cache_size(GRAPH_HEAP["heap"], args.graph_page_cache)
+        except embedded.EmbeddedServerError as exc:
+            parser.error(str(exc))
+        os.environ[embedded.PAGE_CACHE_ENV] = cache or ""
     params = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     previous = load_previous(args.out) if args.resume else None
     if previous is not None:

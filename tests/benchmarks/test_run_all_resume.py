@@ -30,6 +30,7 @@ PARAMS = {
     "single_requests": 200,
     "file_rows": 100_000,
     "graph_heap": "4g",
+    "graph_page_cache": "",
     "only": "",
 }
 
@@ -43,9 +44,10 @@ def test_resume_refuses_other_parameters_and_names_them() -> None:
 
 
 def test_a_results_file_from_before_file_rows_resumes_at_the_default() -> None:
-    old = {k: v for k, v in PARAMS.items() if k != "file_rows"}
+    old = {k: v for k, v in PARAMS.items() if k not in ("file_rows", "graph_page_cache")}
     assert run_all.resume_refusal({"params": old, "figures": {}}, PARAMS) is None
     assert run_all.resume_refusal({"params": old, "figures": {}}, {**PARAMS, "file_rows": 500}) is not None
+    assert run_all.resume_refusal({"params": old, "figures": {}}, {**PARAMS, "graph_page_cache": "3g"}) is not None
 
 
 def test_only_missing_and_failed_runs_are_run_again() -> None:
